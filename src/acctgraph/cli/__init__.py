@@ -1,0 +1,28 @@
+"""The ``acctgraph`` admin command: thin typer commands that parse, call the services, and print."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from acctgraph.cli import db, serve
+from acctgraph.cli.errors import UserFacingError, report
+
+app = typer.Typer(
+    name="acctgraph",
+    help="acctgraph: the account-management backend. Serve the API, migrate, sync, load demo data.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.command("serve")(serve.serve)
+
+
+def main() -> None:
+    """Entry point: known errors become one line saying what to fix, with exit code 1, never a traceback."""
+    try:
+        app()
+    except UserFacingError as error:
+        report(error)
+        sys.exit(1)

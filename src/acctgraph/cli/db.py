@@ -1,0 +1,48 @@
+"""``acctgraph db``: Alembic migrations against the configured database."""
+
+from __future__ import annotations
+
+import typer
+from alembic import command
+from alembic.util import CommandError as AlembicError
+
+from acctgraph import migrations
+from acctgraph.cli.context import connected_engine, settings
+from acctgraph.cli.errors import CommandError
+
+app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True)
+
+
+def _run(action: str, *args: str, **kwargs: object) -> None:
+    url = settings().database_url
+    connected_engine(url).dispose()
+    try:
+        getattr(command, action)(migrations.alembic_config(url), *args, **kwargs)
+    except AlembicError as error:
+        raise CommandError(f"{error}. See `acctgraph db history` for the known revisions.") from None
+
+
+@app.command()
+def upgrade(revision: str = typer.Argument("head", help="Target revision; default: the newest.")) -> None:
+    """Migrate the database up to REVISION (default: head)."""
+    _run("upgrade", revision)
+    typer.echo(f"database at {revision}")
+
+
+@app.command()
+def downgrade(revision: str = typer.Argument(..., help="Target revision, e.g. base or -1.")) -> None:
+    """Migrate the database down to REVISION."""
+    _run("downgrade", revision)
+    typer.echo(f"database at {revision}")
+
+
+@app.command()
+def current() -> None:
+    """Show the revision the database is at."""
+    _run("current", verbose=False)
+
+
+@app.command()
+def history() -> None:
+    """List the migrations, newest first."""
+    _run("history", indicate_current=True)

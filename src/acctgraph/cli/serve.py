@@ -1,0 +1,31 @@
+"""``acctgraph serve``: the GraphQL API under uvicorn."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from acctgraph.cli.context import connected_engine, settings
+
+
+def serve(
+    host: str = typer.Option(None, help="Interface to bind; default ACCTGRAPH_HOST (127.0.0.1)."),
+    port: int = typer.Option(None, help="Port; default ACCTGRAPH_PORT (8000)."),
+    workers: int = typer.Option(1, min=1, help="uvicorn worker processes; the app keeps no state between requests."),
+    reload: bool = typer.Option(False, help="Reload on code changes (development)."),
+) -> None:
+    """Serve the GraphQL API (and GraphiQL) at http://HOST:PORT/graphql."""
+    config = settings()
+    connected_engine(config.database_url).dispose()
+    host = host or config.host
+    port = port or config.port
+    typer.echo(f"acctgraph API: http://{host}:{port}/graphql (GraphiQL in a browser), health: /healthz")
+    uvicorn.run(
+        "acctgraph.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        log_level="info",
+    )

@@ -1,0 +1,129 @@
+"""The one factory of sample data the tests share: real rows in the real test database."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from acctgraph import models as m
+
+TODAY = date.today()
+
+
+class SampleData:
+    """Creates valid rows with sensible defaults; every keyword overrides a column."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._serial = itertools.count(1)
+
+    def _add(self, row: Any) -> Any:
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def user(self, **fields: Any) -> m.User:
+        n = next(self._serial)
+        defaults = {"name": f"User {n}", "email": f"user{n}@example.com", "role": m.Role.ACCOUNT_MANAGER}
+        return self._add(m.User(**{**defaults, **fields}))
+
+    def account(self, domain: str | None = None, **fields: Any) -> m.Account:
+        n = next(self._serial)
+        defaults = {"name": f"Account {n:04d}", "segment": m.Segment.MID_MARKET, "lifecycle_stage": m.LifecycleStage.ACTIVE}
+        account = self._add(m.Account(**{**defaults, **fields}))
+        self._add(m.AccountDomain(account_id=account.id, domain=domain or f"account{n}.example", is_primary=True))
+        return account
+
+    def contact(self, account: m.Account, **fields: Any) -> m.Contact:
+        n = next(self._serial)
+        defaults = {"name": f"Contact {n}", "email": f"contact{n}@example.com", "account_id": account.id}
+        return self._add(m.Contact(**{**defaults, **fields}))
+
+    def product(self, **fields: Any) -> m.Product:
+        n = next(self._serial)
+        return self._add(m.Product(**{"sku": f"SKU-{n}", "name": f"Product {n}", **fields}))
+
+    def contract(
+        self, account: m.Account, mrr_minor: int | None = None, product: m.Product | None = None, **fields: Any
+    ) -> m.Contract:
+        """An active contract running a year around today; ``mrr_minor`` adds one line of that MRR."""
+        n = next(self._serial)
+        defaults = {
+            "account_id": account.id,
+            "number": f"C-{n}",
+            "status": m.ContractStatus.ACTIVE,
+            "start_date": TODAY - timedelta(days=180),
+            "end_date": TODAY + timedelta(days=185),
+            "currency": "USD",
+        }
+        contract = self._add(m.Contract(**{**defaults, **fields}))
+        if mrr_minor is not None:
+            self.line(contract, product=product, unit_price_minor=mrr_minor)
+        return contract
+
+    def line(self, contract: m.Contract, product: m.Product | None = None, **fields: Any) -> m.ContractLine:
+        product = product or self.product()
+        defaults = {"contract_id": contract.id, "product_id": product.id, "quantity": 1, "unit_price_minor": 100_00}
+        return self._add(m.ContractLine(**{**defaults, **fields}))
+
+    def opportunity(self, account: m.Account, **fields: Any) -> m.Opportunity:
+        n = next(self._serial)
+        defaults = {
+            "account_id": account.id,
+            "name": f"Opportunity {n}",
+            "kind": m.OpportunityKind.UPSELL,
+            "stage": "qualification",
+            "amount_minor": 10_000_00,
+            "currency": "USD",
+            "expected_close_date": TODAY + timedelta(days=30),
+        }
+        return self._add(m.Opportunity(**{**defaults, **fields}))
+
+    def activity(self, account: m.Account, **fields: Any) -> m.Activity:
+        n = next(self._serial)
+        defaults = {
+            "account_id": account.id,
+            "kind": m.ActivityKind.CALL,
+            "occurred_at": datetime.now(UTC) - timedelta(days=n % 30),
+            "subject": f"Activity {n}",
+        }
+        return self._add(m.Activity(**{**defaults, **fields}))
+
+    def invoice(self, account: m.Account, **fields: Any) -> m.Invoice:
+        n = next(self._serial)
+        defaults = {
+            "account_id": account.id,
+            "number": f"INV-{n}",
+            "amount_minor": 1_000_00,
+            "currency": "USD",
+            "issued_on": TODAY - timedelta(days=30),
+            "due_date": TODAY,
+            "status": m.InvoiceStatus.OPEN,
+        }
+        return self._add(m.Invoice(**{**defaults, **fields}))
+
+    def ticket(self, account: m.Account, **fields: Any) -> m.SupportTicket:
+        n = next(self._serial)
+        defaults = {"account_id": account.id, "subject": f"Ticket {n}", "opened_at": datetime.now(UTC) - timedelta(days=2)}
+        return self._add(m.SupportTicket(**{**defaults, **fields}))
+
+    def usage(self, account: m.Account, metric: str, day: date, value: float) -> m.UsageMetric:
+        return self._add(m.UsageMetric(account_id=account.id, metric=metric, day=day, value=value))
+
+    def nps(self, account: m.Account, score: int, **fields: Any) -> m.NpsResponse:
+        defaults = {"account_id": account.id, "score": score, "responded_at": datetime.now(UTC) - timedelta(days=3)}
+        return self._add(m.NpsResponse(**{**defaults, **fields}))
+
+    def health(self, account: m.Account, score: int, band: m.HealthBand, **fields: Any) -> m.HealthSnapshot:
+        defaults = {"account_id": account.id, "day": TODAY, "score": score, "band": band, "measures": {}}
+        return self._add(m.HealthSnapshot(**{**defaults, **fields}))
+
+
+@pytest.fixture
+def sample(session: Session) -> SampleData:
+    """Sample rows in the test database; call ``sample.session.commit()`` before reading them elsewhere."""
+    return SampleData(session)
