@@ -1,0 +1,1 @@
+"""The integration layer: hook specifications, plugin manager, connector contract and sync engine."""
