@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from acctgraph import models as m
+from acctgraph.domain.api_keys import create_api_key
 
 TODAY = date.today()
 
@@ -117,6 +118,14 @@ class SampleData:
     def nps(self, account: m.Account, score: int, **fields: Any) -> m.NpsResponse:
         defaults = {"account_id": account.id, "score": score, "responded_at": datetime.now(UTC) - timedelta(days=3)}
         return self._add(m.NpsResponse(**{**defaults, **fields}))
+
+    def api_key(self, user: m.User, integration: bool = False, **fields: Any) -> str:
+        """A key for ``user``; returns the token to send as ``Authorization: Bearer``."""
+        key, token = create_api_key(self.session, user, fields.pop("name", "test key"), integration=integration)
+        for name, value in fields.items():
+            setattr(key, name, value)
+        self.session.flush()
+        return token
 
     def health(self, account: m.Account, score: int, band: m.HealthBand, **fields: Any) -> m.HealthSnapshot:
         defaults = {"account_id": account.id, "day": TODAY, "score": score, "band": band, "measures": {}}

@@ -33,6 +33,13 @@ class Settings(BaseSettings):
         description="An account is strategic from this MRR, in minor units of the reporting currency.",
     )
 
+    quote_discount_approval_percent: float = Field(
+        default=15.0, ge=0, le=100, description="A quote discounted above this needs the owner's manager's approval."
+    )
+    quote_admin_approval_total_minor: int = Field(
+        default=10_000_000, ge=0, description="A quote total above this (minor units) needs an admin's approval."
+    )
+
 
 @lru_cache
 def get_settings() -> Settings:
