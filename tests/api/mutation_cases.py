@@ -132,3 +132,14 @@ def with_unknown_id(variables: dict[str, Any]) -> dict[str, Any]:
             missing = str(GlobalID(GlobalID.from_id(first).type_name, "999999"))
             return {**variables, key: [missing] if isinstance(value, list) else missing}
     raise AssertionError(f"no id to break in {variables}")
+
+
+async def mutate(client: Any, mutation: str, variables: dict[str, Any], selection: str = "") -> dict[str, Any]:
+    """The payload of one mutation (it must not raise a top-level error)."""
+    input_type = mutation[0].upper() + mutation[1:] + "Input"
+    query = f"mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ {selection} userErrors {{ field message code }} }} }}"
+    return (await client.data(query, {"input": variables}))[mutation]
+
+
+def codes(payload: dict[str, Any]) -> list[tuple[str | None, str]]:
+    return [(error["field"], error["code"]) for error in payload["userErrors"]]

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from acctgraph.domain.actors import Actor
-from acctgraph.domain.commands import Command, Name, Reason, Version
+from acctgraph.domain.commands import Command, Domain, Name, Reason, Version
 from acctgraph.domain.hierarchy import refuse_cycle
 from acctgraph.domain.rules import BusinessRuleError, check_version, get_row, get_rows
 from acctgraph.models import Account, AccountDomain, LifecycleStage, OwnershipChange, Role, Segment, User
 from acctgraph.models.base import utcnow
 
-Domain = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$", max_length=253),
-]
 OWNER_ROLES = (Role.ADMIN, Role.MANAGER, Role.ACCOUNT_MANAGER)
 MAX_TRANSFER = 1000
 

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from acctgraph.domain.actors import Actor
@@ -44,7 +44,8 @@ def create_api_key(
 
 
 def authenticate(session: Session, token: str, now: datetime | None = None) -> Actor:
-    """The actor a token stands for. Notes the key's last use (at most once a minute, in one statement)."""
+    """The actor a token stands for. Notes the key's last use at most once a minute, so that reads do not
+    write (and wait for a write lock) on every request."""
     now = now or utcnow()
     row = session.execute(
         select(ApiKey, User).join(User, User.id == ApiKey.user_id).where(ApiKey.token_hash == hash_token(token))
@@ -58,11 +59,8 @@ def authenticate(session: Session, token: str, now: datetime | None = None) -> A
         raise AuthenticationFailed(f"API key {key.prefix}... expired at {key.expires_at.isoformat()}; create a new one")
     if not user.active:
         raise AuthenticationFailed(f"user {user.email} is deactivated")
-    session.execute(
-        update(ApiKey)
-        .where(ApiKey.id == key.id, or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < now - LAST_USED_RESOLUTION))
-        .values(last_used_at=now)
-    )
+    if key.last_used_at is None or key.last_used_at < now - LAST_USED_RESOLUTION:
+        key.last_used_at = now
     return Actor(user_id=user.id, role=user.role, api_key_id=key.id, integration=key.integration)
 
 

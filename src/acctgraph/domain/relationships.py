@@ -8,12 +8,11 @@ from pydantic import StringConstraints
 from sqlalchemy.orm import Session
 
 from acctgraph.domain.actors import Actor
-from acctgraph.domain.commands import Command, Name, Version
+from acctgraph.domain.commands import Command, Email, Name, Version
 from acctgraph.domain.hierarchy import refuse_cycle
 from acctgraph.domain.rules import BusinessRuleError, check_version, get_row
 from acctgraph.models import Account, BuyingRole, Contact, Influence, Sentiment
 
-Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 PROFILE_FIELDS = ("name", "email", "title", "buying_role", "influence", "sentiment")
 

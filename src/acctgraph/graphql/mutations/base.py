@@ -83,6 +83,11 @@ def input_data(value: Any, node_type: str = "", prefix: str = "") -> dict[str, A
     }
 
 
+def _message(issue: Any) -> str:
+    """pydantic's message, minus its "Value error, " prefix."""
+    return str(issue["msg"]).removeprefix("Value error, ")
+
+
 def parse(command_type: type[C], value: Any, node_type: str = "", **extra: Any) -> C:
     """Validate a GraphQL input with the domain's pydantic model; failures become userErrors."""
     try:
@@ -90,7 +95,7 @@ def parse(command_type: type[C], value: Any, node_type: str = "", **extra: Any) 
     except ValidationError as error:
         raise InvalidInput(
             [
-                UserError(field=camel(".".join(str(part) for part in issue["loc"])) or None, message=issue["msg"], code="INVALID")
+                UserError(field=camel(".".join(str(part) for part in issue["loc"])) or None, message=_message(issue), code="INVALID")
                 for issue in error.errors()
             ]
         ) from None
