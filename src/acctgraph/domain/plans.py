@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, select, true
 from sqlalchemy.orm import Session
 
 from acctgraph.domain.account_facts import active_contracts_ending_from
@@ -75,4 +75,4 @@ def whitespace(as_of: date) -> Select[tuple[int, Product]]:
         ContractLine.product_id == Product.id,
         ContractLine.deleted_at.is_(None),
     )
-    return select(Account.id, Product).where(~owns, Product.deleted_at.is_(None))
+    return select(Account.id, Product).join(Product, true()).where(~owns, Product.deleted_at.is_(None))

@@ -73,15 +73,14 @@ class ChangeQuoteStatus(Command):
     note: Annotated[str, Field(max_length=1000)] | None = None
 
 
-def _set_lines(session: Session, quote: Quote, lines: list[QuoteLineInput]) -> None:
-    session.execute(delete(QuoteLine).where(QuoteLine.quote_id == quote.id))
-    subtotal = 0
+def _subtotal(session: Session, lines: list[QuoteLineInput]) -> int:
     for index, line in enumerate(lines):
         get_row(session, Product, line.product_id, f"lines.{index}.productId")
-        session.add(QuoteLine(quote_id=quote.id, account_id=quote.account_id, **line.model_dump()))
-        subtotal += line.quantity * line.unit_price_minor
-    quote.subtotal_minor = subtotal
-    _price(quote)
+    return sum(line.quantity * line.unit_price_minor for line in lines)
+
+
+def _add_lines(session: Session, quote: Quote, lines: list[QuoteLineInput]) -> None:
+    session.add_all(QuoteLine(quote_id=quote.id, account_id=quote.account_id, **line.model_dump()) for line in lines)
 
 
 def _price(quote: Quote) -> None:
@@ -101,11 +100,13 @@ def create_quote(session: Session, actor: Actor, command: CreateQuote) -> Quote:
         title=command.title,
         currency=command.currency,
         discount_bp=int(command.discount_percent * 100),
+        subtotal_minor=_subtotal(session, command.lines),
         created_by_id=actor.user_id,
     )
+    _price(quote)
     session.add(quote)
     session.flush()
-    _set_lines(session, quote, command.lines)
+    _add_lines(session, quote, command.lines)
     return quote
 
 
@@ -121,9 +122,10 @@ def update_quote(session: Session, _actor: Actor, command: UpdateQuote) -> Quote
     if command.discount_percent is not None:
         quote.discount_bp = int(command.discount_percent * 100)
     if command.lines is not None:
-        _set_lines(session, quote, command.lines)
-    else:
-        _price(quote)
+        quote.subtotal_minor = _subtotal(session, command.lines)
+        session.execute(delete(QuoteLine).where(QuoteLine.quote_id == quote.id))
+        _add_lines(session, quote, command.lines)
+    _price(quote)
     return quote
 
 
