@@ -72,17 +72,15 @@ def list_keys(user: str | None = typer.Option(None, "--user", help="Only this us
             statement = statement.where(User.id == _user(session, user).id)
         rows = session.execute(statement).all()
         now = datetime.now(UTC)
-        table = Table("id", "prefix", "name", "user", "role", "kind", "created", "expires", "last used", "status")
+        table = Table("id", "prefix", "name", "user", "kind", "expires", "last used", "status")
         for key, owner in rows:
             status = "revoked" if key.revoked_at else "expired" if key.expires_at and key.expires_at <= now else "active"
             table.add_row(
                 str(key.id),
                 key.prefix + "...",
                 key.name,
-                owner.email,
-                owner.role.value,
+                f"{owner.email} ({owner.role.value})",
                 "integration" if key.integration else "user",
-                f"{key.created_at:%Y-%m-%d}",
                 f"{key.expires_at:%Y-%m-%d}" if key.expires_at else "never",
                 f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never",
                 status,
