@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     engine = create_async_db_engine(settings.database_url)
     sessions = async_session_factory(engine)
-    graphql_app = RequireBearer(AcctgraphGraphQL(settings, sessions), sessions)
+    graphql_app = RequireBearer(AcctgraphGraphQL(settings, sessions), sessions, settings)
 
     async def healthz(_request: Request) -> JSONResponse:
         try:

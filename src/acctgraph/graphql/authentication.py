@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from acctgraph.domain.actors import Actor
-from acctgraph.domain.api_keys import AuthenticationFailed, authenticate
+from acctgraph.domain.api_keys import TOKEN_PREFIX, AuthenticationFailed, authenticate
+from acctgraph.domain.single_sign_on import JwtVerifier, authenticate_email
+from acctgraph.settings import Settings
 
 IDE_HINT = "In GraphiQL, paste it in the Headers tab: {\"Authorization\": \"Bearer ag_...\"}."
 
@@ -38,11 +41,16 @@ def unauthorized(message: str) -> JSONResponse:
 
 
 class RequireBearer:
-    """ASGI middleware for the GraphQL endpoint."""
+    """ASGI middleware for the GraphQL endpoint: API keys (``ag_...``), and SSO JWTs when configured."""
 
-    def __init__(self, app: ASGIApp, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, app: ASGIApp, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
         self.app = app
         self.sessions = sessions
+        self.jwt = (
+            JwtVerifier(settings.jwt_issuer, settings.jwt_jwks_url, settings.jwt_audience, settings.jwt_email_claim)
+            if settings.jwt_issuer and settings.jwt_jwks_url
+            else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -59,10 +67,14 @@ class RequireBearer:
 
     async def actor(self, request: Request) -> Actor:
         token = bearer_token(request)
+        if token.startswith(TOKEN_PREFIX) or self.jwt is None:
+            async with self.sessions() as session:
+                actor = await session.run_sync(lambda sync: authenticate(sync, token))
+                await session.commit()
+            return actor
+        email = await anyio.to_thread.run_sync(self.jwt.email, token)
         async with self.sessions() as session:
-            actor = await session.run_sync(lambda sync: authenticate(sync, token))
-            await session.commit()
-        return actor
+            return await session.run_sync(lambda sync: authenticate_email(sync, email))
 
 
 def request_actor(request: Any) -> Actor | None:
