@@ -47,14 +47,30 @@ class World:
 
 def quote(sample: SampleData, account: m.Account, **fields: Any) -> m.Quote:
     product = sample.product()
-    defaults = {"account_id": account.id, "title": "Renewal quote", "currency": "USD", "subtotal_minor": 1_000_00, "total_minor": 1_000_00}
+    defaults = {
+        "account_id": account.id,
+        "title": "Renewal quote",
+        "currency": "USD",
+        "subtotal_minor": 1_000_00,
+        "total_minor": 1_000_00,
+    }
     row = sample._add(m.Quote(**{**defaults, **fields}))
-    sample._add(m.QuoteLine(quote_id=row.id, account_id=account.id, product_id=product.id, quantity=1, unit_price_minor=row.subtotal_minor))
+    sample._add(
+        m.QuoteLine(
+            quote_id=row.id,
+            account_id=account.id,
+            product_id=product.id,
+            quantity=1,
+            unit_price_minor=row.subtotal_minor,
+        )
+    )
     return row
 
 
 def promotion_target(sample: SampleData, account: m.Account) -> m.PromotionTarget:
-    promotion = sample._add(m.Promotion(name="Spring", offer="10% off", starts_on=TODAY, ends_on=TODAY + timedelta(days=30)))
+    promotion = sample._add(
+        m.Promotion(name="Spring", offer="10% off", starts_on=TODAY, ends_on=TODAY + timedelta(days=30))
+    )
     return sample._add(m.PromotionTarget(promotion_id=promotion.id, account_id=account.id))
 
 
@@ -64,7 +80,11 @@ CASES: dict[str, Case] = {
     "createAccount": lambda s, a, w: {"name": "New Co", "ownerId": to_global_id("User", a.owner_id)},
     "updateAccount": lambda s, a, w: {"id": gid(a), "version": a.version, "name": "Renamed"},
     "archiveAccount": lambda s, a, w: {"id": gid(a), "version": a.version},
-    "setAccountParent": lambda s, a, w: {"id": gid(a), "version": a.version, "parentId": gid(s.account(owner_id=a.owner_id))},
+    "setAccountParent": lambda s, a, w: {
+        "id": gid(a),
+        "version": a.version,
+        "parentId": gid(s.account(owner_id=a.owner_id)),
+    },
     "transferAccounts": lambda s, a, w: {
         "accountIds": [gid(a)],
         "toOwnerId": gid(w.manager),
@@ -72,13 +92,18 @@ CASES: dict[str, Case] = {
         "reason": "yearly rebalancing",
     },
     "createContact": lambda s, a, w: {"accountId": gid(a), "name": "Dana", "buyingRole": "CHAMPION"},
-    "updateContact": lambda s, a, w: (lambda c: {"id": gid(c), "version": c.version, "sentiment": "POSITIVE"})(s.contact(a)),
-    "deactivateContact": lambda s, a, w: (lambda c: {"id": gid(c), "version": c.version})(s.contact(a)),
-    "setContactReportsTo": lambda s, a, w: (lambda c, boss: {"id": gid(c), "version": c.version, "reportsToId": gid(boss)})(
-        s.contact(a), s.contact(a)
+    "updateContact": lambda s, a, w: (lambda c: {"id": gid(c), "version": c.version, "sentiment": "POSITIVE"})(
+        s.contact(a)
     ),
+    "deactivateContact": lambda s, a, w: (lambda c: {"id": gid(c), "version": c.version})(s.contact(a)),
+    "setContactReportsTo": lambda s, a, w: (
+        lambda c, boss: {"id": gid(c), "version": c.version, "reportsToId": gid(boss)}
+    )(s.contact(a), s.contact(a)),
     "logActivity": lambda s, a, w: {"accountId": gid(a), "kind": "CALL", "subject": "Check-in"},
-    "scheduleQbr": lambda s, a, w: {"accountId": gid(a), "scheduledFor": (datetime.now(UTC) + timedelta(days=7)).isoformat()},
+    "scheduleQbr": lambda s, a, w: {
+        "accountId": gid(a),
+        "scheduledFor": (datetime.now(UTC) + timedelta(days=7)).isoformat(),
+    },
     "completeQbr": lambda s, a, w: (lambda q: {"id": gid(q), "version": q.version, "notes": "Went well"})(
         s.activity(a, kind=m.ActivityKind.QBR, status=m.ActivityStatus.SCHEDULED)
     ),
@@ -93,7 +118,9 @@ CASES: dict[str, Case] = {
         "amountMinor": 5_000_00,
         "currency": "USD",
     },
-    "moveOpportunityStage": lambda s, a, w: (lambda o: {"id": gid(o), "version": o.version, "stage": "proposal"})(s.opportunity(a)),
+    "moveOpportunityStage": lambda s, a, w: (lambda o: {"id": gid(o), "version": o.version, "stage": "proposal"})(
+        s.opportunity(a)
+    ),
     "closeOpportunity": lambda s, a, w: (lambda o: {"id": gid(o), "version": o.version, "won": True})(s.opportunity(a)),
     "createQuote": lambda s, a, w: {
         "accountId": gid(a),
@@ -101,8 +128,12 @@ CASES: dict[str, Case] = {
         "currency": "USD",
         "lines": [{"productId": gid(s.product()), "quantity": 2, "unitPriceMinor": 100_00}],
     },
-    "updateQuote": lambda s, a, w: (lambda q: {"id": gid(q), "version": q.version, "discountPercent": "5"})(quote(s, a)),
-    "changeQuoteStatus": lambda s, a, w: (lambda q: {"id": gid(q), "version": q.version, "status": "PENDING_APPROVAL"})(quote(s, a)),
+    "updateQuote": lambda s, a, w: (lambda q: {"id": gid(q), "version": q.version, "discountPercent": "5"})(
+        quote(s, a)
+    ),
+    "changeQuoteStatus": lambda s, a, w: (lambda q: {"id": gid(q), "version": q.version, "status": "PENDING_APPROVAL"})(
+        quote(s, a)
+    ),
     "createPromotion": lambda s, a, w: {
         "name": "Strategic spring",
         "offer": "Free onboarding",

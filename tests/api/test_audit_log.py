@@ -17,7 +17,9 @@ async def test_audit_log_records_before_and_after_and_filters(graphql, sample) -
     other = sample.account(name="Other", owner_id=am.id)
     sample.session.commit()
     client = graphql.acting_as(am)
-    await mutate(client, "updateAccount", {"id": gid(account), "version": 1, "name": "After", "region": "EMEA"}, "account { id }")
+    await mutate(
+        client, "updateAccount", {"id": gid(account), "version": 1, "name": "After", "region": "EMEA"}, "account { id }"
+    )
     await mutate(client, "updateAccount", {"id": gid(other), "version": 1, "industry": "Retail"}, "account { id }")
 
     log = (await graphql.data(AUDIT, {"filter": {"entityId": gid(account)}}))["auditLog"]
@@ -25,7 +27,10 @@ async def test_audit_log_records_before_and_after_and_filters(graphql, sample) -
     (entry,) = log["nodes"]
     assert entry["operation"] == "updateAccount" and entry["action"] == "updated"
     assert entry["entityType"] == "Account" and entry["entityGlobalId"] == gid(account)
-    assert entry["changes"] == {"name": {"before": "Before", "after": "After"}, "region": {"before": None, "after": "EMEA"}}
+    assert entry["changes"] == {
+        "name": {"before": "Before", "after": "After"},
+        "region": {"before": None, "after": "EMEA"},
+    }
     assert entry["actor"] == {"email": "am@example.com"} and entry["apiKeyName"] == "test key"
 
     by_actor = await graphql.data(AUDIT, {"filter": {"actorId": gid(am), "entityType": "Account"}})

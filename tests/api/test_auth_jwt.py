@@ -51,7 +51,9 @@ def token(key: rsa.RSAPrivateKey, **claims: object) -> str:
 
 
 async def _client(db_url: str, jwks: str) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(database_url=db_url, jwt_issuer=ISSUER, jwt_jwks_url=jwks, jwt_audience="acctgraph", _env_file=None)
+    settings = Settings(
+        database_url=db_url, jwt_issuer=ISSUER, jwt_jwks_url=jwks, jwt_audience="acctgraph", _env_file=None
+    )
     app = create_app(settings)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
         yield http

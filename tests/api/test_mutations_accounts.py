@@ -16,7 +16,9 @@ async def test_create_account_with_domain_defaults_owner_to_the_caller(graphql, 
     am = sample.user(email="am@example.com")
     sample.session.commit()
     client = graphql.acting_as(am)
-    payload = await mutate(client, "createAccount", {"name": "  Acme  ", "domain": "ACME.io", "segment": "ENTERPRISE"}, ACCOUNT)
+    payload = await mutate(
+        client, "createAccount", {"name": "  Acme  ", "domain": "ACME.io", "segment": "ENTERPRISE"}, ACCOUNT
+    )
     assert payload["userErrors"] == []
     assert payload["account"]["name"] == "Acme" and payload["account"]["owner"]["email"] == "am@example.com"
     assert payload["account"]["version"] == 1
@@ -72,7 +74,9 @@ async def test_archived_account_is_hidden_from_lists_but_readable_and_frozen(gra
     assert [node["name"] for node in listed["accounts"]["nodes"]] == ["Here"]
     everything = await graphql.data("{ accounts(filter: {includeArchived: true}) { totalCount } }")
     assert everything["accounts"]["totalCount"] == 2
-    assert (await graphql.data("query($id: ID!) { account(id: $id) { name } }", {"id": gid(account)}))["account"]["name"] == "Gone"
+    assert (await graphql.data("query($id: ID!) { account(id: $id) { name } }", {"id": gid(account)}))["account"][
+        "name"
+    ] == "Gone"
     again = await mutate(graphql, "archiveAccount", {"id": gid(account), "version": 2}, ACCOUNT)
     assert codes(again) == [("id", "ARCHIVED")]
 
@@ -81,13 +85,21 @@ async def test_set_parent_refuses_cycles(graphql, sample) -> None:
     group = sample.account(name="Group")
     subsidiary = sample.account(name="Subsidiary", parent_id=group.id)
     sample.session.commit()
-    loop = await mutate(graphql, "setAccountParent", {"id": gid(group), "version": 1, "parentId": gid(subsidiary)}, ACCOUNT)
+    loop = await mutate(
+        graphql, "setAccountParent", {"id": gid(group), "version": 1, "parentId": gid(subsidiary)}, ACCOUNT
+    )
     assert codes(loop) == [("parentId", "CYCLE")]
-    itself = await mutate(graphql, "setAccountParent", {"id": gid(group), "version": 1, "parentId": gid(group)}, ACCOUNT)
+    itself = await mutate(
+        graphql, "setAccountParent", {"id": gid(group), "version": 1, "parentId": gid(group)}, ACCOUNT
+    )
     assert codes(itself) == [("parentId", "CYCLE")]
-    detached = await mutate(graphql, "setAccountParent", {"id": gid(subsidiary), "version": 1, "parentId": None}, ACCOUNT)
+    detached = await mutate(
+        graphql, "setAccountParent", {"id": gid(subsidiary), "version": 1, "parentId": None}, ACCOUNT
+    )
     assert detached["account"]["parent"] is None
-    missing = await mutate(graphql, "setAccountParent", {"id": gid(group), "version": 1, "parentId": "QWNjb3VudDo5OTk5"}, ACCOUNT)
+    missing = await mutate(
+        graphql, "setAccountParent", {"id": gid(group), "version": 1, "parentId": "QWNjb3VudDo5OTk5"}, ACCOUNT
+    )
     assert codes(missing) == [("parentId", "NOT_FOUND")]
 
 
@@ -122,7 +134,9 @@ async def test_transfer_is_all_or_nothing(graphql, sample) -> None:
     moving, already = sample.account(owner_id=old.id), sample.account(owner_id=new.id)
     sample.session.commit()
     base = {"toOwnerId": gid(new), "effectiveOn": TODAY.isoformat(), "reason": "rebalancing"}
-    payload = await mutate(graphql, "transferAccounts", {**base, "accountIds": [gid(moving), gid(already)]}, "accounts { id }")
+    payload = await mutate(
+        graphql, "transferAccounts", {**base, "accountIds": [gid(moving), gid(already)]}, "accounts { id }"
+    )
     assert codes(payload) == [("accountIds.1", "ALREADY_OWNER")] and payload["accounts"] == []
     sample.session.refresh(moving)
     assert moving.owner_id == old.id

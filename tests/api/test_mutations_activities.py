@@ -13,7 +13,12 @@ async def test_log_a_call_with_attendees(graphql, sample) -> None:
     account = sample.account()
     ana, bo = sample.contact(account, name="Ana"), sample.contact(account, name="Bo")
     sample.session.commit()
-    variables = {"accountId": gid(account), "kind": "CALL", "subject": "Renewal check", "attendeeIds": [gid(bo), gid(ana)]}
+    variables = {
+        "accountId": gid(account),
+        "kind": "CALL",
+        "subject": "Renewal check",
+        "attendeeIds": [gid(bo), gid(ana)],
+    }
     payload = await mutate(graphql, "logActivity", variables, ACTIVITY)
     activity = payload["activity"]
     assert (activity["kind"], activity["status"], activity["subject"]) == ("CALL", "DONE", "Renewal check")
@@ -39,7 +44,12 @@ async def test_qbr_scheduled_then_completed_with_next_steps_as_tasks(graphql, sa
     owner = sample.user(email="owner@example.com")
     sample.session.commit()
     when = (datetime.now(UTC) + timedelta(days=14)).isoformat()
-    scheduled = await mutate(graphql, "scheduleQbr", {"accountId": gid(account), "scheduledFor": when}, "activity { id version status kind subject }")
+    scheduled = await mutate(
+        graphql,
+        "scheduleQbr",
+        {"accountId": gid(account), "scheduledFor": when},
+        "activity { id version status kind subject }",
+    )
     qbr = scheduled["activity"]
     assert (qbr["kind"], qbr["status"], qbr["subject"]) == ("QBR", "SCHEDULED", "Quarterly business review")
     due = (TODAY + timedelta(days=10)).isoformat()
@@ -50,10 +60,25 @@ async def test_qbr_scheduled_then_completed_with_next_steps_as_tasks(graphql, sa
         "outcomes": "Expansion agreed in principle",
         "nextSteps": [{"title": "Send expansion quote", "ownerId": gid(owner), "dueOn": due}],
     }
-    done = await mutate(graphql, "completeQbr", variables, "activity { status body outcomes } tasks { kind status subject dueOn assignee { email } }")
-    assert done["activity"] == {"status": "DONE", "body": "Adoption up 20%", "outcomes": "Expansion agreed in principle"}
+    done = await mutate(
+        graphql,
+        "completeQbr",
+        variables,
+        "activity { status body outcomes } tasks { kind status subject dueOn assignee { email } }",
+    )
+    assert done["activity"] == {
+        "status": "DONE",
+        "body": "Adoption up 20%",
+        "outcomes": "Expansion agreed in principle",
+    }
     assert done["tasks"] == [
-        {"kind": "TASK", "status": "OPEN", "subject": "Send expansion quote", "dueOn": due, "assignee": {"email": "owner@example.com"}}
+        {
+            "kind": "TASK",
+            "status": "OPEN",
+            "subject": "Send expansion quote",
+            "dueOn": due,
+            "assignee": {"email": "owner@example.com"},
+        }
     ]
     again = await mutate(graphql, "completeQbr", {**variables, "version": 2}, "tasks { subject }")
     assert codes(again) == [("id", "NOT_SCHEDULED_QBR")]
@@ -64,14 +89,26 @@ async def test_qbr_rules(graphql, sample) -> None:
     owner = sample.user()
     sample.session.commit()
     past = (datetime.now(UTC) - timedelta(days=2)).isoformat()
-    assert codes(await mutate(graphql, "scheduleQbr", {"accountId": gid(account), "scheduledFor": past}, "activity { id }")) == [
-        ("scheduledFor", "IN_PAST")
-    ]
+    assert codes(
+        await mutate(graphql, "scheduleQbr", {"accountId": gid(account), "scheduledFor": past}, "activity { id }")
+    ) == [("scheduledFor", "IN_PAST")]
     when = (datetime.now(UTC) + timedelta(days=1)).isoformat()
-    qbr = (await mutate(graphql, "scheduleQbr", {"accountId": gid(account), "scheduledFor": when}, "activity { id }"))["activity"]
+    qbr = (await mutate(graphql, "scheduleQbr", {"accountId": gid(account), "scheduledFor": when}, "activity { id }"))[
+        "activity"
+    ]
     overdue = {"title": "Late", "ownerId": gid(owner), "dueOn": (TODAY - timedelta(days=1)).isoformat()}
-    payload = await mutate(graphql, "completeQbr", {"id": qbr["id"], "version": 1, "notes": "n", "nextSteps": [overdue]}, "tasks { subject }")
+    payload = await mutate(
+        graphql,
+        "completeQbr",
+        {"id": qbr["id"], "version": 1, "notes": "n", "nextSteps": [overdue]},
+        "tasks { subject }",
+    )
     assert codes(payload) == [("nextSteps.0.dueOn", "IN_PAST")]
     missing_title = {"ownerId": gid(owner), "dueOn": TODAY.isoformat(), "title": ""}
-    payload = await mutate(graphql, "completeQbr", {"id": qbr["id"], "version": 1, "notes": "n", "nextSteps": [missing_title]}, "tasks { subject }")
+    payload = await mutate(
+        graphql,
+        "completeQbr",
+        {"id": qbr["id"], "version": 1, "notes": "n", "nextSteps": [missing_title]},
+        "tasks { subject }",
+    )
     assert codes(payload) == [("nextSteps.0.title", "INVALID")]

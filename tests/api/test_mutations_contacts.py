@@ -65,7 +65,9 @@ async def test_reports_to_refuses_loops_and_other_accounts(graphql, sample) -> N
     sample.session.commit()
     loop = await mutate(graphql, "setContactReportsTo", {"id": gid(ceo), "version": 1, "reportsToId": gid(vp)}, CONTACT)
     assert codes(loop) == [("reportsToId", "CYCLE")]
-    other = await mutate(graphql, "setContactReportsTo", {"id": gid(vp), "version": 1, "reportsToId": gid(stranger)}, CONTACT)
+    other = await mutate(
+        graphql, "setContactReportsTo", {"id": gid(vp), "version": 1, "reportsToId": gid(stranger)}, CONTACT
+    )
     assert codes(other) == [("reportsToId", "OTHER_ACCOUNT")]
     root = await mutate(graphql, "setContactReportsTo", {"id": gid(vp), "version": 1, "reportsToId": None}, CONTACT)
     assert root["contact"]["reportsTo"] is None

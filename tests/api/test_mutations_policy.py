@@ -62,7 +62,9 @@ async def test_role_matrix(graphql, sample, mutation: str) -> None:
         else:
             assert result["data"][mutation]["userErrors"] == [], (role, result)
             outcomes[(role, is_inside)] = True
-    expected = {(role, is_inside): _expected(mutation, role, is_inside) for role in ROLES for is_inside in (True, False)}
+    expected = {
+        (role, is_inside): _expected(mutation, role, is_inside) for role in ROLES for is_inside in (True, False)
+    }
     assert outcomes == expected
 
 
@@ -89,7 +91,9 @@ async def test_every_mutation_is_audited_and_a_failed_one_is_not(graphql, sample
     good = CASES[mutation](sample, account, world)
     bad = with_unknown_id(CASES[mutation](sample, account, world))
     sample.session.commit()
-    client = graphql.acting_as(world.team_member if mutation not in ("transferAccounts", "createPromotion") else world.manager)
+    client = graphql.acting_as(
+        world.team_member if mutation not in ("transferAccounts", "createPromotion") else world.manager
+    )
 
     failed = await client.data(document(mutation), {"input": bad})
     assert failed[mutation]["userErrors"][0]["code"] == "NOT_FOUND"

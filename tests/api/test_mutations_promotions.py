@@ -19,7 +19,12 @@ async def test_promotion_for_strategic_accounts_and_results(graphql, sample) -> 
     by_mrr = sample.account(name="Big MRR Co", segment=m.Segment.ENTERPRISE)
     sample.contract(by_mrr, mrr_minor=60_000_00)
     sample.session.commit()
-    variables = {"name": "Spring uplift", "offer": "20% off analytics", **_period(), "accountIds": [gid(by_segment), gid(by_mrr)]}
+    variables = {
+        "name": "Spring uplift",
+        "offer": "20% off analytics",
+        **_period(),
+        "accountIds": [gid(by_segment), gid(by_mrr)],
+    }
     promotion = (await mutate(graphql, "createPromotion", variables, PROMOTION))["promotion"]
     assert sorted(target["account"]["name"] for target in promotion["targets"]) == ["Big MRR Co", "Strategic Co"]
     assert {target["outcome"] for target in promotion["targets"]} == {"PENDING"}
@@ -30,9 +35,16 @@ async def test_promotion_for_strategic_accounts_and_results(graphql, sample) -> 
         {"id": target["id"], "version": 1, "outcome": "CONVERTED", "revenueMinor": 5_000_00, "currency": "USD"},
         "target { outcome version revenue { amountMinor currency } }",
     )
-    assert result["target"] == {"outcome": "CONVERTED", "version": 2, "revenue": {"amountMinor": 5_000_00, "currency": "USD"}}
+    assert result["target"] == {
+        "outcome": "CONVERTED",
+        "version": 2,
+        "revenue": {"amountMinor": 5_000_00, "currency": "USD"},
+    }
     no_currency = await mutate(
-        graphql, "recordPromotionResult", {"id": target["id"], "version": 2, "outcome": "CONVERTED", "revenueMinor": 1}, "target { id }"
+        graphql,
+        "recordPromotionResult",
+        {"id": target["id"], "version": 2, "outcome": "CONVERTED", "revenueMinor": 1},
+        "target { id }",
     )
     assert codes(no_currency) == [("currency", "CURRENCY_REQUIRED")]
 
@@ -45,6 +57,8 @@ async def test_promotion_rules(graphql, sample) -> None:
     backwards = {**base, "startsOn": TODAY.isoformat(), "endsOn": (TODAY - timedelta(days=1)).isoformat()}
     assert codes(await mutate(graphql, "createPromotion", backwards, PROMOTION)) == [("endsOn", "INVALID_PERIOD")]
     not_strategic = {**base, **_period(), "accountIds": [gid(strategic), gid(small)]}
-    assert codes(await mutate(graphql, "createPromotion", not_strategic, PROMOTION)) == [("accountIds.1", "NOT_STRATEGIC")]
+    assert codes(await mutate(graphql, "createPromotion", not_strategic, PROMOTION)) == [
+        ("accountIds.1", "NOT_STRATEGIC")
+    ]
     none = {**base, **_period(), "accountIds": []}
     assert codes(await mutate(graphql, "createPromotion", none, PROMOTION)) == [("accountIds", "INVALID")]

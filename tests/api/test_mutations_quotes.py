@@ -65,7 +65,9 @@ async def test_big_discount_needs_the_owners_manager(graphql, sample) -> None:
     assert (await _move(as_owner, quote, "APPROVED", 1))["userErrors"][0]["code"] == "ILLEGAL_TRANSITION"
     assert (await _move(as_owner, quote, "PENDING_APPROVAL", 1))["quote"]["status"] == "PENDING_APPROVAL"
     refused = await _move(as_owner, quote, "APPROVED", 2)
-    assert codes(refused) == [("status", "APPROVER_REQUIRED")] and "owner's manager" in refused["userErrors"][0]["message"]
+    assert (
+        codes(refused) == [("status", "APPROVER_REQUIRED")] and "owner's manager" in refused["userErrors"][0]["message"]
+    )
     approved = await _move(graphql.acting_as(manager), quote, "APPROVED", 2)
     assert approved["quote"]["status"] == "APPROVED" and approved["quote"]["decidedBy"]["email"] == "boss@example.com"
 
@@ -87,5 +89,7 @@ async def test_big_total_needs_an_admin_and_rejection_returns_to_draft(graphql, 
 async def test_empty_quote_cannot_be_submitted(graphql, sample) -> None:
     account = sample.account()
     sample.session.commit()
-    payload = await mutate(graphql, "createQuote", {"accountId": gid(account), "title": "Empty", "currency": "EUR"}, QUOTE)
+    payload = await mutate(
+        graphql, "createQuote", {"accountId": gid(account), "title": "Empty", "currency": "EUR"}, QUOTE
+    )
     assert codes(await _move(graphql, payload["quote"], "PENDING_APPROVAL", 1)) == [("id", "EMPTY_QUOTE")]

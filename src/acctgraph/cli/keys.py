@@ -43,7 +43,9 @@ def _session() -> Session:
 def _user(session: Session, email: str) -> User:
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
-        raise CommandError(f"no user with email {email!r}; see the users with the `users` GraphQL query or load `acctgraph demo`")
+        raise CommandError(
+            f"no user with email {email!r}; see the users with the `users` GraphQL query or load `acctgraph demo`"
+        )
     return user
 
 
@@ -60,7 +62,9 @@ def create(
         _key, token = create_api_key(session, owner, name, parse_expiry(expires, datetime.now(UTC)), integration)
         session.commit()
     typer.echo(token)
-    Console(stderr=True).print(f"key {name!r} for {owner.email} ({owner.role.value}); store it now, it is not shown again")
+    Console(stderr=True).print(
+        f"key {name!r} for {owner.email} ({owner.role.value}); store it now, it is not shown again"
+    )
 
 
 @app.command("list")
@@ -74,7 +78,9 @@ def list_keys(user: str | None = typer.Option(None, "--user", help="Only this us
         now = datetime.now(UTC)
         table = Table("id", "prefix", "name", "user", "kind", "expires", "last used", "status")
         for key, owner in rows:
-            status = "revoked" if key.revoked_at else "expired" if key.expires_at and key.expires_at <= now else "active"
+            status = (
+                "revoked" if key.revoked_at else "expired" if key.expires_at and key.expires_at <= now else "active"
+            )
             table.add_row(
                 str(key.id),
                 key.prefix + "...",

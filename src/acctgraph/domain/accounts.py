@@ -62,7 +62,9 @@ def _owner(session: Session, user_id: int, field: str) -> User:
     user = get_row(session, User, user_id, field)
     if not user.active or user.role not in OWNER_ROLES:
         raise BusinessRuleError(
-            "INVALID_OWNER", f"{user.email} cannot own accounts (inactive or a {user.role.value}); pick an active account manager", field
+            "INVALID_OWNER",
+            f"{user.email} cannot own accounts (inactive or a {user.role.value}); pick an active account manager",
+            field,
         )
     return user
 
@@ -79,7 +81,9 @@ def create_account(session: Session, actor: Actor, command: CreateAccount) -> Ac
     if command.parent_id is not None:
         _live_account(session, command.parent_id, "parentId")
     if command.domain and session.scalar(select(AccountDomain.id).where(AccountDomain.domain == command.domain)):
-        raise BusinessRuleError("DOMAIN_TAKEN", f"{command.domain} already belongs to another account; search for it", "domain")
+        raise BusinessRuleError(
+            "DOMAIN_TAKEN", f"{command.domain} already belongs to another account; search for it", "domain"
+        )
     account = Account(
         name=command.name,
         segment=command.segment,
@@ -137,7 +141,9 @@ def transfer_accounts(session: Session, actor: Actor, command: TransferAccounts,
         if account.archived_at is not None:
             raise BusinessRuleError("ARCHIVED", f"account {account.name!r} is archived", f"accountIds.{index}")
         if account.owner_id == owner.id:
-            raise BusinessRuleError("ALREADY_OWNER", f"{owner.email} already owns {account.name!r}", f"accountIds.{index}")
+            raise BusinessRuleError(
+                "ALREADY_OWNER", f"{owner.email} already owns {account.name!r}", f"accountIds.{index}"
+            )
     for account in accounts:
         session.add(
             OwnershipChange(
@@ -151,5 +157,3 @@ def transfer_accounts(session: Session, actor: Actor, command: TransferAccounts,
         )
         account.owner_id = owner.id
     return accounts
-
-

@@ -58,7 +58,8 @@ def _attend(session: Session, activity: Activity, attendee_ids: list[int]) -> No
             )
     if attendee_ids:
         session.execute(
-            insert(activity_attendees), [{"activity_id": activity.id, "contact_id": pk} for pk in dict.fromkeys(attendee_ids)]
+            insert(activity_attendees),
+            [{"activity_id": activity.id, "contact_id": pk} for pk in dict.fromkeys(attendee_ids)],
         )
 
 
@@ -76,7 +77,9 @@ def log_activity(session: Session, actor: Actor, command: LogActivity) -> Activi
         raise BusinessRuleError("INVALID_KIND", f"log one of {kinds}; schedule QBRs with scheduleQbr", "kind")
     occurred_at = command.occurred_at or utcnow()
     if occurred_at > utcnow() + CLOCK_SKEW:
-        raise BusinessRuleError("IN_FUTURE", "occurredAt is in the future; log activities once they happened", "occurredAt")
+        raise BusinessRuleError(
+            "IN_FUTURE", "occurredAt is in the future; log activities once they happened", "occurredAt"
+        )
     activity = Activity(
         account_id=command.account_id,
         kind=command.kind,
@@ -91,7 +94,9 @@ def log_activity(session: Session, actor: Actor, command: LogActivity) -> Activi
 
 def schedule_qbr(session: Session, actor: Actor, command: ScheduleQbr) -> Activity:
     if command.scheduled_for < utcnow() - CLOCK_SKEW:
-        raise BusinessRuleError("IN_PAST", "scheduledFor is in the past; log a QBR that happened as a MEETING", "scheduledFor")
+        raise BusinessRuleError(
+            "IN_PAST", "scheduledFor is in the past; log a QBR that happened as a MEETING", "scheduledFor"
+        )
     activity = Activity(
         account_id=command.account_id,
         kind=ActivityKind.QBR,
@@ -121,7 +126,9 @@ def complete_qbr(session: Session, actor: Actor, command: CompleteQbr, today: da
 def _next_step_task(session: Session, actor: Actor, qbr: Activity, step: NextStep, index: int, today: date) -> Activity:
     owner = get_row(session, User, step.owner_id, f"nextSteps.{index}.ownerId")
     if not owner.active:
-        raise BusinessRuleError("INACTIVE_OWNER", f"{owner.email} is deactivated; pick an active owner", f"nextSteps.{index}.ownerId")
+        raise BusinessRuleError(
+            "INACTIVE_OWNER", f"{owner.email} is deactivated; pick an active owner", f"nextSteps.{index}.ownerId"
+        )
     if step.due_on < today:
         raise BusinessRuleError("IN_PAST", "a next step cannot be due in the past", f"nextSteps.{index}.dueOn")
     return Activity(

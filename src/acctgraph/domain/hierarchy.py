@@ -26,7 +26,9 @@ def ancestor_ids(session: Session, parent: InstrumentedAttribute[Any], start_id:
     return set(session.scalars(select(chain.c.id)))
 
 
-def refuse_cycle(session: Session, parent: InstrumentedAttribute[Any], row_id: int, new_parent_id: int | None, field: str) -> None:
+def refuse_cycle(
+    session: Session, parent: InstrumentedAttribute[Any], row_id: int, new_parent_id: int | None, field: str
+) -> None:
     """Setting ``new_parent_id`` above ``row_id`` must not put ``row_id`` above itself."""
     if new_parent_id is not None and row_id in ancestor_ids(session, parent, new_parent_id):
         raise BusinessRuleError(

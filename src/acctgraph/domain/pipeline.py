@@ -56,7 +56,9 @@ class CloseOpportunity(Command):
     reason: Reason | None = None
 
 
-def _record_stage(session: Session, actor: Actor, opportunity: Opportunity, to_stage: str, from_stage: str | None) -> None:
+def _record_stage(
+    session: Session, actor: Actor, opportunity: Opportunity, to_stage: str, from_stage: str | None
+) -> None:
     session.add(
         StageChange(
             opportunity_id=opportunity.id,
@@ -92,7 +94,9 @@ def create_opportunity(session: Session, actor: Actor, command: CreateOpportunit
 def move_stage(session: Session, actor: Actor, command: MoveOpportunityStage) -> Opportunity:
     opportunity = _open(session, command)
     if command.stage in (CLOSED_WON, CLOSED_LOST):
-        raise BusinessRuleError("INVALID_STAGE", "close an opportunity with closeOpportunity, which takes a reason", "stage")
+        raise BusinessRuleError(
+            "INVALID_STAGE", "close an opportunity with closeOpportunity, which takes a reason", "stage"
+        )
     if command.stage == opportunity.stage:
         raise BusinessRuleError("SAME_STAGE", f"the opportunity is already in {command.stage!r}", "stage")
     _record_stage(session, actor, opportunity, command.stage, opportunity.stage)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.commands import Command, Currency, Name, Text, Version
 from acctgraph.domain.mrr import mrr_by_account
-from acctgraph.domain.rules import BusinessRuleError, get_row, get_rows, check_version
+from acctgraph.domain.rules import BusinessRuleError, check_version, get_row, get_rows
 from acctgraph.models import Account, Promotion, PromotionOutcome, PromotionTarget, Segment
 
 
@@ -32,10 +32,14 @@ class RecordPromotionResult(Command):
     note: Text | None = None
 
 
-def strategic_account_ids(session: Session, account_ids: list[int], today: date, currency: str, threshold_minor: int) -> set[int]:
+def strategic_account_ids(
+    session: Session, account_ids: list[int], today: date, currency: str, threshold_minor: int
+) -> set[int]:
     """Accounts in the strategic segment or whose MRR reaches the strategic threshold."""
     revenue = mrr_by_account(today, currency).subquery()
-    by_mrr = select(revenue.c.account_id).where(revenue.c.account_id.in_(account_ids), revenue.c.mrr_minor >= threshold_minor)
+    by_mrr = select(revenue.c.account_id).where(
+        revenue.c.account_id.in_(account_ids), revenue.c.mrr_minor >= threshold_minor
+    )
     by_segment = select(Account.id).where(Account.id.in_(account_ids), Account.segment == Segment.STRATEGIC)
     return set(session.scalars(by_mrr)) | set(session.scalars(by_segment))
 
@@ -46,7 +50,9 @@ def create_promotion(
     if command.ends_on < command.starts_on:
         raise BusinessRuleError("INVALID_PERIOD", "endsOn is before startsOn; swap them", "endsOn")
     if command.ends_on < today:
-        raise BusinessRuleError("INVALID_PERIOD", "the promotion would be over already; end it today or later", "endsOn")
+        raise BusinessRuleError(
+            "INVALID_PERIOD", "the promotion would be over already; end it today or later", "endsOn"
+        )
     if len(set(command.account_ids)) != len(command.account_ids):
         raise BusinessRuleError("DUPLICATE", "list each account once", "accountIds")
     accounts = get_rows(session, Account, command.account_ids, "accountIds")
@@ -54,7 +60,9 @@ def create_promotion(
     for index, account in enumerate(accounts):
         if account.id not in strategic:
             raise BusinessRuleError(
-                "NOT_STRATEGIC", f"{account.name!r} is not a strategic account (segment or MRR threshold)", f"accountIds.{index}"
+                "NOT_STRATEGIC",
+                f"{account.name!r} is not a strategic account (segment or MRR threshold)",
+                f"accountIds.{index}",
             )
     promotion = Promotion(**command.model_dump(exclude={"account_ids"}), created_by_id=actor.user_id)
     session.add(promotion)

@@ -114,7 +114,9 @@ def update_quote(session: Session, _actor: Actor, command: UpdateQuote) -> Quote
     quote = get_row(session, Quote, command.id)
     if quote.status not in EDITABLE:
         raise BusinessRuleError(
-            "NOT_EDITABLE", f"a {quote.status.value} quote cannot be edited; only drafts can (reopen a rejected one)", "id"
+            "NOT_EDITABLE",
+            f"a {quote.status.value} quote cannot be edited; only drafts can (reopen a rejected one)",
+            "id",
         )
     check_version(quote, command.version)
     if command.title is not None:
@@ -139,13 +141,17 @@ def _check_approver(session: Session, actor: Actor, quote: Quote, thresholds: Ap
     if actor.role is Role.ADMIN:
         return
     if needs_admin:
-        raise BusinessRuleError("APPROVER_REQUIRED", "the total is above the finance threshold: an admin must decide", "status")
+        raise BusinessRuleError(
+            "APPROVER_REQUIRED", "the total is above the finance threshold: an admin must decide", "status"
+        )
     owner_manager = session.scalar(
         select(User.manager_id).join(Account, Account.owner_id == User.id).where(Account.id == quote.account_id)
     )
     if needs_manager and owner_manager != actor.user_id:
         raise BusinessRuleError(
-            "APPROVER_REQUIRED", "the discount is above the threshold: the account owner's manager must decide", "status"
+            "APPROVER_REQUIRED",
+            "the discount is above the threshold: the account owner's manager must decide",
+            "status",
         )
 
 
@@ -157,7 +163,9 @@ def change_quote_status(
     if command.status not in allowed:
         options = ", ".join(status.name for status in allowed) or "nothing (it is final)"
         raise BusinessRuleError(
-            "ILLEGAL_TRANSITION", f"a {quote.status.name} quote can move to {options}, not {command.status.name}", "status"
+            "ILLEGAL_TRANSITION",
+            f"a {quote.status.name} quote can move to {options}, not {command.status.name}",
+            "status",
         )
     check_version(quote, command.version)
     target = command.status

@@ -32,7 +32,9 @@ class JwtVerifier:
 
     def __post_init__(self) -> None:
         remote = self.jwks_location.startswith(("https://", "http://"))
-        self._client = jwt.PyJWKClient(self.jwks_location, cache_keys=True, lifespan=600, timeout=10) if remote else None
+        self._client = (
+            jwt.PyJWKClient(self.jwks_location, cache_keys=True, lifespan=600, timeout=10) if remote else None
+        )
         self._file_keys = None if remote else jwt.PyJWKSet.from_json(Path(self.jwks_location).read_text())
 
     def _signing_key(self, token: str) -> object:
@@ -56,7 +58,9 @@ class JwtVerifier:
                 options={"require": ["exp", "iss"], "verify_aud": self.audience is not None},
             )
         except jwt.PyJWKClientError as error:
-            raise AuthenticationFailed(f"cannot check the token's signature ({error}); check ACCTGRAPH_JWT_JWKS_URL") from None
+            raise AuthenticationFailed(
+                f"cannot check the token's signature ({error}); check ACCTGRAPH_JWT_JWKS_URL"
+            ) from None
         except jwt.InvalidTokenError as error:
             raise AuthenticationFailed(f"invalid bearer token: {error}") from None
         email = claims.get(self.email_claim)

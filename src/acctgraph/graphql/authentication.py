@@ -19,12 +19,16 @@ from acctgraph.domain.api_keys import TOKEN_PREFIX, AuthenticationFailed, authen
 from acctgraph.domain.single_sign_on import JwtVerifier, authenticate_email
 from acctgraph.settings import Settings
 
-IDE_HINT = "In GraphiQL, paste it in the Headers tab: {\"Authorization\": \"Bearer ag_...\"}."
+IDE_HINT = 'In GraphiQL, paste it in the Headers tab: {"Authorization": "Bearer ag_..."}.'
 
 
 def _wants_ide(request: Request) -> bool:
     """GraphiQL's page: a browser GET without a query. Any operation, GET or POST, needs a key."""
-    return request.method == "GET" and "query" not in request.query_params and "text/html" in request.headers.get("accept", "")
+    return (
+        request.method == "GET"
+        and "query" not in request.query_params
+        and "text/html" in request.headers.get("accept", "")
+    )
 
 
 def bearer_token(request: Request) -> str:

@@ -9,7 +9,7 @@ from strawberry import UNSET, relay
 
 from acctgraph.domain import accounts as domain
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.mutations.base import UserError, run
+from acctgraph.graphql.mutations.base import UserError, run, run_for_node
 from acctgraph.graphql.types.accounts import Account
 from acctgraph.graphql.types.enums import LifecycleStage, Segment
 
@@ -72,28 +72,25 @@ class TransferAccountsPayload:
     user_errors: list[UserError]
 
 
-async def _account(info: Info, command_type: type, value: object, work: object) -> AccountPayload:
-    row, errors = await run(info, command_type, value, work, "Account")  # type: ignore[arg-type]
-    return AccountPayload(account=None if row is None else Account.from_row(row), user_errors=errors)
-
-
 @strawberry.type
 class AccountMutations:
     @strawberry.mutation(description="Add an account to the book.")
     async def create_account(self, info: Info, input: CreateAccountInput) -> AccountPayload:
-        return await _account(info, domain.CreateAccount, input, domain.create_account)
+        return await run_for_node(info, AccountPayload, Account, domain.CreateAccount, input, domain.create_account)
 
     @strawberry.mutation(description="Change an account's name, segment, industry, region or lifecycle stage.")
     async def update_account(self, info: Info, input: UpdateAccountInput) -> AccountPayload:
-        return await _account(info, domain.UpdateAccount, input, domain.update_account)
+        return await run_for_node(info, AccountPayload, Account, domain.UpdateAccount, input, domain.update_account)
 
     @strawberry.mutation(description="Archive an account: hidden from lists, no longer changed; still readable by id.")
     async def archive_account(self, info: Info, input: ArchiveAccountInput) -> AccountPayload:
-        return await _account(info, domain.ArchiveAccount, input, domain.archive_account)
+        return await run_for_node(info, AccountPayload, Account, domain.ArchiveAccount, input, domain.archive_account)
 
     @strawberry.mutation(description="Put the account under a parent account (no loops), or detach it.")
     async def set_account_parent(self, info: Info, input: SetAccountParentInput) -> AccountPayload:
-        return await _account(info, domain.SetAccountParent, input, domain.set_account_parent)
+        return await run_for_node(
+            info, AccountPayload, Account, domain.SetAccountParent, input, domain.set_account_parent
+        )
 
     @strawberry.mutation(description="Transfer accounts to a new owner in bulk (book rebalancing), all or none.")
     async def transfer_accounts(self, info: Info, input: TransferAccountsInput) -> TransferAccountsPayload:

@@ -9,7 +9,7 @@ from strawberry import UNSET, relay
 
 from acctgraph.domain import engagement as domain
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.mutations.base import UserError, run
+from acctgraph.graphql.mutations.base import UserError, run, run_for_node
 from acctgraph.graphql.types.activities import Activity
 from acctgraph.graphql.types.enums import ActivityKind
 
@@ -63,22 +63,19 @@ class CompleteQbrPayload:
     user_errors: list[UserError]
 
 
-async def _activity(info: Info, command_type: type, value: object, work: object) -> ActivityPayload:
-    row, errors = await run(info, command_type, value, work, "Activity")  # type: ignore[arg-type]
-    return ActivityPayload(activity=None if row is None else Activity.from_row(row), user_errors=errors)
-
-
 @strawberry.type
 class ActivityMutations:
     @strawberry.mutation(description="Log a call, email, meeting or note, with attendees.")
     async def log_activity(self, info: Info, input: LogActivityInput) -> ActivityPayload:
-        return await _activity(info, domain.LogActivity, input, domain.log_activity)
+        return await run_for_node(info, ActivityPayload, Activity, domain.LogActivity, input, domain.log_activity)
 
     @strawberry.mutation(description="Schedule a quarterly business review.")
     async def schedule_qbr(self, info: Info, input: ScheduleQbrInput) -> ActivityPayload:
-        return await _activity(info, domain.ScheduleQbr, input, domain.schedule_qbr)
+        return await run_for_node(info, ActivityPayload, Activity, domain.ScheduleQbr, input, domain.schedule_qbr)
 
-    @strawberry.mutation(description="Complete a scheduled QBR with notes, outcomes and next steps (which become tasks).")
+    @strawberry.mutation(
+        description="Complete a scheduled QBR with notes, outcomes and next steps (which become tasks)."
+    )
     async def complete_qbr(self, info: Info, input: CompleteQbrInput) -> CompleteQbrPayload:
         today = info.context.today
         result, errors = await run(

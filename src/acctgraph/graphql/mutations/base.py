@@ -20,9 +20,11 @@ from acctgraph.domain.changes import ChangeSet
 from acctgraph.domain.rules import BusinessRuleError
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.errors import Forbidden, Unauthenticated
+from acctgraph.graphql.types.node import ModelNode
 
 T = TypeVar("T")
 C = TypeVar("C", bound=BaseModel)
+P = TypeVar("P")
 
 ID_TYPES = {
     "account_id": "Account",
@@ -57,7 +59,15 @@ def camel(path: str) -> str:
 
 def _decode(value: relay.GlobalID, expected: str, path: str) -> int:
     if value.type_name != expected or not value.node_id.isdigit():
-        raise InvalidInput([UserError(field=camel(path), message=f"give the id of a {expected}, not of a {value.type_name}", code="INVALID_ID")])
+        raise InvalidInput(
+            [
+                UserError(
+                    field=camel(path),
+                    message=f"give the id of a {expected}, not of a {value.type_name}",
+                    code="INVALID_ID",
+                )
+            ]
+        )
     return int(value.node_id)
 
 
@@ -95,7 +105,11 @@ def parse(command_type: type[C], value: Any, node_type: str = "", **extra: Any) 
     except ValidationError as error:
         raise InvalidInput(
             [
-                UserError(field=camel(".".join(str(part) for part in issue["loc"])) or None, message=_message(issue), code="INVALID")
+                UserError(
+                    field=camel(".".join(str(part) for part in issue["loc"])) or None,
+                    message=_message(issue),
+                    code="INVALID",
+                )
                 for issue in error.errors()
             ]
         ) from None
@@ -148,3 +162,18 @@ async def run(
     except InvalidInput as invalid:
         return None, invalid.errors
     return await mutate(info, lambda session, actor: work(session, actor, command))
+
+
+async def run_for_node(
+    info: strawberry.Info[RequestContext, None],
+    payload: type[P],
+    node: type[ModelNode],
+    command_type: type[C],
+    value: Any,
+    work: Callable[[Session, Actor, C], Any],
+) -> P:
+    """``run`` for a mutation of one ``node`` (which an ``id`` input names), answered as ``payload``:
+    its first field holds the node, its ``user_errors`` the failures."""
+    row, errors = await run(info, command_type, value, work, node.__name__)
+    result_field = dataclasses.fields(payload)[0].name  # type: ignore[arg-type]
+    return payload(**{result_field: None if row is None else node.from_row(row), "user_errors": errors})

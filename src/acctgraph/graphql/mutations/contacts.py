@@ -7,7 +7,7 @@ from strawberry import UNSET, relay
 
 from acctgraph.domain import relationships as domain
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.mutations.base import UserError, run
+from acctgraph.graphql.mutations.base import UserError, run_for_node
 from acctgraph.graphql.types.contacts import Contact
 from acctgraph.graphql.types.enums import BuyingRole, Influence, Sentiment
 
@@ -57,25 +57,24 @@ class ContactPayload:
     user_errors: list[UserError]
 
 
-async def _contact(info: Info, command_type: type, value: object, work: object) -> ContactPayload:
-    row, errors = await run(info, command_type, value, work, "Contact")  # type: ignore[arg-type]
-    return ContactPayload(contact=None if row is None else Contact.from_row(row), user_errors=errors)
-
-
 @strawberry.type
 class ContactMutations:
     @strawberry.mutation(description="Add a stakeholder to an account.")
     async def create_contact(self, info: Info, input: CreateContactInput) -> ContactPayload:
-        return await _contact(info, domain.CreateContact, input, domain.create_contact)
+        return await run_for_node(info, ContactPayload, Contact, domain.CreateContact, input, domain.create_contact)
 
     @strawberry.mutation(description="Change a contact's details, buying role, influence or sentiment.")
     async def update_contact(self, info: Info, input: UpdateContactInput) -> ContactPayload:
-        return await _contact(info, domain.UpdateContact, input, domain.update_contact)
+        return await run_for_node(info, ContactPayload, Contact, domain.UpdateContact, input, domain.update_contact)
 
     @strawberry.mutation(description="Mark a contact as gone (left the company); kept for history.")
     async def deactivate_contact(self, info: Info, input: DeactivateContactInput) -> ContactPayload:
-        return await _contact(info, domain.DeactivateContact, input, domain.deactivate_contact)
+        return await run_for_node(
+            info, ContactPayload, Contact, domain.DeactivateContact, input, domain.deactivate_contact
+        )
 
     @strawberry.mutation(description="Set whom a contact reports to, within the account (no loops).")
     async def set_contact_reports_to(self, info: Info, input: SetContactReportsToInput) -> ContactPayload:
-        return await _contact(info, domain.SetContactReportsTo, input, domain.set_reports_to)
+        return await run_for_node(
+            info, ContactPayload, Contact, domain.SetContactReportsTo, input, domain.set_reports_to
+        )

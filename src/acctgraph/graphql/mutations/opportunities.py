@@ -9,7 +9,7 @@ from strawberry import UNSET, relay
 
 from acctgraph.domain import pipeline as domain
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.mutations.base import UserError, run
+from acctgraph.graphql.mutations.base import UserError, run_for_node
 from acctgraph.graphql.types.enums import ForecastCategory, OpportunityKind
 from acctgraph.graphql.types.opportunities import Opportunity
 from acctgraph.graphql.types.scalars import BigInt
@@ -54,21 +54,22 @@ class OpportunityPayload:
     user_errors: list[UserError]
 
 
-async def _opportunity(info: Info, command_type: type, value: object, work: object) -> OpportunityPayload:
-    row, errors = await run(info, command_type, value, work, "Opportunity")  # type: ignore[arg-type]
-    return OpportunityPayload(opportunity=None if row is None else Opportunity.from_row(row), user_errors=errors)
-
-
 @strawberry.type
 class OpportunityMutations:
     @strawberry.mutation(description="Open an upsell, cross-sell, renewal or new-business opportunity.")
     async def create_opportunity(self, info: Info, input: CreateOpportunityInput) -> OpportunityPayload:
-        return await _opportunity(info, domain.CreateOpportunity, input, domain.create_opportunity)
+        return await run_for_node(
+            info, OpportunityPayload, Opportunity, domain.CreateOpportunity, input, domain.create_opportunity
+        )
 
     @strawberry.mutation(description="Move an open opportunity to another stage; the move is kept in stageHistory.")
     async def move_opportunity_stage(self, info: Info, input: MoveOpportunityStageInput) -> OpportunityPayload:
-        return await _opportunity(info, domain.MoveOpportunityStage, input, domain.move_stage)
+        return await run_for_node(
+            info, OpportunityPayload, Opportunity, domain.MoveOpportunityStage, input, domain.move_stage
+        )
 
     @strawberry.mutation(description="Close an opportunity as won or lost (with a reason).")
     async def close_opportunity(self, info: Info, input: CloseOpportunityInput) -> OpportunityPayload:
-        return await _opportunity(info, domain.CloseOpportunity, input, domain.close_opportunity)
+        return await run_for_node(
+            info, OpportunityPayload, Opportunity, domain.CloseOpportunity, input, domain.close_opportunity
+        )

@@ -9,7 +9,7 @@ from strawberry import UNSET, relay
 
 from acctgraph.domain import plans as domain
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.mutations.base import UserError, run
+from acctgraph.graphql.mutations.base import UserError, run_for_node
 from acctgraph.graphql.types.enums import PlanItemStatus
 from acctgraph.graphql.types.plans import PlanItem
 
@@ -44,17 +44,16 @@ class PlanItemPayload:
     user_errors: list[UserError]
 
 
-async def _item(info: Info, command_type: type, value: object, work: object) -> PlanItemPayload:
-    row, errors = await run(info, command_type, value, work, "PlanItem")  # type: ignore[arg-type]
-    return PlanItemPayload(plan_item=None if row is None else PlanItem.from_row(row), user_errors=errors)
-
-
 @strawberry.type
 class PlanMutations:
     @strawberry.mutation(description="Add a goal or an initiative to an account plan.")
     async def create_plan_item(self, info: Info, input: CreatePlanItemInput) -> PlanItemPayload:
-        return await _item(info, domain.CreatePlanItem, input, domain.create_plan_item)
+        return await run_for_node(
+            info, PlanItemPayload, PlanItem, domain.CreatePlanItem, input, domain.create_plan_item
+        )
 
     @strawberry.mutation(description="Change a goal or initiative: title, status, due date, owner.")
     async def update_plan_item(self, info: Info, input: UpdatePlanItemInput) -> PlanItemPayload:
-        return await _item(info, domain.UpdatePlanItem, input, domain.update_plan_item)
+        return await run_for_node(
+            info, PlanItemPayload, PlanItem, domain.UpdatePlanItem, input, domain.update_plan_item
+        )

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import strawberry
+from sqlalchemy.orm import Session
 from strawberry import UNSET, relay
 
+from acctgraph import models
 from acctgraph.domain import promotions as domain
+from acctgraph.domain.actors import Actor
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.mutations.base import UserError, run
+from acctgraph.graphql.mutations.base import UserError, run_for_node
 from acctgraph.graphql.types.enums import PromotionOutcome
 from acctgraph.graphql.types.promotions import Promotion, PromotionTarget
 from acctgraph.graphql.types.scalars import BigInt
@@ -55,15 +58,15 @@ class PromotionMutations:
         settings = info.context.settings
         today = info.context.today
 
-        def work(session, actor, command):  # type: ignore[no-untyped-def]
+        def work(session: Session, actor: Actor, command: domain.CreatePromotion) -> models.Promotion:
             return domain.create_promotion(
                 session, actor, command, today, settings.reporting_currency, settings.strategic_mrr_threshold_minor
             )
 
-        row, errors = await run(info, domain.CreatePromotion, input, work)
-        return PromotionPayload(promotion=None if row is None else Promotion.from_row(row), user_errors=errors)
+        return await run_for_node(info, PromotionPayload, Promotion, domain.CreatePromotion, input, work)
 
     @strawberry.mutation(description="Record what one target account did with a promotion.")
     async def record_promotion_result(self, info: Info, input: RecordPromotionResultInput) -> PromotionTargetPayload:
-        row, errors = await run(info, domain.RecordPromotionResult, input, domain.record_result, "PromotionTarget")
-        return PromotionTargetPayload(target=None if row is None else PromotionTarget.from_row(row), user_errors=errors)
+        return await run_for_node(
+            info, PromotionTargetPayload, PromotionTarget, domain.RecordPromotionResult, input, domain.record_result
+        )

@@ -9,7 +9,7 @@ from strawberry import UNSET, relay
 
 from acctgraph.domain import quotes as domain
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.mutations.base import UserError, run
+from acctgraph.graphql.mutations.base import UserError, run_for_node
 from acctgraph.graphql.types.enums import QuoteStatus
 from acctgraph.graphql.types.quotes import Quote
 from acctgraph.graphql.types.scalars import BigInt
@@ -68,26 +68,23 @@ def thresholds(settings: Settings) -> domain.ApprovalThresholds:
     )
 
 
-async def _quote(info: Info, command_type: type, value: object, work: object) -> QuotePayload:
-    row, errors = await run(info, command_type, value, work, "Quote")  # type: ignore[arg-type]
-    return QuotePayload(quote=None if row is None else Quote.from_row(row), user_errors=errors)
-
-
 @strawberry.type
 class QuoteMutations:
     @strawberry.mutation(description="Draft a quote with line items and a discount.")
     async def create_quote(self, info: Info, input: CreateQuoteInput) -> QuotePayload:
-        return await _quote(info, domain.CreateQuote, input, domain.create_quote)
+        return await run_for_node(info, QuotePayload, Quote, domain.CreateQuote, input, domain.create_quote)
 
     @strawberry.mutation(description="Edit a draft quote.")
     async def update_quote(self, info: Info, input: UpdateQuoteInput) -> QuotePayload:
-        return await _quote(info, domain.UpdateQuote, input, domain.update_quote)
+        return await run_for_node(info, QuotePayload, Quote, domain.UpdateQuote, input, domain.update_quote)
 
     @strawberry.mutation(description="Submit, approve, reject, send, or record the customer's answer to a quote.")
     async def change_quote_status(self, info: Info, input: ChangeQuoteStatusInput) -> QuotePayload:
         limits = thresholds(info.context.settings)
-        return await _quote(
+        return await run_for_node(
             info,
+            QuotePayload,
+            Quote,
             domain.ChangeQuoteStatus,
             input,
             lambda session, actor, command: domain.change_quote_status(session, actor, command, limits),

@@ -39,7 +39,10 @@ def _conditions(where: AuditFilter) -> list[ColumnElement[bool]]:
         conditions.append(record.entity_type == where.entity_type)
     if where.entity_id is not None:
         global_id = parse_global_id(where.entity_id)
-        conditions += [record.entity_type == global_id.type_name, record.entity_id == decode_id(global_id, global_id.type_name)]
+        conditions += [
+            record.entity_type == global_id.type_name,
+            record.entity_id == decode_id(global_id, global_id.type_name),
+        ]
     if where.actor_id is not None:
         conditions.append(record.actor_id == decode_id(where.actor_id, "User"))
     if where.operation is not None:

@@ -48,6 +48,10 @@ class MeQueries:
         api_key = None
         if key is not None:
             api_key = ApiKeyInfo(
-                name=key.name, prefix=key.prefix, integration=key.integration, expires_at=key.expires_at, created_at=key.created_at
+                name=key.name,
+                prefix=key.prefix,
+                integration=key.integration,
+                expires_at=key.expires_at,
+                created_at=key.created_at,
             )
         return Viewer(user=User.from_row(user), role=actor.role, api_key=api_key)

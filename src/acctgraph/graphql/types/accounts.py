@@ -21,10 +21,6 @@ from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id, load_children
 from acctgraph.graphql.types.activities import Activity
 from acctgraph.graphql.types.catalog import Product
-from acctgraph.graphql.types.ownership import OwnershipChange, owner_history
-from acctgraph.graphql.types.plans import PlanItem, plan_goals, whitespace
-from acctgraph.graphql.types.quotes import Quote, account_quotes
-from acctgraph.graphql.types.relationships import Stakeholder, relationship_map
 from acctgraph.graphql.types.contacts import Contact
 from acctgraph.graphql.types.contracts import Contract
 from acctgraph.graphql.types.enums import ActivityKind, LifecycleStage, Segment
@@ -33,6 +29,10 @@ from acctgraph.graphql.types.identity import ExternalRef
 from acctgraph.graphql.types.money import Money
 from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.opportunities import Opportunity
+from acctgraph.graphql.types.ownership import OwnershipChange, owner_history
+from acctgraph.graphql.types.plans import PlanItem, plan_goals, whitespace
+from acctgraph.graphql.types.quotes import Quote, account_quotes
+from acctgraph.graphql.types.relationships import Stakeholder, relationship_map
 from acctgraph.graphql.types.signals import Invoice, NpsResponse, SupportTicket, UsagePoint
 from acctgraph.graphql.types.users import User
 

@@ -65,5 +65,3 @@ async def whitespace(info: strawberry.Info[RequestContext, None], account_id: in
         return [grouped[pk] for pk in account_ids]
 
     return await context.loaders.get("account-whitespace", batch).load(account_id)
-
-
