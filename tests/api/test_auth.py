@@ -26,6 +26,7 @@ async def test_get_query_without_key_is_401_but_graphiql_page_and_healthz_are_op
     assert (await anonymous.get("/graphql", params={"query": "{ me { role } }"})).status_code == 401
     page = await anonymous.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()
+    assert "isHeadersEditorEnabled: true" in page.text  # where a user pastes {"Authorization": "Bearer ag_..."}
     assert (await anonymous.get("/healthz")).status_code == 200
 
 

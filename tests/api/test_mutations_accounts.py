@@ -167,3 +167,5 @@ async def test_manager_may_transfer_within_the_team_not_out_of_it(graphql, sampl
     assert result["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     sample.session.refresh(account)
     assert account.owner_id == lead.id
+    operations = sample.session.scalars(select(m.AuditRecord.operation).where(m.AuditRecord.entity_type == "Account"))
+    assert list(operations) == ["transferAccounts"]

@@ -84,15 +84,7 @@ def create_account(session: Session, actor: Actor, command: CreateAccount) -> Ac
         raise BusinessRuleError(
             "DOMAIN_TAKEN", f"{command.domain} already belongs to another account; search for it", "domain"
         )
-    account = Account(
-        name=command.name,
-        segment=command.segment,
-        industry=command.industry,
-        region=command.region,
-        lifecycle_stage=command.lifecycle_stage,
-        owner_id=owner.id,
-        parent_id=command.parent_id,
-    )
+    account = Account(**command.model_dump(exclude={"domain", "owner_id"}), owner_id=owner.id)
     session.add(account)
     session.flush()
     if command.domain:

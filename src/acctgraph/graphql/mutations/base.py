@@ -142,7 +142,7 @@ async def mutate(
     actor = context.viewer
     if actor is None:
         raise Unauthenticated("send an API key: Authorization: Bearer <key>")
-    operation = info._raw_info.field_name
+    operation = info.field_name
     try:
         return await context.db.run_sync(lambda session: _in_transaction(session, actor, operation, work))
     except NotAuthorized as error:
