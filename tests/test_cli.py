@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import httpx
 
 
 def acctgraph(*args: str, database_url: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -57,3 +61,42 @@ def test_schema_export_writes_the_sdl(tmp_path: Path) -> None:
 
     assert result.returncode == 0, result.stderr
     assert "type Query" in (tmp_path / "schema.graphql").read_text()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_answers_graphql_with_two_workers(migrated_url: str) -> None:
+    port = free_port()
+    env = {**os.environ, "ACCTGRAPH_DATABASE_URL": migrated_url}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "acctgraph", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        health = wait_for(f"http://127.0.0.1:{port}/healthz")
+        answer = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ accounts { totalCount } }"}, timeout=10)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+
+    assert health.json() == {"status": "ok", "database": "reachable"}
+    assert answer.json() == {"data": {"accounts": {"totalCount": 0}}}
+    assert f"http://127.0.0.1:{port}/graphql" in output
+
+
+def wait_for(url: str, seconds: float = 30) -> httpx.Response:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
