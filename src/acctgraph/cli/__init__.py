@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from acctgraph.cli import db, serve
+from acctgraph.cli import db, demo, serve
 from acctgraph.cli.errors import UserFacingError, report
 
 app = typer.Typer(
@@ -17,6 +17,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
 
 
 def main() -> None:
