@@ -77,7 +77,7 @@ class _Load:
         self.session = session
         self.progress = progress
         self.ids: dict[str, dict[str, int]] = {}
-        self.object_types = {mapper.local_table.name: _snake(mapper.class_.__name__) for mapper in Base.registry.mappers}
+        self.object_types = object_types()
 
     def table(self, table: Table, rows: Iterable[PlannedRow]) -> int:
         """Insert the rows in chunks; references to rows of the same table are set once all exist."""
@@ -147,5 +147,9 @@ def _chunks(rows: Iterable[PlannedRow]) -> Iterator[list[PlannedRow]]:
         yield chunk
 
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+def object_types() -> dict[str, str]:
+    """The ``external_refs.object_type`` of each table's rows: the model's name in snake case."""
+    return {
+        mapper.local_table.name: re.sub(r"(?<!^)(?=[A-Z])", "_", mapper.class_.__name__).lower()
+        for mapper in Base.registry.mappers
+    }

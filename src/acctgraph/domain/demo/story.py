@@ -109,7 +109,7 @@ def tell_story(profile: AccountProfile, seed: int, window: Window) -> Story:
     days = timedelta(days=1)
     if history.churned_on:
         silent = rng.random() < 0.2
-        depth = -rng.uniform(0.0, 0.3) if silent else -rng.uniform(0.9, 1.6)
+        depth = rng.uniform(-0.3, 0.2) if silent else -rng.uniform(0.9, 1.6)
         swings.append(Swing(history.churned_on - rng.randint(60, 200) * days, history.churned_on, depth))
     for changed_on, fate in history.changed_at.items():
         depth = rng.uniform(0.5, 1.0) if fate is Fate.EXPAND else -rng.uniform(0.3, 0.7)
