@@ -63,8 +63,7 @@ def plan_profiles(accounts: int, seed: int, window: Window, owners: dict[Segment
     segments = allocate_segments(accounts)
     names = _company_names(seed, accounts)
     profiles = [
-        _profile(n, segment, names[n - 1], seed, window, owners[segment])
-        for n, segment in enumerate(segments, start=1)
+        _profile(n, segment, names[n - 1], seed, window, owners[segment]) for n, segment in enumerate(segments, start=1)
     ]
     return _with_subsidiaries(profiles, seed)
 
@@ -88,7 +87,9 @@ def _profile(n: int, segment: Segment, name: str, seed: int, window: Window, own
     discount = rng.uniform(*traits.seat_discount)
     add_ons = rng.sample(ADD_ONS, rng.randint(*traits.add_ons))
     prices = {SEAT_SKU: price_in(currency, LIST_PRICES[SEAT_SKU] * (1 - discount))}
-    prices |= {sku: price_in(currency, LIST_PRICES[sku] * traits.add_on_scale * rng.uniform(0.8, 1.1)) for sku in add_ons}
+    prices |= {
+        sku: price_in(currency, LIST_PRICES[sku] * traits.add_on_scale * rng.uniform(0.8, 1.1)) for sku in add_ons
+    }
     term_months = rng.choice(traits.term_months)
     new_logo = rng.random() < 0.2
     customer_since = (

@@ -39,7 +39,7 @@ def _invoice(story: Story, term: Term, n: int, issued: date, months: int, rng: r
         {
             "account_id": Ref("accounts", story.key),
             "contract_id": Ref("contracts", term.key),
-            "number": f"INV-{term.number[4:]}-{n:02d}",
+            "number": f"INV-{term.number.removeprefix('CTR-')}-{n:02d}",
             "amount_minor": term.mrr_minor * months,
             "currency": story.profile.currency,
             "issued_on": issued,
@@ -63,5 +63,3 @@ def _payment_day(issued: date, due: date, trouble: float, rng: random.Random) ->
 def _unpaid_status(story: Story, due: date) -> InvoiceStatus:
     written_off = story.history.churned_on is not None and (story.window.today - due).days > 120
     return InvoiceStatus.UNCOLLECTIBLE if written_off else InvoiceStatus.OPEN
-
-

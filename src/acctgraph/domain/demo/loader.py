@@ -43,9 +43,14 @@ class LoadResult:
 
 
 def loaded_demo_accounts(session: Session) -> int:
-    return session.scalar(
-        select(func.count()).select_from(ExternalRef).where(ExternalRef.source == SOURCE, ExternalRef.object_type == "account")
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(ExternalRef)
+            .where(ExternalRef.source == SOURCE, ExternalRef.object_type == "account")
+        )
+        or 0
+    )
 
 
 def load_book(session: Session, plan: BookPlan, progress: Progress | None = None) -> LoadResult:
@@ -118,7 +123,7 @@ class _Load:
             {"source": SOURCE, "object_type": object_type, "external_id": key, "internal_id": row_id}
             for key, row_id in zip(keys, ids, strict=True)
         ]
-        self.session.execute(_insert(ExternalRef.__table__), refs)
+        self.session.execute(_insert(Base.metadata.tables[ExternalRef.__tablename__]), refs)
 
     def _set_self_references(self, table: Table, later: list[tuple[str, str, Ref]]) -> None:
         ids = self.ids[table.name]
@@ -150,6 +155,6 @@ def _chunks(rows: Iterable[PlannedRow]) -> Iterator[list[PlannedRow]]:
 def object_types() -> dict[str, str]:
     """The ``external_refs.object_type`` of each table's rows: the model's name in snake case."""
     return {
-        mapper.local_table.name: re.sub(r"(?<!^)(?=[A-Z])", "_", mapper.class_.__name__).lower()
+        mapper.class_.__tablename__: re.sub(r"(?<!^)(?=[A-Z])", "_", mapper.class_.__name__).lower()
         for mapper in Base.registry.mappers
     }
