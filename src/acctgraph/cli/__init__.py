@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from acctgraph.cli import db, schema, serve
+from acctgraph.cli import db, demo, schema, serve
 from acctgraph.cli.errors import UserFacingError, report
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(schema.app, name="schema")
 app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
 
 
 def main() -> None:
