@@ -55,3 +55,17 @@ def test_create_refuses_unknown_user_and_bad_expiry(cli_env, sample) -> None:
     for expiry, hint in [("soon", "duration like 90d"), ("2020-01-01", "in the past")]:
         bad = runner.invoke(app, ["keys", "create", "--user", "ana@example.com", "--expires", expiry])
         assert bad.exit_code != 0 and hint in str(bad.exception)
+
+
+async def test_demo_prints_a_working_key_for_the_demo_admin(cli_env, graphql) -> None:
+    def demo_key() -> str:
+        result = runner.invoke(app, ["demo", "--accounts", "10", "--seed", "3"])
+        assert result.exit_code == 0, result.output
+        assert "GraphiQL: open http://127.0.0.1:8000/graphql?headers=" in result.output
+        return result.output.split("demo admin API key: ")[1].split()[0]
+
+    first, second = demo_key(), demo_key()
+    client = graphql.anonymous()
+    me = await client.execute("{ me { role user { email } } }", Authorization=f"Bearer {second}")
+    assert me["data"]["me"] == {"role": "ADMIN", "user": {"email": "admin@demo.acctgraph.dev"}}
+    assert (await client.post("{ me { role } }", Authorization=f"Bearer {first}")).status_code == 401

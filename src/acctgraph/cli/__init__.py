@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from acctgraph.cli import db, keys, schema, serve
+from acctgraph.cli import db, demo, keys, schema, serve
 from acctgraph.cli.errors import UserFacingError, report
 
 app = typer.Typer(
@@ -19,6 +19,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(schema.app, name="schema")
 app.add_typer(keys.app, name="keys")
 app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
 
 
 def main() -> None:

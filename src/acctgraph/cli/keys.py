@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 import typer
 from rich.console import Console
@@ -10,10 +12,11 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from acctgraph.cli.context import connected_engine
+from acctgraph.cli.context import connected_engine, settings
 from acctgraph.cli.errors import CommandError
 from acctgraph.db import sync_sessionmaker
-from acctgraph.domain.api_keys import create_api_key, revoke_api_key
+from acctgraph.domain.api_keys import create_api_key, replace_api_key, revoke_api_key
+from acctgraph.domain.demo import ADMIN_EMAIL
 from acctgraph.models import ApiKey, User
 
 app = typer.Typer(help="API keys: `Authorization: Bearer <key>` on every GraphQL request.", no_args_is_help=True)
@@ -105,3 +108,18 @@ def revoke(key: str = typer.Argument(..., help="The key's id or prefix, as `keys
         revoke_api_key(session, matches[0])
         session.commit()
     typer.echo(f"revoked key {matches[0].id} ({matches[0].name})")
+
+
+def demo_admin_key(session: Session) -> str:
+    """A new key for the demo admin (the previous demo key is revoked), for the README's first command."""
+    token = replace_api_key(session, _user(session, ADMIN_EMAIL), "demo")
+    session.commit()
+    return token
+
+
+def print_demo_key(token: str) -> None:
+    header = json.dumps({"Authorization": f"Bearer {token}"})
+    url = f"http://{settings().host}:{settings().port}/graphql"
+    typer.echo(f"demo admin API key: {token}")
+    typer.echo(f"GraphiQL: open {url}?headers={quote(header)}")
+    typer.echo(f"  (or paste {header} in GraphiQL's Headers tab)")

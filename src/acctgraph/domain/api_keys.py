@@ -66,3 +66,10 @@ def authenticate(session: Session, token: str, now: datetime | None = None) -> A
 
 def revoke_api_key(session: Session, key: ApiKey) -> None:
     key.revoked_at = key.revoked_at or utcnow()
+
+
+def replace_api_key(session: Session, user: User, name: str) -> str:
+    """A fresh token for ``user`` under ``name``, revoking their earlier keys of that name (one live at a time)."""
+    for key in session.scalars(select(ApiKey).where(ApiKey.user_id == user.id, ApiKey.name == name)):
+        revoke_api_key(session, key)
+    return create_api_key(session, user, name)[1]
