@@ -45,106 +45,138 @@ class World:
         return sample.account(owner_id=owner.id, segment=m.Segment.STRATEGIC)
 
 
-def quote(sample: SampleData, account: m.Account, **fields: Any) -> m.Quote:
-    product = sample.product()
-    defaults = {
-        "account_id": account.id,
-        "title": "Renewal quote",
-        "currency": "USD",
-        "subtotal_minor": 1_000_00,
-        "total_minor": 1_000_00,
-    }
-    row = sample._add(m.Quote(**{**defaults, **fields}))
-    sample._add(
-        m.QuoteLine(
-            quote_id=row.id,
-            account_id=account.id,
-            product_id=product.id,
-            quantity=1,
-            unit_price_minor=row.subtotal_minor,
-        )
-    )
-    return row
-
-
-def promotion_target(sample: SampleData, account: m.Account) -> m.PromotionTarget:
-    promotion = sample._add(
-        m.Promotion(name="Spring", offer="10% off", starts_on=TODAY, ends_on=TODAY + timedelta(days=30))
-    )
-    return sample._add(m.PromotionTarget(promotion_id=promotion.id, account_id=account.id))
-
-
 Case = Callable[[SampleData, m.Account, World], dict[str, Any]]
+CASES: dict[str, Case] = {}
 
-CASES: dict[str, Case] = {
-    "createAccount": lambda s, a, w: {"name": "New Co", "ownerId": to_global_id("User", a.owner_id)},
-    "updateAccount": lambda s, a, w: {"id": gid(a), "version": a.version, "name": "Renamed"},
-    "archiveAccount": lambda s, a, w: {"id": gid(a), "version": a.version},
-    "setAccountParent": lambda s, a, w: {
-        "id": gid(a),
-        "version": a.version,
-        "parentId": gid(s.account(owner_id=a.owner_id)),
-    },
-    "transferAccounts": lambda s, a, w: {
+
+def case(mutation: str) -> Callable[[Case], Case]:
+    def register(build: Case) -> Case:
+        CASES[mutation] = build
+        return build
+
+    return register
+
+
+def _versioned(row: Any, **fields: Any) -> dict[str, Any]:
+    return {"id": gid(row), "version": row.version, **fields}
+
+
+@case("createAccount")
+def _create_account(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"name": "New Co", "ownerId": to_global_id("User", a.owner_id)}
+
+
+@case("updateAccount")
+def _update_account(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(a, name="Renamed")
+
+
+@case("archiveAccount")
+def _archive_account(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(a)
+
+
+@case("setAccountParent")
+def _set_account_parent(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(a, parentId=gid(s.account(owner_id=a.owner_id)))
+
+
+@case("transferAccounts")
+def _transfer_accounts(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {
         "accountIds": [gid(a)],
         "toOwnerId": gid(w.manager),
         "effectiveOn": TODAY.isoformat(),
-        "reason": "yearly rebalancing",
-    },
-    "createContact": lambda s, a, w: {"accountId": gid(a), "name": "Dana", "buyingRole": "CHAMPION"},
-    "updateContact": lambda s, a, w: (lambda c: {"id": gid(c), "version": c.version, "sentiment": "POSITIVE"})(
-        s.contact(a)
-    ),
-    "deactivateContact": lambda s, a, w: (lambda c: {"id": gid(c), "version": c.version})(s.contact(a)),
-    "setContactReportsTo": lambda s, a, w: (
-        lambda c, boss: {"id": gid(c), "version": c.version, "reportsToId": gid(boss)}
-    )(s.contact(a), s.contact(a)),
-    "logActivity": lambda s, a, w: {"accountId": gid(a), "kind": "CALL", "subject": "Check-in"},
-    "scheduleQbr": lambda s, a, w: {
-        "accountId": gid(a),
-        "scheduledFor": (datetime.now(UTC) + timedelta(days=7)).isoformat(),
-    },
-    "completeQbr": lambda s, a, w: (lambda q: {"id": gid(q), "version": q.version, "notes": "Went well"})(
-        s.activity(a, kind=m.ActivityKind.QBR, status=m.ActivityStatus.SCHEDULED)
-    ),
-    "createPlanItem": lambda s, a, w: {"accountId": gid(a), "title": "Expand to EMEA"},
-    "updatePlanItem": lambda s, a, w: (lambda p: {"id": gid(p), "version": p.version, "status": "IN_PROGRESS"})(
-        s._add(m.PlanItem(account_id=a.id, kind=m.PlanItemKind.GOAL, title="Grow"))
-    ),
-    "createOpportunity": lambda s, a, w: {
-        "accountId": gid(a),
-        "name": "Upsell seats",
-        "kind": "UPSELL",
-        "amountMinor": 5_000_00,
-        "currency": "USD",
-    },
-    "moveOpportunityStage": lambda s, a, w: (lambda o: {"id": gid(o), "version": o.version, "stage": "proposal"})(
-        s.opportunity(a)
-    ),
-    "closeOpportunity": lambda s, a, w: (lambda o: {"id": gid(o), "version": o.version, "won": True})(s.opportunity(a)),
-    "createQuote": lambda s, a, w: {
-        "accountId": gid(a),
-        "title": "Q",
-        "currency": "USD",
-        "lines": [{"productId": gid(s.product()), "quantity": 2, "unitPriceMinor": 100_00}],
-    },
-    "updateQuote": lambda s, a, w: (lambda q: {"id": gid(q), "version": q.version, "discountPercent": "5"})(
-        quote(s, a)
-    ),
-    "changeQuoteStatus": lambda s, a, w: (lambda q: {"id": gid(q), "version": q.version, "status": "PENDING_APPROVAL"})(
-        quote(s, a)
-    ),
-    "createPromotion": lambda s, a, w: {
-        "name": "Strategic spring",
-        "offer": "Free onboarding",
-        "startsOn": TODAY.isoformat(),
-        "endsOn": (TODAY + timedelta(days=30)).isoformat(),
-        "accountIds": [gid(a)],
-    },
-    "recordPromotionResult": lambda s, a, w: (lambda t: {"id": gid(t), "version": t.version, "outcome": "ENGAGED"})(
-        promotion_target(s, a)
-    ),
-}
+        "reason": "rebalancing",
+    }
+
+
+@case("createContact")
+def _create_contact(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"accountId": gid(a), "name": "Dana", "buyingRole": "CHAMPION"}
+
+
+@case("updateContact")
+def _update_contact(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(s.contact(a), sentiment="POSITIVE")
+
+
+@case("deactivateContact")
+def _deactivate_contact(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(s.contact(a))
+
+
+@case("setContactReportsTo")
+def _set_contact_reports_to(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(s.contact(a), reportsToId=gid(s.contact(a)))
+
+
+@case("logActivity")
+def _log_activity(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"accountId": gid(a), "kind": "CALL", "subject": "Check-in"}
+
+
+@case("scheduleQbr")
+def _schedule_qbr(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"accountId": gid(a), "scheduledFor": (datetime.now(UTC) + timedelta(days=7)).isoformat()}
+
+
+@case("completeQbr")
+def _complete_qbr(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    qbr = s.activity(a, kind=m.ActivityKind.QBR, status=m.ActivityStatus.SCHEDULED)
+    return _versioned(qbr, notes="Went well")
+
+
+@case("createPlanItem")
+def _create_plan_item(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"accountId": gid(a), "title": "Expand to EMEA"}
+
+
+@case("updatePlanItem")
+def _update_plan_item(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(s.plan_item(a), status="IN_PROGRESS")
+
+
+@case("createOpportunity")
+def _create_opportunity(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"accountId": gid(a), "name": "Upsell seats", "kind": "UPSELL", "amountMinor": 5_000_00, "currency": "USD"}
+
+
+@case("moveOpportunityStage")
+def _move_opportunity_stage(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(s.opportunity(a), stage="proposal")
+
+
+@case("closeOpportunity")
+def _close_opportunity(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(s.opportunity(a), won=True)
+
+
+@case("createQuote")
+def _create_quote(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    line = {"productId": gid(s.product()), "quantity": 2, "unitPriceMinor": 100_00}
+    return {"accountId": gid(a), "title": "Q", "currency": "USD", "lines": [line]}
+
+
+@case("updateQuote")
+def _update_quote(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(s.quote(a), discountPercent="5")
+
+
+@case("changeQuoteStatus")
+def _change_quote_status(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(s.quote(a), status="PENDING_APPROVAL")
+
+
+@case("createPromotion")
+def _create_promotion(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    period = {"startsOn": TODAY.isoformat(), "endsOn": (TODAY + timedelta(days=30)).isoformat()}
+    return {"name": "Strategic spring", "offer": "Free onboarding", **period, "accountIds": [gid(a)]}
+
+
+@case("recordPromotionResult")
+def _record_promotion_result(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(s.promotion_target(a), outcome="ENGAGED")
 
 
 def document(mutation: str) -> str:
