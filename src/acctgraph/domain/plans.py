@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, exists, select, true
 from sqlalchemy.orm import Session
@@ -59,14 +60,14 @@ def update_plan_item(session: Session, _actor: Actor, command: UpdatePlanItem) -
     for field in ("title", "status"):
         if field in changes and changes[field] is None:
             raise BusinessRuleError("REQUIRED", f"{field} cannot be cleared; give a value or leave it out", field)
-    if changes.get("owner_id") is not None:
-        get_row(session, User, changes["owner_id"], "ownerId")
+    if command.owner_id is not None:
+        get_row(session, User, command.owner_id, "ownerId")
     for field, value in changes.items():
         setattr(item, field, value)
     return item
 
 
-def whitespace(as_of: date) -> Select[tuple[int, Product]]:
+def whitespace(as_of: date) -> Select[Any]:
     """SELECT account_id, product: catalogue products the account has under no active contract (cross-sell)."""
     in_force = active_contracts_ending_from(as_of).subquery()
     owns = exists().where(

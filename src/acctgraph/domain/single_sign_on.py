@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jwt
 from sqlalchemy import select
@@ -37,7 +38,7 @@ class JwtVerifier:
         )
         self._file_keys = None if remote else jwt.PyJWKSet.from_json(Path(self.jwks_location).read_text())
 
-    def _signing_key(self, token: str) -> object:
+    def _signing_key(self, token: str) -> Any:
         if self._client is not None:
             return self._client.get_signing_key_from_jwt(token).key
         kid = jwt.get_unverified_header(token).get("kid")

@@ -9,7 +9,8 @@ from strawberry import UNSET, relay
 
 from acctgraph.domain import accounts as domain
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.mutations.base import UserError, run, run_for_node
+from acctgraph.graphql.mutations.base import run, run_for_node
+from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.accounts import Account
 from acctgraph.graphql.types.enums import LifecycleStage, Segment
 

@@ -7,7 +7,8 @@ from strawberry import UNSET, relay
 
 from acctgraph.domain import relationships as domain
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.mutations.base import UserError, run_for_node
+from acctgraph.graphql.mutations.base import run_for_node
+from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.contacts import Contact
 from acctgraph.graphql.types.enums import BuyingRole, Influence, Sentiment
 

@@ -9,7 +9,8 @@ from strawberry import UNSET, relay
 
 from acctgraph.domain import plans as domain
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.mutations.base import UserError, run_for_node
+from acctgraph.graphql.mutations.base import run_for_node
+from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.enums import PlanItemStatus
 from acctgraph.graphql.types.plans import PlanItem
 

@@ -12,7 +12,8 @@ from acctgraph import models
 from acctgraph.domain import promotions as domain
 from acctgraph.domain.actors import Actor
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.mutations.base import UserError, run_for_node
+from acctgraph.graphql.mutations.base import run_for_node
+from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.enums import PromotionOutcome
 from acctgraph.graphql.types.promotions import Promotion, PromotionTarget
 from acctgraph.graphql.types.scalars import BigInt
