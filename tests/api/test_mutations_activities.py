@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from acctgraph import models as m
 from tests.api.mutation_cases import TODAY, codes, gid, mutate
 
 ACTIVITY = "activity { kind subject status body outcomes version author { email } attendees { name } }"
@@ -112,3 +113,15 @@ async def test_qbr_rules(graphql, sample) -> None:
         "tasks { subject }",
     )
     assert codes(payload) == [("nextSteps.0.title", "INVALID")]
+
+
+async def test_next_step_owner_must_be_active(graphql, sample) -> None:
+    account = sample.account()
+    gone = sample.user(active=False)
+    qbr = sample.activity(account, kind=m.ActivityKind.QBR, status=m.ActivityStatus.SCHEDULED)
+    sample.session.commit()
+    step = {"title": "Follow up", "ownerId": gid(gone), "dueOn": TODAY.isoformat()}
+    payload = await mutate(graphql, "completeQbr", {"id": gid(qbr), "version": 1, "notes": "n", "nextSteps": [step]}, "")
+    assert codes(payload) == [("nextSteps.0.ownerId", "INACTIVE_OWNER")]
+    sample.session.refresh(qbr)
+    assert qbr.status is m.ActivityStatus.SCHEDULED

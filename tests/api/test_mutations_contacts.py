@@ -91,3 +91,10 @@ async def test_relationship_map_is_the_reporting_tree_of_active_contacts(graphql
         },
         {"contact": {"name": "Lone"}, "reports": []},
     ]
+
+
+async def test_contact_name_cannot_be_cleared(graphql, sample) -> None:
+    contact = sample.contact(sample.account())
+    sample.session.commit()
+    payload = await mutate(graphql, "updateContact", {"id": gid(contact), "version": 1, "name": None}, CONTACT)
+    assert codes(payload) == [("name", "REQUIRED")]

@@ -62,3 +62,13 @@ async def test_promotion_rules(graphql, sample) -> None:
     ]
     none = {**base, **_period(), "accountIds": []}
     assert codes(await mutate(graphql, "createPromotion", none, PROMOTION)) == [("accountIds", "INVALID")]
+
+
+async def test_promotion_must_not_be_over_and_lists_each_account_once(graphql, sample) -> None:
+    strategic = sample.account(segment=m.Segment.STRATEGIC)
+    sample.session.commit()
+    past = {"startsOn": (TODAY - timedelta(days=30)).isoformat(), "endsOn": (TODAY - timedelta(days=1)).isoformat()}
+    over = {"name": "P", "offer": "o", **past, "accountIds": [gid(strategic)]}
+    assert codes(await mutate(graphql, "createPromotion", over, PROMOTION)) == [("endsOn", "INVALID_PERIOD")]
+    twice = {"name": "P", "offer": "o", **_period(), "accountIds": [gid(strategic), gid(strategic)]}
+    assert codes(await mutate(graphql, "createPromotion", twice, PROMOTION)) == [("accountIds", "DUPLICATE")]

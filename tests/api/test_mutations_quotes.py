@@ -93,3 +93,11 @@ async def test_empty_quote_cannot_be_submitted(graphql, sample) -> None:
         graphql, "createQuote", {"accountId": gid(account), "title": "Empty", "currency": "EUR"}, QUOTE
     )
     assert codes(await _move(graphql, payload["quote"], "PENDING_APPROVAL", 1)) == [("id", "EMPTY_QUOTE")]
+
+
+async def test_quote_opportunity_must_belong_to_the_account(graphql, sample) -> None:
+    account = sample.account()
+    elsewhere = sample.opportunity(sample.account())
+    sample.session.commit()
+    variables = {"accountId": gid(account), "opportunityId": gid(elsewhere), "title": "Q", "currency": "USD"}
+    assert codes(await mutate(graphql, "createQuote", variables, QUOTE)) == [("opportunityId", "OTHER_ACCOUNT")]
