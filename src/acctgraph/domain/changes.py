@@ -16,7 +16,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from acctgraph.domain.actors import Actor
-from acctgraph.models import AuditRecord
+from acctgraph.models import Account, AuditRecord
 
 UNTRACKED = frozenset({"created_at", "updated_at", "version"})
 
@@ -79,7 +79,7 @@ class ChangeSet:
             change.action = "deleted" if action == "deleted" else change.action
         change.merge(fields)
         change.account_ids |= _account_ids(row, fields)
-        if type(row).__name__ == "Account" and change.action != "created":
+        if isinstance(row, Account) and change.action != "created":
             change.previous_owner_ids.add(fields.get("owner_id", {"before": row.owner_id})["before"])
 
     def write_audit(self, actor: Actor, operation: str) -> list[AuditRecord]:
@@ -126,7 +126,7 @@ def _changed_fields(row: Any, action: str) -> dict[str, dict[str, Any]]:
 
 def _account_ids(row: Any, fields: dict[str, dict[str, Any]]) -> set[int]:
     """The accounts a row belongs to, before and after the change."""
-    if type(row).__name__ == "Account":
+    if isinstance(row, Account):
         return {row.id}
     if not hasattr(row, "account_id"):
         return set()
