@@ -124,7 +124,9 @@ class Account(ModelNode):
     lifecycle_stage: LifecycleStage
     created_at: datetime
     updated_at: datetime
-    archived_at: datetime | None = strawberry.field(description="Set when archived; archived accounts are hidden from lists.")
+    archived_at: datetime | None = strawberry.field(
+        description="Set when archived; archived accounts are hidden from lists."
+    )
     version: int = strawberry.field(description="Send it back with updates (optimistic concurrency).")
     owner_id: strawberry.Private[int | None]
     parent_id: strawberry.Private[int | None]
