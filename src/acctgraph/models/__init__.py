@@ -2,12 +2,14 @@
 
 from acctgraph.models.accounts import Account, AccountDomain, LifecycleStage, Segment
 from acctgraph.models.activities import Activity, ActivityKind, activity_attendees
+from acctgraph.models.alerts import Alert, AlertSeverity, AlertStatus
 from acctgraph.models.base import Base
 from acctgraph.models.catalog import Product
 from acctgraph.models.contacts import BuyingRole, Contact, Influence, Sentiment
 from acctgraph.models.contracts import BillingPeriod, Contract, ContractLine, ContractStatus
 from acctgraph.models.currency import ExchangeRate
 from acctgraph.models.health import HealthBand, HealthSnapshot
+from acctgraph.models.health_measures import AccountSentiment, HealthMeasureScore
 from acctgraph.models.identity import ExternalRef
 from acctgraph.models.opportunities import ForecastCategory, Opportunity, OpportunityKind, OpportunityStatus
 from acctgraph.models.signals import (
@@ -24,9 +26,13 @@ from acctgraph.models.users import Role, User
 
 __all__ = [
     "Account",
+    "AccountSentiment",
     "AccountDomain",
     "Activity",
     "ActivityKind",
+    "Alert",
+    "AlertSeverity",
+    "AlertStatus",
     "Base",
     "BillingPeriod",
     "BuyingRole",
@@ -38,6 +44,7 @@ __all__ = [
     "ExternalRef",
     "ForecastCategory",
     "HealthBand",
+    "HealthMeasureScore",
     "HealthSnapshot",
     "Influence",
     "Invoice",
