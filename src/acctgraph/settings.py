@@ -1,6 +1,7 @@
 """Every setting of acctgraph, typed, read from ``ACCTGRAPH_*`` environment variables or ``.env``."""
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,8 @@ class Settings(BaseSettings):
         ge=0,
         description="An account is strategic from this MRR, in minor units of the reporting currency.",
     )
+
+    scorecard_file: Path | None = Field(default=None, description="Health scorecards and alert settings (JSON).")
 
 
 @lru_cache

@@ -1,0 +1,47 @@
+"""``acctgraph alerts``: evaluate the risk alert rules, acknowledge and resolve alerts."""
+
+from __future__ import annotations
+
+import typer
+
+from acctgraph.cli.context import connected_engine
+from acctgraph.cli.errors import CommandError
+from acctgraph.cli.health import health_setup, parse_day
+from acctgraph.db import sync_sessionmaker
+from acctgraph.domain.alerts.evaluate import evaluate_alerts
+from acctgraph.domain.alerts.lifecycle import AlertTransitionError, acknowledge_alert, resolve_alert
+
+app = typer.Typer(help="Risk alerts for account owners.", no_args_is_help=True)
+
+
+@app.command()
+def evaluate(day: str = typer.Option(None, help="The day to evaluate, YYYY-MM-DD; default: today (UTC).")) -> None:
+    """Raise alerts whose condition holds on DAY and is not already open (run after `health compute`)."""
+    as_of = parse_day(day)
+    plugin_manager, config, _ = health_setup()
+    with sync_sessionmaker(connected_engine())() as session:
+        raised = evaluate_alerts(session, config.alerts, as_of, plugin_manager)
+    for notice in raised:
+        typer.echo(f"#{notice.id} [{notice.rule}] {notice.account_name}: {notice.title}")
+    typer.echo(f"{len(raised)} new alerts")
+
+
+@app.command()
+def acknowledge(alert_id: int) -> None:
+    """Mark an open alert as seen."""
+    _transition(acknowledge_alert, alert_id)
+
+
+@app.command()
+def resolve(alert_id: int, note: str = typer.Option(None, help="Why it is resolved.")) -> None:
+    """Resolve an alert."""
+    _transition(lambda session, alert_id: resolve_alert(session, alert_id, note=note), alert_id)
+
+
+def _transition(action, alert_id: int) -> None:  # type: ignore[no-untyped-def]
+    with sync_sessionmaker(connected_engine())() as session:
+        try:
+            alert = action(session, alert_id)
+        except AlertTransitionError as error:
+            raise CommandError(f"{error}. See the alert ids with `acctgraph alerts evaluate` or the API.") from None
+        typer.echo(f"alert {alert.id} is {alert.status.value}")
