@@ -122,6 +122,16 @@ class SampleData:
         defaults = {"account_id": account.id, "day": TODAY, "score": score, "band": band, "measures": {}}
         return self._add(m.HealthSnapshot(**{**defaults, **fields}))
 
+    def sentiment(self, account: m.Account, sentiment: m.Sentiment, **fields: Any) -> m.AccountSentiment:
+        """An account manager's sentiment recorded a week ago, valid for 30 days from then."""
+        defaults = {
+            "account_id": account.id,
+            "sentiment": sentiment,
+            "recorded_on": TODAY - timedelta(days=7),
+            "valid_until": TODAY + timedelta(days=23),
+        }
+        return self._add(m.AccountSentiment(**{**defaults, **fields}))
+
 
 @pytest.fixture
 def sample(session: Session) -> SampleData:
