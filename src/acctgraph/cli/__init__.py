@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from acctgraph.cli import alerts, db, health, serve
+from acctgraph.cli import alerts, db, health, schema, serve
 from acctgraph.cli.errors import UserFacingError, report
 
 app = typer.Typer(
@@ -16,6 +16,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(schema.app, name="schema")
 app.add_typer(health.app, name="health")
 app.add_typer(alerts.app, name="alerts")
 app.command("serve")(serve.serve)
