@@ -62,7 +62,7 @@ def test_compute_writes_one_snapshot_per_account_and_day_with_per_measure_histor
     assert snapshot.measures["measures"][0] == {
         "key": "nps_latest",
         "label": "NPS (latest response)",
-        "rawValue": 4.0,
+        "raw_value": 4.0,
         "score": 27,
         "weight": 0.5,
         "explanation": snapshot.measures["measures"][0]["explanation"],

@@ -53,7 +53,7 @@ class AccountHealth:
                 {
                     "key": m.key,
                     "label": m.label,
-                    "rawValue": m.raw_value,
+                    "raw_value": m.raw_value,
                     "score": m.score,
                     "weight": m.weight,
                     "explanation": m.explanation,
