@@ -7,14 +7,16 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from acctgraph.graphql.extensions import schema_extensions
+from acctgraph.graphql.mutations.alerts import AlertMutations
 from acctgraph.graphql.queries.accounts import AccountQueries
+from acctgraph.graphql.queries.alerts import AlertQueries
 from acctgraph.graphql.queries.relay import RelayQueries
 from acctgraph.graphql.queries.users import UserQueries
 from acctgraph.graphql.types.scalars import SCALARS
 from acctgraph.settings import Settings
 
-QUERIES: tuple[type, ...] = (RelayQueries, AccountQueries, UserQueries)
-MUTATIONS: tuple[type, ...] = ()
+QUERIES: tuple[type, ...] = (RelayQueries, AccountQueries, UserQueries, AlertQueries)
+MUTATIONS: tuple[type, ...] = (AlertMutations,)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:

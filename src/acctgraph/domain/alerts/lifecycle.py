@@ -10,7 +10,11 @@ from acctgraph.models import Alert, AlertStatus
 
 
 class AlertTransitionError(ValueError):
-    """The alert does not exist or cannot move to the requested state; the message says why."""
+    """The alert cannot move to the requested state; the message says why."""
+
+
+class AlertNotFound(AlertTransitionError):
+    """No alert has that id."""
 
 
 def acknowledge_alert(session: Session, alert_id: int) -> Alert:
@@ -40,5 +44,5 @@ def resolve_alert(session: Session, alert_id: int, user_id: int | None = None, n
 def _get(session: Session, alert_id: int) -> Alert:
     alert = session.get(Alert, alert_id)
     if alert is None:
-        raise AlertTransitionError(f"no alert with id {alert_id}")
+        raise AlertNotFound(f"no alert with id {alert_id}")
     return alert
