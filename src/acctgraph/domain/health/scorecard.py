@@ -23,7 +23,12 @@ DEFAULT_CONFIG_FILE = Path(__file__).with_name("default_health.json")
 
 
 class ScorecardError(ValueError):
-    """The health configuration is invalid; the message names each problem by its path."""
+    """The health configuration is invalid; ``problems`` pairs each problem's path with what is wrong."""
+
+    def __init__(self, problems: list[tuple[str, str]], source: Path | None = None) -> None:
+        self.problems = problems
+        described = "; ".join(f"{path}: {message}" if path else message for path, message in problems)
+        super().__init__(f"{source}: {described}" if source else described)
 
 
 class ThresholdPoint(BaseModel):
@@ -130,7 +135,7 @@ def parse_health_config(data: Any, catalogue: Mapping[str, HealthMeasure]) -> He
         raise ScorecardError(_describe(error)) from None
     problems = list(_catalogue_problems(config, catalogue))
     if problems:
-        raise ScorecardError("; ".join(problems))
+        raise ScorecardError(problems)
     return config
 
 
@@ -140,13 +145,13 @@ def load_health_config(path: Path | None, catalogue: Mapping[str, HealthMeasure]
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
     except OSError as error:
-        raise ScorecardError(f"cannot read the scorecard file {source}: {error.strerror}") from None
+        raise ScorecardError([("", f"cannot read the scorecard file {source}: {error.strerror}")]) from None
     except json.JSONDecodeError as error:
-        raise ScorecardError(f"{source} is not valid JSON: {error.msg} at line {error.lineno}") from None
+        raise ScorecardError([("", f"{source} is not valid JSON: {error.msg} at line {error.lineno}")]) from None
     try:
         return parse_health_config(data, catalogue)
     except ScorecardError as error:
-        raise ScorecardError(f"{source}: {error}") from None
+        raise ScorecardError(error.problems, source) from None
 
 
 def measure_params(measure: HealthMeasure, config: MeasureConfig) -> MeasureParams:
@@ -159,17 +164,16 @@ def _catalogue_problems(config: HealthConfig, catalogue: Mapping[str, HealthMeas
             where = f"scorecards.{name}.measures.{index}"
             measure = catalogue.get(measure_config.key)
             if measure is None:
-                yield f"{where}.key: unknown measure {measure_config.key!r}; known: {', '.join(sorted(catalogue))}"
+                yield f"{where}.key", f"unknown measure {measure_config.key!r}; known: {', '.join(sorted(catalogue))}"
                 continue
             try:
                 measure_params(measure, measure_config)
             except ValidationError as error:
-                yield _describe(error, prefix=f"{where}.params")
+                yield from _describe(error, prefix=f"{where}.params")
 
 
-def _describe(error: ValidationError, prefix: str = "") -> str:
-    parts = []
-    for detail in error.errors():
-        path = ".".join(str(part) for part in (prefix, *detail["loc"]) if part != "")
-        parts.append(f"{path or '(top level)'}: {detail['msg']}")
-    return "; ".join(parts)
+def _describe(error: ValidationError, prefix: str = "") -> list[tuple[str, str]]:
+    return [
+        (".".join(str(part) for part in (prefix, *detail["loc"]) if part != ""), detail["msg"])
+        for detail in error.errors()
+    ]

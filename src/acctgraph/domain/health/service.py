@@ -22,7 +22,7 @@ def measure_catalogue(plugin_manager: pluggy.PluginManager) -> dict[str, HealthM
     for measures in plugin_manager.hook.health_measures():
         for measure in measures:
             if measure.key in catalogue:
-                raise ScorecardError(f"two plugins provide a health measure with the key {measure.key!r}")
+                raise ScorecardError([("", f"two plugins provide a health measure with the key {measure.key!r}")])
             catalogue[measure.key] = measure
     return catalogue
 
