@@ -8,15 +8,17 @@ from strawberry.tools import merge_types
 
 from acctgraph.graphql.extensions import schema_extensions
 from acctgraph.graphql.mutations.alerts import AlertMutations
+from acctgraph.graphql.mutations.health import HealthMutations
 from acctgraph.graphql.queries.accounts import AccountQueries
 from acctgraph.graphql.queries.alerts import AlertQueries
+from acctgraph.graphql.queries.health import HealthQueries
 from acctgraph.graphql.queries.relay import RelayQueries
 from acctgraph.graphql.queries.users import UserQueries
 from acctgraph.graphql.types.scalars import SCALARS
 from acctgraph.settings import Settings
 
-QUERIES: tuple[type, ...] = (RelayQueries, AccountQueries, UserQueries, AlertQueries)
-MUTATIONS: tuple[type, ...] = (AlertMutations,)
+QUERIES: tuple[type, ...] = (RelayQueries, AccountQueries, UserQueries, AlertQueries, HealthQueries)
+MUTATIONS: tuple[type, ...] = (AlertMutations, HealthMutations)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:

@@ -12,14 +12,8 @@ from acctgraph.domain.alerts.lifecycle import AlertNotFound, AlertTransitionErro
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.errors import InvalidId
 from acctgraph.graphql.ids import decode_id
+from acctgraph.graphql.mutations.user_errors import UserError
 from acctgraph.graphql.types.alerts import Alert
-
-
-@strawberry.type(description="A problem with the input that the user can fix; `field` is the path to the input field.")
-class UserError:
-    field: list[str]
-    message: str
-    code: str
 
 
 @strawberry.input(description="Which alert to acknowledge.")

@@ -1,19 +1,16 @@
-"""``alerts(filter)`` and ``healthMeasureHistory``: risk alerts across the book, and measure trends."""
+"""``alerts(filter)``: risk alerts across the book."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
 import strawberry
 from sqlalchemy import ColumnElement, select
 
 from acctgraph import models
 from acctgraph.graphql.connections import Connection, RootList, paginated
-from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.ids import decode_id, decode_ids
-from acctgraph.graphql.types.accounts import _date_range
-from acctgraph.graphql.types.alerts import NEWEST_ALERTS_FIRST, Alert, AlertSeverity, AlertStatus, HealthMeasurePoint
+from acctgraph.graphql.ids import decode_ids
+from acctgraph.graphql.types.alerts import NEWEST_ALERTS_FIRST, Alert, AlertSeverity, AlertStatus
 
 
 @strawberry.input(description="Narrow the alerts list; every given field must match.")
@@ -53,22 +50,3 @@ class AlertQueries:
     def alerts(self, filter: AlertFilter | None = None) -> RootList:
         statement = select(models.Alert).where(*_conditions(filter or AlertFilter()))
         return RootList(statement, NEWEST_ALERTS_FIRST, Alert.from_row)
-
-    @strawberry.field(description="Each measure's daily raw value and score for an account (default: the last 90 days).")
-    async def health_measure_history(
-        self,
-        info: strawberry.Info[RequestContext, None],
-        account_id: strawberry.ID,
-        measures: list[str] | None = None,
-        since: Annotated[date | None, strawberry.argument(name="from")] = None,
-        until: Annotated[date | None, strawberry.argument(name="to")] = None,
-    ) -> list[HealthMeasurePoint]:
-        since, until = _date_range(since, until, info.context.today)
-        score = models.HealthMeasureScore
-        statement = select(score).where(
-            score.account_id == decode_id(account_id, "Account"), score.day >= since, score.day <= until
-        )
-        if measures is not None:
-            statement = statement.where(score.measure.in_(measures))
-        rows = await info.context.db.scalars(statement.order_by(score.day, score.measure))
-        return [HealthMeasurePoint.from_row(row) for row in rows]

@@ -1,4 +1,5 @@
-"""The alerts API: the alerts(filter) connection, account.alerts, the mutations' userErrors, measure history."""
+"""The health and alerts API: alerts(filter), account.alerts, the mutations' userErrors, measure history,
+and the scorecard configuration."""
 
 from __future__ import annotations
 
@@ -19,23 +20,28 @@ from acctgraph.settings import Settings
 from tests.fixtures import TODAY
 
 
-@pytest.fixture
-async def run(db_url: str) -> AsyncIterator[Any]:
-    """Execute a GraphQL operation against the test database, failing on GraphQL errors."""
-    settings = Settings(database_url=db_url, _env_file=None)
-    schema = build_schema(settings)
-    engine = create_async_db_engine(db_url)
-    sessions = async_session_factory(engine)
+class Api:
+    """Executes GraphQL operations against the test database, failing on GraphQL errors."""
 
-    async def execute(query: str, **variables: Any) -> dict[str, Any]:
-        async with sessions() as session:
-            context = RequestContext(db=Database(session), settings=settings)
-            result = await schema.execute(query, variable_values=variables, context_value=context)
+    def __init__(self, db_url: str) -> None:
+        self.settings = Settings(database_url=db_url, _env_file=None)
+        self.schema = build_schema(self.settings)
+        self.engine = create_async_db_engine(db_url)
+        self.sessions = async_session_factory(self.engine)
+
+    async def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
+        async with self.sessions() as session:
+            context = RequestContext(db=Database(session), settings=self.settings)
+            result = await self.schema.execute(query, variable_values=variables, context_value=context)
         assert result.errors is None, result.errors
         return result.data
 
-    yield execute
-    await engine.dispose()
+
+@pytest.fixture
+async def run(db_url: str) -> AsyncIterator[Api]:
+    api = Api(db_url)
+    yield api
+    await api.engine.dispose()
 
 
 def gid(type_name: str, pk: int) -> str:
@@ -150,3 +156,33 @@ async def test_health_measure_history_and_the_snapshot_the_account_serves(sample
             {"key": "billing", "rawValue": 0.0, "score": 100.0, "weight": 0.5},
         ],
     }
+
+
+UPDATE_CONFIGURATION = """
+mutation($document: JSON!) {
+  updateHealthConfiguration(input: {document: $document}) { document userErrors { field message code } }
+}"""
+
+
+async def test_scorecard_configuration_is_read_validated_and_replaced(run, tmp_path):
+    shipped = (await run("{ healthConfiguration }"))["healthConfiguration"]
+    assert {"default", "smb", "strategic"} <= set(shipped["scorecards"])
+
+    not_configured = (await run(UPDATE_CONFIGURATION, document=shipped))["updateHealthConfiguration"]
+    assert [e["code"] for e in not_configured["userErrors"]] == ["NOT_CONFIGURED"]
+
+    path = tmp_path / "health.json"
+    run.settings = run.settings.model_copy(update={"scorecard_file": path})
+    broken = {"scorecards": {"default": {"measures": [{"key": "billing", "weight": -1, "points": [{"raw": 0, "score": 1}]}]}}}
+    rejected = (await run(UPDATE_CONFIGURATION, document=broken))["updateHealthConfiguration"]
+    assert rejected["document"] is None
+    assert [(e["field"], e["code"]) for e in rejected["userErrors"]] == [
+        (["input", "document", "scorecards", "default", "measures", "0", "weight"], "INVALID_SCORECARD")
+    ]
+    assert not path.exists()
+
+    smaller = {"scorecards": {"default": shipped["scorecards"]["smb"]}, "alerts": {"score_drop_points": 20}}
+    accepted = (await run(UPDATE_CONFIGURATION, document=smaller))["updateHealthConfiguration"]
+    assert accepted["userErrors"] == []
+    assert (await run("{ healthConfiguration }"))["healthConfiguration"]["alerts"]["score_drop_points"] == 20
+    assert set(accepted["document"]["scorecards"]) == {"default"}
