@@ -18,18 +18,20 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Column, Date, Engine, Integer, MetaData, String, Table, cast, event, func, insert, literal, select
+from sqlalchemy import JSON, Column, Date, Engine, Integer, MetaData, String, Table, cast, event, func, insert, literal, select
 
 from acctgraph import migrations
 from acctgraph.db import create_sync_engine, sync_sessionmaker
 from acctgraph.domain.health.compute import compute_health
 from acctgraph.domain.health.service import configured_health
 from acctgraph.integration.plugins import create_plugin_manager
+from acctgraph.models.base import UTCDateTime
 from acctgraph.models import Account, Contract, ContractLine, Invoice, NpsResponse, Product, SupportTicket, UsageMetric
 from acctgraph.settings import Settings
 
 TODAY = datetime.now(UTC).date()
 USAGE_DAYS = 90
+EMPTY_JSON = literal({}, JSON())
 
 
 def seed(engine: Engine, accounts: int) -> None:
@@ -52,25 +54,25 @@ def seed(engine: Engine, accounts: int) -> None:
         _from_accounts(connection, Contract, stamps, number=literal("B-") + cast(Account.id, String), status=literal("active"),
                        start_date=literal(TODAY - timedelta(days=200)), end_date=literal(TODAY + timedelta(days=165)),
                        currency=literal("USD"), billing_period=literal("annual"), auto_renew=literal(False),
-                       notice_period_days=literal(30), extra=literal("{}"))
+                       notice_period_days=literal(30), extra=EMPTY_JSON)
         connection.execute(insert(ContractLine).from_select(
             ["contract_id", "product_id", "quantity", "unit_price_minor", "extra", "created_at", "updated_at"],
-            select(Contract.id, literal(product), literal(50), literal(1000), literal("{}"), literal(now), literal(now)),
+            select(Contract.id, literal(product), literal(50), literal(1000), EMPTY_JSON, literal(now, UTCDateTime()), literal(now, UTCDateTime())),
         ))
         _from_accounts(connection, NpsResponse, stamps, where=Account.id % 3 == 0, score=Account.id % 11,
-                       responded_at=literal(now - timedelta(days=20)), extra=literal("{}"))
+                       responded_at=literal(now - timedelta(days=20)), extra=EMPTY_JSON)
         _from_accounts(connection, SupportTicket, stamps, where=Account.id % 5 == 0, subject=literal("slow"),
                        priority=literal("high"), status=literal("open"), escalated=literal(False),
-                       opened_at=literal(now - timedelta(days=3)), extra=literal("{}"))
+                       opened_at=literal(now - timedelta(days=3)), extra=EMPTY_JSON)
         _from_accounts(connection, Invoice, stamps, where=Account.id % 7 == 0, number=literal("I-") + cast(Account.id, String),
                        amount_minor=literal(100_000), currency=literal("USD"), issued_on=literal(TODAY - timedelta(days=60)),
-                       due_date=literal(TODAY - timedelta(days=30)), status=literal("open"), extra=literal("{}"))
+                       due_date=literal(TODAY - timedelta(days=30)), status=literal("open"), extra=EMPTY_JSON)
         days.drop(connection)
 
 
 def _from_accounts(connection, model, stamps, extra_from=None, where=None, **columns) -> None:  # type: ignore[no-untyped-def]
     """INSERT INTO model (account_id, columns...) SELECT accounts.id, expressions... FROM accounts."""
-    stamp_columns = {name: literal(value) for name, value in stamps.items()}
+    stamp_columns = {name: literal(value, UTCDateTime()) for name, value in stamps.items()}
     query = select(Account.id, *columns.values(), *stamp_columns.values())
     if extra_from is not None:
         query = query.select_from(Account).join(extra_from, literal(True))

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import Row, Select, case, func, or_, select
+from sqlalchemy import Row, Select, case, func, null, or_, select, union_all
 
 from acctgraph.domain.health.measures import HealthMeasure, MeasureParams, end_of_day
 from acctgraph.integration.hookspecs import hookimpl
@@ -99,28 +99,33 @@ class Adoption(HealthMeasure):
     params_model = AdoptionParams
 
     def rows(self, as_of: date, params: AdoptionParams) -> Select[Any]:
-        seats = (
-            select(Contract.account_id, func.sum(ContractLine.quantity).label("seats"))
+        # One grouped pass over seats and usage together (UNION ALL), rather than joining two
+        # aggregates, which planners without fresh statistics turn into a quadratic nested loop.
+        seat_lines = (
+            select(
+                Contract.account_id.label("account_id"),
+                ContractLine.quantity.label("seats"),
+                null().label("users"),
+            )
             .join(ContractLine, ContractLine.contract_id == Contract.id)
             .join(Product, Product.id == ContractLine.product_id)
             .where(*_contract_in_force(as_of), ContractLine.deleted_at.is_(None))
             .where(Product.extra["pricing_unit"].as_string() == "seat")
-            .group_by(Contract.account_id)
-            .subquery()
         )
-        users = (
-            select(UsageMetric.account_id, func.avg(UsageMetric.value).label("users"))
-            .where(
-                UsageMetric.metric == params.metric,
-                UsageMetric.day <= as_of,
-                UsageMetric.day > as_of - timedelta(days=params.window_days),
-            )
-            .group_by(UsageMetric.account_id)
-            .subquery()
+        usage_days = select(
+            UsageMetric.account_id.label("account_id"), null().label("seats"), UsageMetric.value.label("users")
+        ).where(
+            UsageMetric.metric == params.metric,
+            UsageMetric.day <= as_of,
+            UsageMetric.day > as_of - timedelta(days=params.window_days),
         )
-        return select(seats.c.account_id, users.c.users, seats.c.seats).join(
-            users, users.c.account_id == seats.c.account_id
-        ).where(seats.c.seats > 0)
+        both = union_all(seat_lines, usage_days).subquery()
+        seats = func.sum(both.c.seats)
+        return (
+            select(both.c.account_id, func.avg(both.c.users).label("users"), seats.label("seats"))
+            .group_by(both.c.account_id)
+            .having(seats > 0, func.count(both.c.users) > 0)
+        )
 
     def raw_value(self, row: Row[Any], as_of: date, params: AdoptionParams) -> float | None:
         return row.users * 100.0 / row.seats

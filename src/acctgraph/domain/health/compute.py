@@ -47,13 +47,13 @@ def compute_health(
 
 def _write(session: Session, day: date, batch: list[AccountHealth]) -> None:
     session.execute(
-        insert(HealthSnapshot),
+        insert(HealthSnapshot.__table__),
         [
             {"account_id": h.account_id, "day": day, "score": h.score, "band": h.band, "measures": h.snapshot_json()}
             for h in batch
         ],
     )
-    session.execute(insert(HealthMeasureScore), list(_measure_rows(day, batch)))
+    session.execute(insert(HealthMeasureScore.__table__), list(_measure_rows(day, batch)))
 
 
 def _measure_rows(day: date, batch: Iterable[AccountHealth]) -> Iterator[dict[str, object]]:

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, select, text
 from sqlalchemy.orm import Session
 
 from acctgraph.domain.health.history import reference_scores
 from acctgraph.domain.health.measures import HealthMeasure, MeasureParams
-from acctgraph.domain.health.scorecard import HealthConfig, MeasureConfig, Scorecard, measure_params
+from acctgraph.domain.health.scorecard import BandCutoffs, HealthConfig, MeasureConfig, measure_params
 from acctgraph.models import Account, HealthBand, LifecycleStage
 
 TREND_DAYS = 30
@@ -83,13 +83,14 @@ def score_book(
     that has data for at least one measure, in account id order."""
     accounts = accounts if accounts is not None else scored_accounts()
     account_ids = accounts.with_only_columns(accounts.selected_columns[0])
-    streams = _measure_streams(session, config, catalogue, as_of, account_ids)
+    if session.get_bind().dialect.name == "postgresql":
+        # Cursors are planned for their first 10 % of rows by default; we read them to the end.
+        session.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
+    plans = _plan(session, config, catalogue, as_of, account_ids)
     previous = _MergeCursor(_stream(session, _in_accounts(reference_scores(as_of, TREND_DAYS), account_ids)))
     for account in _stream(session, accounts.order_by(accounts.selected_columns[0])):
         name = config.scorecard_name(account.segment)
-        health = _score_account(
-            account.id, name, config.scorecards[name], catalogue, streams, as_of, previous.take(account.id)
-        )
+        health = _score_account(account.id, name, plans[name], as_of, previous.take(account.id))
         if health is not None:
             yield health
 
@@ -111,35 +112,44 @@ class _MergeCursor:
 
 
 @dataclass(frozen=True)
-class _MeasureStream:
-    """One measure with one parameter set, streamed in account order."""
+class _PlannedMeasure:
+    """A scorecard's measure with its parsed parameters and the stream of its rows."""
 
-    cursor: _MergeCursor
+    config: MeasureConfig
+    measure: HealthMeasure
     params: MeasureParams
+    rows: _MergeCursor
 
 
-def _stream_key(measure_config: MeasureConfig) -> str:
-    return measure_config.key + json.dumps(measure_config.params, sort_keys=True)
+@dataclass(frozen=True)
+class _ScorecardPlan:
+    bands: BandCutoffs
+    measures: tuple[_PlannedMeasure, ...]
 
 
-def _measure_streams(
+def _plan(
     session: Session,
     config: HealthConfig,
     catalogue: Mapping[str, HealthMeasure],
     as_of: date,
     account_ids: Select[Any],
-) -> dict[str, _MeasureStream]:
-    streams: dict[str, _MeasureStream] = {}
-    for scorecard in config.scorecards.values():
+) -> dict[str, _ScorecardPlan]:
+    """One stream per measure and parameter set, shared by the scorecards that use it."""
+    streams: dict[str, tuple[MeasureParams, _MergeCursor]] = {}
+    plans: dict[str, _ScorecardPlan] = {}
+    for name, scorecard in config.scorecards.items():
+        planned = []
         for measure_config in scorecard.measures:
-            key = _stream_key(measure_config)
-            if key in streams:
-                continue
             measure = catalogue[measure_config.key]
-            params = measure_params(measure, measure_config)
-            rows = _stream(session, _in_accounts(measure.rows(as_of, params), account_ids))
-            streams[key] = _MeasureStream(_MergeCursor(rows), params)
-    return streams
+            key = measure_config.key + json.dumps(measure_config.params, sort_keys=True)
+            if key not in streams:
+                params = measure_params(measure, measure_config)
+                rows = _stream(session, _in_accounts(measure.rows(as_of, params), account_ids))
+                streams[key] = (params, _MergeCursor(rows))
+            params, cursor = streams[key]
+            planned.append(_PlannedMeasure(measure_config, measure, params, cursor))
+        plans[name] = _ScorecardPlan(scorecard.bands, tuple(planned))
+    return plans
 
 
 def _in_accounts(rows: Select[Any], account_ids: Select[Any]) -> Select[Any]:
@@ -153,45 +163,39 @@ def _stream(session: Session, statement: Select[Any]) -> Iterator[Row[Any]]:
 
 
 def _score_account(
-    account_id: int,
-    scorecard_name: str,
-    scorecard: Scorecard,
-    catalogue: Mapping[str, HealthMeasure],
-    streams: Mapping[str, _MeasureStream],
-    as_of: date,
-    previous: Row[Any] | None,
+    account_id: int, scorecard_name: str, plan: _ScorecardPlan, as_of: date, previous: Row[Any] | None
 ) -> AccountHealth | None:
-    present: list[tuple[MeasureConfig, HealthMeasure, float, str]] = []
+    present: list[tuple[_PlannedMeasure, float, int, str]] = []
     missing: list[str] = []
-    for measure_config in scorecard.measures:
-        measure = catalogue[measure_config.key]
-        stream = streams[_stream_key(measure_config)]
-        row = stream.cursor.take(account_id)
-        raw = measure.absent_value if row is None else measure.raw_value(row, as_of, stream.params)
+    for planned in plan.measures:
+        measure = planned.measure
+        row = planned.rows.take(account_id)
+        raw = measure.absent_value if row is None else measure.raw_value(row, as_of, planned.params)
         if raw is None:
             missing.append(measure.key)
         else:
-            present.append((measure_config, measure, raw, measure.explain(row, raw, as_of, stream.params)))
+            explanation = measure.explain(row, raw, as_of, planned.params)
+            present.append((planned, raw, planned.config.score(raw), explanation))
     if not present:
         return None
-    total_weight = sum(measure_config.weight for measure_config, *_ in present)
+    total_weight = sum(planned.config.weight for planned, *_ in present)
+    score = round(sum(planned.config.weight * measure_score for planned, _, measure_score, _ in present) / total_weight)
     results = tuple(
         MeasureResult(
-            key=measure.key,
-            label=measure.label,
+            key=planned.measure.key,
+            label=planned.measure.label,
             raw_value=round(raw, 4),
-            score=measure_config.score(raw),
-            weight=round(measure_config.weight / total_weight, 4),
+            score=measure_score,
+            weight=round(planned.config.weight / total_weight, 4),
             explanation=explanation,
         )
-        for measure_config, measure, raw, explanation in present
+        for planned, raw, measure_score, explanation in present
     )
-    score = round(sum(measure_config.weight * result.score for (measure_config, *_), result in zip(present, results)) / total_weight)
     return AccountHealth(
         account_id=account_id,
         scorecard=scorecard_name,
         score=score,
-        band=scorecard.bands.band(score),
+        band=plan.bands.band(score),
         measures=results,
         missing=tuple(missing),
         trend=None if previous is None else score - previous.reference_score,

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from acctgraph.domain.alerts.settings import AlertSettings
 from acctgraph.domain.health.measures import HealthMeasure, MeasureParams
@@ -62,6 +62,7 @@ class MeasureConfig(BaseModel):
     weight: float = Field(gt=0)
     points: list[ThresholdPoint] = Field(min_length=1)
     params: dict[str, Any] = {}
+    _curve: tuple[tuple[float, float], ...] = PrivateAttr()
 
     @field_validator("points")
     @classmethod
@@ -71,16 +72,18 @@ class MeasureConfig(BaseModel):
             raise ValueError(f"threshold points must have strictly increasing raw values, got {raws}")
         return points
 
+    def model_post_init(self, _context: Any) -> None:
+        self._curve = tuple((point.raw, point.score) for point in self.points)
+
     def score(self, raw: float) -> int:
         """The 0-100 score of a raw value: linear between points, flat beyond the ends."""
-        points = self.points
-        if raw <= points[0].raw:
-            return round(points[0].score)
-        for low, high in zip(points, points[1:]):
-            if raw <= high.raw:
-                fraction = (raw - low.raw) / (high.raw - low.raw)
-                return round(low.score + fraction * (high.score - low.score))
-        return round(points[-1].score)
+        curve = self._curve
+        if raw <= curve[0][0]:
+            return round(curve[0][1])
+        for (low_raw, low_score), (high_raw, high_score) in zip(curve, curve[1:]):
+            if raw <= high_raw:
+                return round(low_score + (raw - low_raw) / (high_raw - low_raw) * (high_score - low_score))
+        return round(curve[-1][1])
 
 
 class Scorecard(BaseModel):
