@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from acctgraph.domain.alerts.evaluate import AlertNotice
 from acctgraph.domain.health.engine import AccountHealth, score_book
 from acctgraph.domain.health.measures import HealthMeasure
 from acctgraph.domain.health.scorecard import DEFAULT_CONFIG_FILE, HealthConfig, load_health_config, parse_health_config
 from acctgraph.domain.health.service import measure_catalogue
+from acctgraph.integration.hookspecs import hookimpl
 from acctgraph.integration.plugins import create_plugin_manager
 
 
@@ -49,3 +51,16 @@ def scorecard(catalogue: dict[str, HealthMeasure], shipped_config: HealthConfig)
 def score_all(session: Session, config: HealthConfig, catalogue: dict[str, HealthMeasure], as_of: date) -> dict[int, AccountHealth]:
     session.commit()
     return {health.account_id: health for health in score_book(session, config, catalogue, as_of)}
+
+
+class AlertRecorder:
+    """A plugin that keeps what the ``alerts_raised`` hook hands it, as a notification plugin would."""
+
+    def __init__(self) -> None:
+        self.received: list[AlertNotice] = []
+        self.plugin_manager = create_plugin_manager(load_entry_points=False)
+        self.plugin_manager.register(self)
+
+    @hookimpl
+    def alerts_raised(self, alerts: list[AlertNotice]) -> None:
+        self.received.extend(alerts)

@@ -8,12 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from acctgraph import models as m
-from acctgraph.domain.alerts.evaluate import AlertNotice, evaluate_alerts
+from acctgraph.domain.alerts.evaluate import evaluate_alerts
 from acctgraph.domain.alerts.lifecycle import AlertTransitionError, acknowledge_alert, resolve_alert
 from acctgraph.domain.alerts.settings import AlertSettings
-from acctgraph.integration.hookspecs import hookimpl
-from acctgraph.integration.plugins import create_plugin_manager
 from tests.fixtures import TODAY
+from tests.health.conftest import AlertRecorder
 
 NOW = datetime.now(UTC)
 SETTINGS = AlertSettings()
@@ -125,20 +124,12 @@ def test_churned_accounts_raise_nothing(sample):
 def test_alerts_are_stored_then_handed_to_plugins(sample):
     account = sample.account()
     sample.invoice(account, due_date=TODAY - timedelta(days=45))
-    received: list[AlertNotice] = []
-
-    class Notifier:
-        @hookimpl
-        def alerts_raised(self, alerts: list[AlertNotice]) -> None:
-            received.extend(alerts)
-
-    plugin_manager = create_plugin_manager(load_entry_points=False)
-    plugin_manager.register(Notifier())
+    recorder = AlertRecorder()
     sample.session.commit()
-    notices = evaluate_alerts(sample.session, SETTINGS, TODAY, plugin_manager)
-    assert received == notices and len(received) == 1
+    notices = evaluate_alerts(sample.session, SETTINGS, TODAY, recorder.plugin_manager)
+    assert recorder.received == notices and len(notices) == 1
     stored = sample.session.scalars(select(m.Alert)).one()
-    assert (stored.id, stored.status, stored.rule) == (received[0].id, m.AlertStatus.OPEN, "invoice_overdue")
+    assert (stored.id, stored.status, stored.rule) == (notices[0].id, m.AlertStatus.OPEN, "invoice_overdue")
 
 
 def test_lifecycle_errors_say_what_is_wrong(sample):

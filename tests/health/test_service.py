@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import func, select
 
 from acctgraph import models as m
-from acctgraph.domain.alerts.evaluate import AlertNotice
 from acctgraph.domain.health.builtin_measures import BUILTIN_MEASURES
 from acctgraph.domain.health.scorecard import ScorecardError
 from acctgraph.domain.health.service import measure_catalogue, refresh_health
@@ -20,6 +19,7 @@ from acctgraph.integration.hookspecs import hookimpl
 from acctgraph.integration.plugins import create_plugin_manager
 from acctgraph.settings import Settings
 from tests.fixtures import TODAY
+from tests.health.conftest import AlertRecorder
 
 
 def test_refresh_health_scores_the_book_with_the_configured_file_then_raises_alerts(sample, db_url, tmp_path):
@@ -29,19 +29,12 @@ def test_refresh_health_scores_the_book_with_the_configured_file_then_raises_ale
     path = tmp_path / "health.json"
     points = [{"raw": 0, "score": 100}, {"raw": 60, "score": 0}]
     path.write_text(json.dumps({"scorecards": {"default": {"measures": [{"key": "billing", "weight": 1, "points": points}]}}}))
-    received: list[AlertNotice] = []
-
-    class Notifier:
-        @hookimpl
-        def alerts_raised(self, alerts: list[AlertNotice]) -> None:
-            received.extend(alerts)
-
-    plugin_manager = create_plugin_manager(load_entry_points=False)
-    plugin_manager.register(Notifier())
-    refresh = refresh_health(sample.session, Settings(database_url=db_url, scorecard_file=path, _env_file=None), plugin_manager, TODAY)
+    recorder = AlertRecorder()
+    settings = Settings(database_url=db_url, scorecard_file=path, _env_file=None)
+    refresh = refresh_health(sample.session, settings, recorder.plugin_manager, TODAY)
     # 45 days overdue: 100 - 45/60 * 100 = 25, red
     assert (refresh.run.accounts, dict(refresh.run.bands)) == (1, {m.HealthBand.RED: 1})
-    assert [notice.rule for notice in received] == ["invoice_overdue"] == [notice.rule for notice in refresh.alerts]
+    assert [notice.rule for notice in recorder.received] == ["invoice_overdue"] == [notice.rule for notice in refresh.alerts]
 
 
 def test_two_plugins_with_one_measure_key_is_an_error():

@@ -44,6 +44,11 @@ class AlertRule(ABC):
         """The alert's title and its evidence (JSON-serialisable)."""
 
 
+def _subject(kind: str, id_column: Any) -> Any:
+    """``kind:id``, naming the record an alert is about, so each record raises its own alert."""
+    return (kind + ":" + cast(id_column, String)).label("subject")
+
+
 def _band_rank(band: Any) -> Any:
     return case((band == HealthBand.GREEN, 0), (band == HealthBand.YELLOW, 1), else_=2)
 
@@ -128,7 +133,7 @@ class RenewalWhileRed(AlertRule):
         return (
             select(
                 Contract.account_id,
-                ("contract:" + cast(Contract.id, String)).label("subject"),
+                _subject("contract", Contract.id),
                 Contract.number,
                 Contract.end_date,
                 HealthSnapshot.score,
@@ -158,7 +163,7 @@ class ChampionInactive(AlertRule):
     def candidates(self, as_of: date, settings: AlertSettings) -> Select[Any]:
         return select(
             Contact.account_id,
-            ("contact:" + cast(Contact.id, String)).label("subject"),
+            _subject("contact", Contact.id),
             Contact.name,
             Contact.email,
             Contact.deleted_at,
@@ -178,7 +183,7 @@ class NpsDetractor(AlertRule):
         day_end = end_of_day(as_of)
         return select(
             NpsResponse.account_id,
-            ("nps:" + cast(NpsResponse.id, String)).label("subject"),
+            _subject("nps", NpsResponse.id),
             NpsResponse.score,
             NpsResponse.comment,
             NpsResponse.responded_at,
@@ -203,7 +208,7 @@ class InvoiceOverdue(AlertRule):
     def candidates(self, as_of: date, settings: AlertSettings) -> Select[Any]:
         return select(
             Invoice.account_id,
-            ("invoice:" + cast(Invoice.id, String)).label("subject"),
+            _subject("invoice", Invoice.id),
             Invoice.number,
             Invoice.due_date,
             Invoice.amount_minor,
@@ -236,7 +241,7 @@ class SentimentStale(AlertRule):
         latest = latest_sentiments(as_of).subquery()
         return select(
             latest.c.account_id,
-            ("sentiment:" + cast(latest.c.id, String)).label("subject"),
+            _subject("sentiment", latest.c.id),
             latest.c.sentiment,
             latest.c.valid_until,
         ).where(latest.c.valid_until < as_of)

@@ -48,6 +48,8 @@ def _contract_in_force(as_of: date) -> Any:
 
 
 class UsageParams(MeasureParams):
+    """Which daily usage metric to read, over windows of how many days."""
+
     metric: str = "active_users"
     window_days: int = Field(default=30, gt=0)
 
@@ -86,19 +88,14 @@ class UsageTrend(HealthMeasure):
         )
 
 
-class AdoptionParams(MeasureParams):
-    metric: str = "active_users"
-    window_days: int = Field(default=30, gt=0)
-
-
 class Adoption(HealthMeasure):
     """Active users (daily average over the window) as a percentage of licensed seats."""
 
     key = "adoption"
     label = "Adoption (active users / seats)"
-    params_model = AdoptionParams
+    params_model = UsageParams
 
-    def rows(self, as_of: date, params: AdoptionParams) -> Select[Any]:
+    def rows(self, as_of: date, params: UsageParams) -> Select[Any]:
         # One grouped pass over seats and usage together (UNION ALL), rather than joining two
         # aggregates, which planners without fresh statistics turn into a quadratic nested loop.
         seat_lines = (
@@ -127,10 +124,10 @@ class Adoption(HealthMeasure):
             .having(seats > 0, func.count(both.c.users) > 0)
         )
 
-    def raw_value(self, row: Row[Any], as_of: date, params: AdoptionParams) -> float | None:
+    def raw_value(self, row: Row[Any], as_of: date, params: UsageParams) -> float | None:
         return row.users * 100.0 / row.seats
 
-    def explain(self, row: Row[Any] | None, raw: float, as_of: date, params: AdoptionParams) -> str:
+    def explain(self, row: Row[Any] | None, raw: float, as_of: date, params: UsageParams) -> str:
         assert row is not None
         return f"{row.users:.0f} active users on {row.seats} licensed seats ({raw:.0f}%)"
 
