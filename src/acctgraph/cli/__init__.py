@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from acctgraph.cli import alerts, db, health, schema, serve
+from acctgraph.cli import alerts, db, demo, health, schema, serve
 from acctgraph.cli.errors import UserFacingError, report
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ app.add_typer(schema.app, name="schema")
 app.add_typer(health.app, name="health")
 app.add_typer(alerts.app, name="alerts")
 app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
 
 
 def main() -> None:
