@@ -34,11 +34,20 @@ def shipped_points(config: HealthConfig, key: str) -> list[dict[str, float]]:
 
 @pytest.fixture
 def scorecard(catalogue: dict[str, HealthMeasure], shipped_config: HealthConfig):  # type: ignore[no-untyped-def]
-    """Build a config: ``scorecard({"nps_latest": 10}, smb={"billing": 1}, bands=...)`` with shipped thresholds."""
+    """Build a config: ``scorecard({"nps_latest": 10}, smb={"weights": {"billing": 1}}, bands=..., params=...)``
+    with the shipped thresholds; ``params`` maps a measure key to its parameters."""
 
-    def build(weights: dict[str, float], bands: dict[str, int] | None = None, **segments: dict[str, Any]) -> HealthConfig:
+    def build(
+        weights: dict[str, float],
+        bands: dict[str, int] | None = None,
+        params: dict[str, dict[str, Any]] | None = None,
+        **segments: dict[str, Any],
+    ) -> HealthConfig:
         def card(card_weights: dict[str, float], card_bands: dict[str, int] | None) -> dict[str, Any]:
-            measures = [{"key": k, "weight": w, "points": shipped_points(shipped_config, k)} for k, w in card_weights.items()]
+            measures = [
+                {"key": k, "weight": w, "points": shipped_points(shipped_config, k), "params": (params or {}).get(k, {})}
+                for k, w in card_weights.items()
+            ]
             return {"measures": measures, **({"bands": card_bands} if card_bands else {})}
 
         cards = {"default": card(weights, bands)}

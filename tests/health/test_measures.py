@@ -58,11 +58,14 @@ def test_adoption_divides_active_users_by_seats_of_per_seat_products(sample, sco
     assert result.score == 67
 
 
-def test_adoption_is_missing_without_seat_products(sample, scorecard, catalogue):
+def test_adoption_is_missing_without_seat_products_unless_the_sku_is_named(sample, scorecard, catalogue):
     account = sample.account()
-    sample.contract(account, mrr_minor=100_00)
+    sample.contract(account, mrr_minor=100_00, product=sample.product(sku="PLT-SEAT"))
     sample.usage(account, "active_users", TODAY, 10)
     assert score_all(sample.session, scorecard({"adoption": 1}), catalogue, TODAY) == {}
+    named = scorecard({"adoption": 1}, params={"adoption": {"seat_skus": ["PLT-SEAT"]}})
+    # 10 users on 1 seat: 1000 %
+    assert measure(score_all(sample.session, named, catalogue, TODAY)[account.id], "adoption").raw_value == 1000.0
 
 
 def test_support_load_weights_open_tickets_by_priority_and_adds_recent_escalations(sample, scorecard, catalogue):

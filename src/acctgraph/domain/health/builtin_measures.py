@@ -1,8 +1,9 @@
 """The default health measures, registered through the ``health_measures`` hook like a plugin's.
 
 Seat products: a product is licensed per seat when its ``extra`` JSON has ``"pricing_unit": "seat"``
-(connectors map the source's unit there); the licensed seats of an account are the summed quantity of
-its per-seat lines on contracts in force.
+(connectors map the source's unit there) or its SKU is listed in the adoption measure's ``seat_skus``
+parameter (for sources that carry no unit); the licensed seats of an account are the summed quantity
+of its per-seat lines on contracts in force.
 """
 
 from __future__ import annotations
@@ -88,14 +89,18 @@ class UsageTrend(HealthMeasure):
         )
 
 
+class AdoptionParams(UsageParams):
+    seat_skus: list[str] = []
+
+
 class Adoption(HealthMeasure):
     """Active users (daily average over the window) as a percentage of licensed seats."""
 
     key = "adoption"
     label = "Adoption (active users / seats)"
-    params_model = UsageParams
+    params_model = AdoptionParams
 
-    def rows(self, as_of: date, params: UsageParams) -> Select[Any]:
+    def rows(self, as_of: date, params: AdoptionParams) -> Select[Any]:
         # One grouped pass over seats and usage together (UNION ALL), rather than joining two
         # aggregates, which planners without fresh statistics turn into a quadratic nested loop.
         seat_lines = (
@@ -107,7 +112,7 @@ class Adoption(HealthMeasure):
             .join(ContractLine, ContractLine.contract_id == Contract.id)
             .join(Product, Product.id == ContractLine.product_id)
             .where(*_contract_in_force(as_of), ContractLine.deleted_at.is_(None))
-            .where(Product.extra["pricing_unit"].as_string() == "seat")
+            .where(or_(Product.extra["pricing_unit"].as_string() == "seat", Product.sku.in_(params.seat_skus)))
         )
         usage_days = select(
             UsageMetric.account_id.label("account_id"), null().label("seats"), UsageMetric.value.label("users")
@@ -124,10 +129,10 @@ class Adoption(HealthMeasure):
             .having(seats > 0, func.count(both.c.users) > 0)
         )
 
-    def raw_value(self, row: Row[Any], as_of: date, params: UsageParams) -> float | None:
+    def raw_value(self, row: Row[Any], as_of: date, params: AdoptionParams) -> float | None:
         return row.users * 100.0 / row.seats
 
-    def explain(self, row: Row[Any] | None, raw: float, as_of: date, params: UsageParams) -> str:
+    def explain(self, row: Row[Any] | None, raw: float, as_of: date, params: AdoptionParams) -> str:
         assert row is not None
         return f"{row.users:.0f} active users on {row.seats} licensed seats ({raw:.0f}%)"
 
