@@ -81,12 +81,13 @@ def score_book(
 ) -> Iterator[AccountHealth]:
     """Health of every account of ``accounts`` (SELECT id, segment; default: ``scored_accounts()``)
     that has data for at least one measure, in account id order."""
+    narrow = accounts is not None
     accounts = accounts if accounts is not None else scored_accounts()
     account_ids = accounts.with_only_columns(accounts.selected_columns[0])
     if session.get_bind().dialect.name == "postgresql":
         # Cursors are planned for their first 10 % of rows by default; we read them to the end.
         session.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
-    plans = _plan(session, config, catalogue, as_of, account_ids)
+    plans = _plan(session, config, catalogue, as_of, account_ids, narrow)
     previous = _MergeCursor(_stream(session, _in_accounts(reference_scores(as_of, TREND_DAYS), account_ids)))
     for account in _stream(session, accounts.order_by(accounts.selected_columns[0])):
         name = config.scorecard_name(account.segment)
@@ -133,8 +134,13 @@ def _plan(
     catalogue: Mapping[str, HealthMeasure],
     as_of: date,
     account_ids: Select[Any],
+    narrow: bool,
 ) -> dict[str, _ScorecardPlan]:
-    """One stream per measure and parameter set, shared by the scorecards that use it."""
+    """One stream per measure and parameter set, shared by the scorecards that use it.
+
+    When only some accounts are scored (``narrow``), per-account measures are filtered before they
+    group, so a replay of a few accounts does not aggregate the whole book.
+    """
     streams: dict[str, tuple[MeasureParams, _MergeCursor]] = {}
     plans: dict[str, _ScorecardPlan] = {}
     for name, scorecard in config.scorecards.items():
@@ -144,7 +150,10 @@ def _plan(
             key = measure_config.key + json.dumps(measure_config.params, sort_keys=True)
             if key not in streams:
                 params = measure_params(measure, measure_config)
-                rows = _stream(session, _in_accounts(measure.rows(as_of, params), account_ids))
+                statement = measure.rows(as_of, params)
+                if narrow and measure.per_account:
+                    statement = statement.where(statement.selected_columns[0].in_(account_ids))
+                rows = _stream(session, _in_accounts(statement, account_ids))
                 streams[key] = (params, _MergeCursor(rows))
             params, cursor = streams[key]
             planned.append(_PlannedMeasure(measure_config, measure, params, cursor))

@@ -26,12 +26,16 @@ class HealthMeasure(ABC):
 
     ``absent_value`` is the raw value of an account without a row (e.g. no open tickets is a support
     load of 0); ``None`` means such an account has no data for the measure, which is then left out.
+    ``per_account`` says an account's row depends on that account's rows only, so the engine may
+    filter by account before grouping when it scores a few accounts (the backtest); a measure that
+    compares accounts with each other (e.g. a percentile among peers) must set it to False.
     """
 
     key: ClassVar[str]
     label: ClassVar[str]
     params_model: ClassVar[type[MeasureParams]] = MeasureParams
     absent_value: ClassVar[float | None] = None
+    per_account: ClassVar[bool] = True
 
     @abstractmethod
     def rows(self, as_of: date, params: Any) -> Select[Any]:
