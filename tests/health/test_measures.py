@@ -28,8 +28,8 @@ def test_usage_trend_compares_daily_averages_of_the_last_30_days_with_the_30_bef
     result = measure(health, "usage_trend")
     # previous (10 + 8 + 12) / 3 = 10, recent (8 + 9) / 2 = 8.5: (8.5 - 10) / 10 = -15 %
     assert result.raw_value == -15.0
-    # points (-20, 35) .. (0, 70): 35 + 5/20 * 35 = 43.75 -> 44
-    assert result.score == 44
+    # points (-30, 0) .. (-10, 40): 0 + 15/20 * 40 = 30
+    assert result.score == 30
     assert "8.5/day" in result.explanation
 
 
