@@ -18,15 +18,30 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import JSON, Column, Date, Engine, Integer, MetaData, String, Table, cast, event, func, insert, literal, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    cast,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+)
 
 from acctgraph import migrations
 from acctgraph.db import create_sync_engine, sync_sessionmaker
 from acctgraph.domain.health.compute import compute_health
 from acctgraph.domain.health.service import configured_health
 from acctgraph.integration.plugins import create_plugin_manager
-from acctgraph.models.base import UTCDateTime
 from acctgraph.models import Account, Contract, ContractLine, Invoice, NpsResponse, Product, SupportTicket, UsageMetric
+from acctgraph.models.base import UTCDateTime
 from acctgraph.settings import Settings
 
 TODAY = datetime.now(UTC).date()
@@ -40,33 +55,89 @@ def seed(engine: Engine, accounts: int) -> None:
     stamps = {"created_at": now, "updated_at": now}
     with engine.begin() as connection:
         for start in range(0, accounts, 20_000):
-            rows = [{"name": f"Bench {n}", "segment": "mid_market", "lifecycle_stage": "active", "extra": {}, **stamps}
-                    for n in range(start, min(start + 20_000, accounts))]
+            rows = [
+                {"name": f"Bench {n}", "segment": "mid_market", "lifecycle_stage": "active", "extra": {}, **stamps}
+                for n in range(start, min(start + 20_000, accounts))
+            ]
             connection.execute(insert(Account), rows)
         product = connection.execute(
-            insert(Product).returning(Product.id), {"sku": "SEAT", "name": "Seats", "extra": {"pricing_unit": "seat"}, **stamps}
+            insert(Product).returning(Product.id),
+            {"sku": "SEAT", "name": "Seats", "extra": {"pricing_unit": "seat"}, **stamps},
         ).scalar_one()
         days = Table("bench_days", MetaData(), Column("n", Integer), Column("day", Date), prefixes=["TEMPORARY"])
         days.create(connection)
         connection.execute(insert(days), [{"n": n, "day": TODAY - timedelta(days=n)} for n in range(USAGE_DAYS)])
-        _from_accounts(connection, UsageMetric, stamps, extra_from=days, metric=literal("active_users"), day=days.c.day,
-                       value=(Account.id % 40 + days.c.n % 7 + days.c.n * (Account.id % 3) / 10.0))
-        _from_accounts(connection, Contract, stamps, number=literal("B-") + cast(Account.id, String), status=literal("active"),
-                       start_date=literal(TODAY - timedelta(days=200)), end_date=literal(TODAY + timedelta(days=165)),
-                       currency=literal("USD"), billing_period=literal("annual"), auto_renew=literal(False),
-                       notice_period_days=literal(30), extra=EMPTY_JSON)
-        connection.execute(insert(ContractLine).from_select(
-            ["contract_id", "product_id", "quantity", "unit_price_minor", "extra", "created_at", "updated_at"],
-            select(Contract.id, literal(product), literal(50), literal(1000), EMPTY_JSON, literal(now, UTCDateTime()), literal(now, UTCDateTime())),
-        ))
-        _from_accounts(connection, NpsResponse, stamps, where=Account.id % 3 == 0, score=Account.id % 11,
-                       responded_at=literal(now - timedelta(days=20)), extra=EMPTY_JSON)
-        _from_accounts(connection, SupportTicket, stamps, where=Account.id % 5 == 0, subject=literal("slow"),
-                       priority=literal("high"), status=literal("open"), escalated=literal(False),
-                       opened_at=literal(now - timedelta(days=3)), extra=EMPTY_JSON)
-        _from_accounts(connection, Invoice, stamps, where=Account.id % 7 == 0, number=literal("I-") + cast(Account.id, String),
-                       amount_minor=literal(100_000), currency=literal("USD"), issued_on=literal(TODAY - timedelta(days=60)),
-                       due_date=literal(TODAY - timedelta(days=30)), status=literal("open"), extra=EMPTY_JSON)
+        _from_accounts(
+            connection,
+            UsageMetric,
+            stamps,
+            extra_from=days,
+            metric=literal("active_users"),
+            day=days.c.day,
+            value=(Account.id % 40 + days.c.n % 7 + days.c.n * (Account.id % 3) / 10.0),
+        )
+        _from_accounts(
+            connection,
+            Contract,
+            stamps,
+            number=literal("B-") + cast(Account.id, String),
+            status=literal("active"),
+            start_date=literal(TODAY - timedelta(days=200)),
+            end_date=literal(TODAY + timedelta(days=165)),
+            currency=literal("USD"),
+            billing_period=literal("annual"),
+            auto_renew=literal(False),
+            notice_period_days=literal(30),
+            extra=EMPTY_JSON,
+        )
+        connection.execute(
+            insert(ContractLine).from_select(
+                ["contract_id", "product_id", "quantity", "unit_price_minor", "extra", "created_at", "updated_at"],
+                select(
+                    Contract.id,
+                    literal(product),
+                    literal(50),
+                    literal(1000),
+                    EMPTY_JSON,
+                    literal(now, UTCDateTime()),
+                    literal(now, UTCDateTime()),
+                ),
+            )
+        )
+        _from_accounts(
+            connection,
+            NpsResponse,
+            stamps,
+            where=Account.id % 3 == 0,
+            score=Account.id % 11,
+            responded_at=literal(now - timedelta(days=20)),
+            extra=EMPTY_JSON,
+        )
+        _from_accounts(
+            connection,
+            SupportTicket,
+            stamps,
+            where=Account.id % 5 == 0,
+            subject=literal("slow"),
+            priority=literal("high"),
+            status=literal("open"),
+            escalated=literal(False),
+            opened_at=literal(now - timedelta(days=3)),
+            extra=EMPTY_JSON,
+        )
+        _from_accounts(
+            connection,
+            Invoice,
+            stamps,
+            where=Account.id % 7 == 0,
+            number=literal("I-") + cast(Account.id, String),
+            amount_minor=literal(100_000),
+            currency=literal("USD"),
+            issued_on=literal(TODAY - timedelta(days=60)),
+            due_date=literal(TODAY - timedelta(days=30)),
+            status=literal("open"),
+            extra=EMPTY_JSON,
+        )
         days.drop(connection)
 
 
@@ -98,9 +169,11 @@ def measure(url: str) -> None:
         run = compute_health(session, config, catalogue, TODAY)
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"{engine.dialect.name}: {run.accounts} accounts scored in {elapsed:.1f} s, "
-          f"{statements} SQL statements, peak RSS {peak / 1024:.0f} MiB (before computing {rss_before / 1024:.0f} MiB), "
-          f"bands {dict((band.value, n) for band, n in run.bands.items())}")
+    print(
+        f"{engine.dialect.name}: {run.accounts} accounts scored in {elapsed:.1f} s, "
+        f"{statements} SQL statements, peak RSS {peak / 1024:.0f} MiB (before computing {rss_before / 1024:.0f} MiB), "
+        f"bands {dict((band.value, n) for band, n in run.bands.items())}"
+    )
 
 
 def main() -> None:

@@ -45,7 +45,12 @@ def scorecard(catalogue: dict[str, HealthMeasure], shipped_config: HealthConfig)
     ) -> HealthConfig:
         def card(card_weights: dict[str, float], card_bands: dict[str, int] | None) -> dict[str, Any]:
             measures = [
-                {"key": k, "weight": w, "points": shipped_points(shipped_config, k), "params": (params or {}).get(k, {})}
+                {
+                    "key": k,
+                    "weight": w,
+                    "points": shipped_points(shipped_config, k),
+                    "params": (params or {}).get(k, {}),
+                }
                 for k, w in card_weights.items()
             ]
             return {"measures": measures, **({"bands": card_bands} if card_bands else {})}
@@ -57,7 +62,9 @@ def scorecard(catalogue: dict[str, HealthMeasure], shipped_config: HealthConfig)
     return build
 
 
-def score_all(session: Session, config: HealthConfig, catalogue: dict[str, HealthMeasure], as_of: date) -> dict[int, AccountHealth]:
+def score_all(
+    session: Session, config: HealthConfig, catalogue: dict[str, HealthMeasure], as_of: date
+) -> dict[int, AccountHealth]:
     session.commit()
     return {health.account_id: health for health in score_book(session, config, catalogue, as_of)}
 

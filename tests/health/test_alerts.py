@@ -40,8 +40,11 @@ def test_band_dropped_is_raised_once_while_unresolved_and_again_after_resolving(
     notice = next(n for n in first if n.rule == "band_dropped")
     assert notice.owner_id == owner.id
     assert notice.evidence == {
-        "previousBand": "green", "previousDay": (TODAY - timedelta(days=3)).isoformat(),
-        "previousScore": 80, "band": "yellow", "score": 50,
+        "previousBand": "green",
+        "previousDay": (TODAY - timedelta(days=3)).isoformat(),
+        "previousScore": 80,
+        "band": "yellow",
+        "score": 50,
     }
     assert raised(evaluate(sample), "band_dropped") == []
     acknowledge_alert(sample.session, notice.id)
@@ -110,7 +113,9 @@ def test_invoice_overdue_beyond_30_days(sample):
 def test_stale_sentiment_reminds_the_owner(sample):
     account = sample.account()
     fresh = sample.account()
-    stale = sample.sentiment(account, m.Sentiment.POSITIVE, recorded_on=TODAY - timedelta(days=40), valid_until=TODAY - timedelta(days=1))
+    stale = sample.sentiment(
+        account, m.Sentiment.POSITIVE, recorded_on=TODAY - timedelta(days=40), valid_until=TODAY - timedelta(days=1)
+    )
     sample.sentiment(fresh, m.Sentiment.POSITIVE)
     assert raised(evaluate(sample), "sentiment_stale") == [(account.id, f"sentiment:{stale.id}")]
 

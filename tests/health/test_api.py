@@ -73,8 +73,13 @@ async def test_alerts_connection_filters_by_rule_owner_and_status(sample, run):
     assert everything["alerts"]["totalCount"] == 3
     overdue = await run(ALERTS, filter={"rules": ["invoice_overdue"], "ownerIds": [gid("User", owner.id)]})
     assert overdue["alerts"]["nodes"] == [
-        {"rule": "invoice_overdue", "status": "OPEN", "title": overdue["alerts"]["nodes"][0]["title"],
-         "account": {"name": "Late Payer"}, "owner": {"email": owner.email}}
+        {
+            "rule": "invoice_overdue",
+            "status": "OPEN",
+            "title": overdue["alerts"]["nodes"][0]["title"],
+            "account": {"name": "Late Payer"},
+            "owner": {"email": owner.email},
+        }
     ]
     assert (await run(ALERTS, filter={"statuses": ["RESOLVED"]}))["alerts"]["totalCount"] == 0
 
@@ -86,7 +91,9 @@ query($id: ID!, $statuses: [AlertStatus!]) {
 
 RESOLVE = """
 mutation($input: ResolveAlertInput!) {
-  resolveAlert(input: $input) { alert { status resolutionNote resolvedBy { email } } userErrors { field message code } clientMutationId }
+  resolveAlert(input: $input) {
+    alert { status resolutionNote resolvedBy { email } } userErrors { field message code } clientMutationId
+  }
 }"""
 
 ACKNOWLEDGE = """
@@ -103,8 +110,15 @@ async def test_account_alerts_and_the_resolve_and_acknowledge_mutations(sample, 
     acknowledged = await run(ACKNOWLEDGE, id=gid("Alert", invoice_alert.id))
     assert acknowledged["acknowledgeAlert"] == {"alert": {"status": "ACKNOWLEDGED"}, "userErrors": []}
 
-    resolved = await run(RESOLVE, input={"id": gid("Alert", invoice_alert.id), "note": "paid by wire",
-                                         "resolvedById": gid("User", owner.id), "clientMutationId": "r1"})
+    resolved = await run(
+        RESOLVE,
+        input={
+            "id": gid("Alert", invoice_alert.id),
+            "note": "paid by wire",
+            "resolvedById": gid("User", owner.id),
+            "clientMutationId": "r1",
+        },
+    )
     assert resolved["resolveAlert"] == {
         "alert": {"status": "RESOLVED", "resolutionNote": "paid by wire", "resolvedBy": {"email": owner.email}},
         "userErrors": [],
@@ -150,7 +164,9 @@ async def test_health_measure_history_and_the_snapshot_the_account_serves(sample
     ]
     # nps 27 and billing 100 at half weight each: 63.5 -> 64, yellow
     assert data["node"]["health"] == {
-        "score": 64, "band": "YELLOW", "missing": [],
+        "score": 64,
+        "band": "YELLOW",
+        "missing": [],
         "measures": [
             {"key": "nps_latest", "rawValue": 4.0, "score": 27.0, "weight": 0.5},
             {"key": "billing", "rawValue": 0.0, "score": 100.0, "weight": 0.5},
@@ -173,7 +189,9 @@ async def test_scorecard_configuration_is_read_validated_and_replaced(run, tmp_p
 
     path = tmp_path / "health.json"
     run.settings = run.settings.model_copy(update={"scorecard_file": path})
-    broken = {"scorecards": {"default": {"measures": [{"key": "billing", "weight": -1, "points": [{"raw": 0, "score": 1}]}]}}}
+    broken = {
+        "scorecards": {"default": {"measures": [{"key": "billing", "weight": -1, "points": [{"raw": 0, "score": 1}]}]}}
+    }
     rejected = (await run(UPDATE_CONFIGURATION, document=broken))["updateHealthConfiguration"]
     assert rejected["document"] is None
     assert [(e["field"], e["code"]) for e in rejected["userErrors"]] == [

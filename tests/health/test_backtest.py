@@ -14,7 +14,9 @@ ENDED = TODAY - timedelta(days=10)
 
 def outcome(sample, nps: int, status: m.ContractStatus, renewed_by_successor: bool = False):  # type: ignore[no-untyped-def]
     """An account whose contract ended 10 days ago; its NPS 50 days ago is what the replay can know."""
-    account = sample.account(lifecycle_stage=m.LifecycleStage.CHURNED if status != m.ContractStatus.RENEWED else m.LifecycleStage.ACTIVE)
+    account = sample.account(
+        lifecycle_stage=m.LifecycleStage.CHURNED if status != m.ContractStatus.RENEWED else m.LifecycleStage.ACTIVE
+    )
     contract = sample.contract(account, status=status, start_date=ENDED - timedelta(days=365), end_date=ENDED)
     if renewed_by_successor:
         sample.contract(account, renewal_of_id=contract.id, start_date=ENDED, end_date=ENDED + timedelta(days=365))

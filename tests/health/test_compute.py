@@ -23,7 +23,9 @@ def overdue_detractor(sample, **fields):  # type: ignore[no-untyped-def]
 def test_missing_measures_are_left_out_and_the_weights_renormalised(sample, scorecard, catalogue):
     account = sample.account()
     sample.nps(account, 4)
-    health = score_all(sample.session, scorecard({"usage_trend": 20, "nps_latest": 10, "billing": 10}), catalogue, TODAY)[account.id]
+    health = score_all(
+        sample.session, scorecard({"usage_trend": 20, "nps_latest": 10, "billing": 10}), catalogue, TODAY
+    )[account.id]
     assert health.missing == ("usage_trend",)
     # nps 27 and billing (nothing overdue) 100, each 10 / (10 + 10) = 0.5: (27 + 100) / 2 = 63.5 -> 64
     assert [(r.key, r.score, r.weight) for r in health.measures] == [("nps_latest", 27, 0.5), ("billing", 100, 0.5)]
@@ -68,8 +70,9 @@ def test_compute_writes_one_snapshot_per_account_and_day_with_per_measure_histor
         "explanation": snapshot.measures["measures"][0]["explanation"],
     }
     history = sample.session.execute(
-        select(m.HealthMeasureScore.measure, m.HealthMeasureScore.raw_value, m.HealthMeasureScore.score)
-        .order_by(m.HealthMeasureScore.measure)
+        select(m.HealthMeasureScore.measure, m.HealthMeasureScore.raw_value, m.HealthMeasureScore.score).order_by(
+            m.HealthMeasureScore.measure
+        )
     ).all()
     assert [tuple(row) for row in history] == [("billing", 20.0, 60), ("nps_latest", 4.0, 27)]
     assert churned.id not in {snapshot.account_id}

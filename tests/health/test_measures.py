@@ -73,14 +73,23 @@ def test_support_load_weights_open_tickets_by_priority_and_adds_recent_escalatio
     quiet = sample.account()
     sample.ticket(account, priority=m.TicketPriority.URGENT, status=m.TicketStatus.OPEN)
     sample.ticket(account, priority=m.TicketPriority.NORMAL, status=m.TicketStatus.PENDING)
-    sample.ticket(account, priority=m.TicketPriority.HIGH, status=m.TicketStatus.CLOSED, closed_at=NOW - timedelta(days=1))
     sample.ticket(
-        account, priority=m.TicketPriority.LOW, status=m.TicketStatus.SOLVED, escalated=True,
-        opened_at=NOW - timedelta(days=5), closed_at=NOW - timedelta(days=3),
+        account, priority=m.TicketPriority.HIGH, status=m.TicketStatus.CLOSED, closed_at=NOW - timedelta(days=1)
     )
     sample.ticket(
-        account, escalated=True, status=m.TicketStatus.CLOSED,
-        opened_at=NOW - timedelta(days=40), closed_at=NOW - timedelta(days=35),
+        account,
+        priority=m.TicketPriority.LOW,
+        status=m.TicketStatus.SOLVED,
+        escalated=True,
+        opened_at=NOW - timedelta(days=5),
+        closed_at=NOW - timedelta(days=3),
+    )
+    sample.ticket(
+        account,
+        escalated=True,
+        status=m.TicketStatus.CLOSED,
+        opened_at=NOW - timedelta(days=40),
+        closed_at=NOW - timedelta(days=35),
     )
     sample.nps(quiet, 9)
     scores = score_all(sample.session, scorecard({"support_load": 1}), catalogue, TODAY)
@@ -110,7 +119,9 @@ def test_billing_counts_days_the_oldest_unpaid_invoice_is_overdue(sample, scorec
     account = sample.account()
     sample.invoice(account, due_date=TODAY - timedelta(days=20))
     sample.invoice(account, due_date=TODAY - timedelta(days=5))
-    sample.invoice(account, due_date=TODAY - timedelta(days=40), status=m.InvoiceStatus.PAID, paid_at=NOW - timedelta(days=35))
+    sample.invoice(
+        account, due_date=TODAY - timedelta(days=40), status=m.InvoiceStatus.PAID, paid_at=NOW - timedelta(days=35)
+    )
     sample.invoice(account, due_date=TODAY - timedelta(days=50), status=m.InvoiceStatus.VOID)
     result = measure(score_all(sample.session, scorecard({"billing": 1}), catalogue, TODAY)[account.id], "billing")
     assert result.raw_value == 20.0
@@ -124,7 +135,9 @@ def test_engagement_counts_days_since_the_last_call_meeting_or_qbr(sample, score
     sample.activity(account, kind=m.ActivityKind.CALL, occurred_at=NOW - timedelta(days=45))
     sample.activity(account, kind=m.ActivityKind.QBR, occurred_at=NOW - timedelta(days=12))
     sample.activity(account, kind=m.ActivityKind.EMAIL, occurred_at=NOW - timedelta(days=2))
-    result = measure(score_all(sample.session, scorecard({"engagement": 1}), catalogue, TODAY)[account.id], "engagement")
+    result = measure(
+        score_all(sample.session, scorecard({"engagement": 1}), catalogue, TODAY)[account.id], "engagement"
+    )
     assert result.raw_value == 12.0
     # points (0, 100) .. (30, 70): 100 - 12/30 * 30 = 88
     assert result.score == 88
@@ -136,7 +149,8 @@ def test_renewal_proximity_uses_the_soonest_contract_in_force(sample, scorecard,
     sample.contract(account, end_date=TODAY + timedelta(days=200))
     sample.contract(account, end_date=TODAY + timedelta(days=10), status=m.ContractStatus.CANCELLED)
     result = measure(
-        score_all(sample.session, scorecard({"renewal_proximity": 1}), catalogue, TODAY)[account.id], "renewal_proximity"
+        score_all(sample.session, scorecard({"renewal_proximity": 1}), catalogue, TODAY)[account.id],
+        "renewal_proximity",
     )
     assert result.raw_value == 60.0
     # points (30, 50) .. (90, 80): 50 + 30/60 * 30 = 65
@@ -146,11 +160,18 @@ def test_renewal_proximity_uses_the_soonest_contract_in_force(sample, scorecard,
 def test_manager_sentiment_counts_while_valid_and_is_missing_once_stale(sample, scorecard, catalogue):
     valid = sample.account()
     stale = sample.account()
-    sample.sentiment(valid, m.Sentiment.POSITIVE, recorded_on=TODAY - timedelta(days=60), valid_until=TODAY - timedelta(days=30))
+    sample.sentiment(
+        valid, m.Sentiment.POSITIVE, recorded_on=TODAY - timedelta(days=60), valid_until=TODAY - timedelta(days=30)
+    )
     sample.sentiment(valid, m.Sentiment.NEUTRAL)
-    sample.sentiment(stale, m.Sentiment.POSITIVE, recorded_on=TODAY - timedelta(days=40), valid_until=TODAY - timedelta(days=10))
+    sample.sentiment(
+        stale, m.Sentiment.POSITIVE, recorded_on=TODAY - timedelta(days=40), valid_until=TODAY - timedelta(days=10)
+    )
     sample.nps(stale, 10)
     scores = score_all(sample.session, scorecard({"am_sentiment": 1, "nps_latest": 1}), catalogue, TODAY)
     # neutral = 50, points (0, 0) .. (50, 50) -> 50
-    assert (measure(scores[valid.id], "am_sentiment").raw_value, measure(scores[valid.id], "am_sentiment").score) == (50.0, 50)
+    assert (measure(scores[valid.id], "am_sentiment").raw_value, measure(scores[valid.id], "am_sentiment").score) == (
+        50.0,
+        50,
+    )
     assert scores[stale.id].missing == ("am_sentiment",)

@@ -28,13 +28,19 @@ def test_refresh_health_scores_the_book_with_the_configured_file_then_raises_ale
     sample.session.commit()
     path = tmp_path / "health.json"
     points = [{"raw": 0, "score": 100}, {"raw": 60, "score": 0}]
-    path.write_text(json.dumps({"scorecards": {"default": {"measures": [{"key": "billing", "weight": 1, "points": points}]}}}))
+    path.write_text(
+        json.dumps({"scorecards": {"default": {"measures": [{"key": "billing", "weight": 1, "points": points}]}}})
+    )
     recorder = AlertRecorder()
     settings = Settings(database_url=db_url, scorecard_file=path, _env_file=None)
     refresh = refresh_health(sample.session, settings, recorder.plugin_manager, TODAY)
     # 45 days overdue: 100 - 45/60 * 100 = 25, red
     assert (refresh.run.accounts, dict(refresh.run.bands)) == (1, {m.HealthBand.RED: 1})
-    assert [notice.rule for notice in recorder.received] == ["invoice_overdue"] == [notice.rule for notice in refresh.alerts]
+    assert (
+        [notice.rule for notice in recorder.received]
+        == ["invoice_overdue"]
+        == [notice.rule for notice in refresh.alerts]
+    )
 
 
 def test_two_plugins_with_one_measure_key_is_an_error():
@@ -52,7 +58,9 @@ def test_two_plugins_with_one_measure_key_is_an_error():
 def acctgraph(db_url: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "ACCTGRAPH_DATABASE_URL": db_url, **env}
     code = "from acctgraph.cli import main; main()"
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=environment, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=environment, check=False
+    )
 
 
 def test_cli_compute_writes_snapshots_and_explains_bad_input(sample, db_url, tmp_path):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
+from sqlalchemy.orm import Session
 
 from acctgraph.cli.context import connected_engine
 from acctgraph.cli.errors import CommandError
@@ -10,6 +13,7 @@ from acctgraph.cli.health import health_setup, parse_day
 from acctgraph.db import sync_sessionmaker
 from acctgraph.domain.alerts.evaluate import evaluate_alerts
 from acctgraph.domain.alerts.lifecycle import AlertTransitionError, acknowledge_alert, resolve_alert
+from acctgraph.models import Alert
 
 app = typer.Typer(help="Risk alerts for account owners.", no_args_is_help=True)
 
@@ -38,7 +42,7 @@ def resolve(alert_id: int, note: str = typer.Option(None, help="Why it is resolv
     _transition(lambda session, alert_id: resolve_alert(session, alert_id, note=note), alert_id)
 
 
-def _transition(action, alert_id: int) -> None:  # type: ignore[no-untyped-def]
+def _transition(action: Callable[[Session, int], Alert], alert_id: int) -> None:
     with sync_sessionmaker(connected_engine())() as session:
         try:
             alert = action(session, alert_id)

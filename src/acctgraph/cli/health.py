@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pluggy
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -14,7 +15,8 @@ from acctgraph.db import sync_sessionmaker
 from acctgraph.domain.alerts.evaluate import evaluate_alerts
 from acctgraph.domain.health.backtest import BacktestReport, backtest
 from acctgraph.domain.health.compute import compute_health
-from acctgraph.domain.health.scorecard import ScorecardError
+from acctgraph.domain.health.measures import HealthMeasure
+from acctgraph.domain.health.scorecard import HealthConfig, ScorecardError
 from acctgraph.domain.health.service import configured_health
 from acctgraph.integration.plugins import create_plugin_manager
 
@@ -32,7 +34,7 @@ def parse_day(value: str | None) -> date:
         raise CommandError(f"--day {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-24") from None
 
 
-def health_setup():  # type: ignore[no-untyped-def]
+def health_setup() -> tuple[pluggy.PluginManager, HealthConfig, dict[str, HealthMeasure]]:
     """The plugin manager, configuration and catalogue, with a bad scorecard file as a clear error."""
     plugin_manager = create_plugin_manager()
     try:

@@ -119,7 +119,11 @@ class ScoreFell(AlertRule):
     def describe(self, row: Row[Any], settings: AlertSettings) -> tuple[str, dict[str, Any]]:
         drop = row.reference_score - row.score
         title = f"Health score fell {drop} points since {row.reference_day.isoformat()}"
-        evidence = {"score": row.score, "referenceScore": row.reference_score, "referenceDay": row.reference_day.isoformat()}
+        evidence = {
+            "score": row.score,
+            "referenceScore": row.reference_score,
+            "referenceDay": row.reference_day.isoformat(),
+        }
         return title, evidence
 
 
@@ -167,7 +171,9 @@ class ChampionInactive(AlertRule):
             Contact.name,
             Contact.email,
             Contact.deleted_at,
-        ).where(Contact.buying_role == BuyingRole.CHAMPION, or_(Contact.active.is_(False), Contact.deleted_at.is_not(None)))
+        ).where(
+            Contact.buying_role == BuyingRole.CHAMPION, or_(Contact.active.is_(False), Contact.deleted_at.is_not(None))
+        )
 
     def describe(self, row: Row[Any], settings: AlertSettings) -> tuple[str, dict[str, Any]]:
         state = "was deleted in the source system" if row.deleted_at else "is no longer active"

@@ -133,7 +133,7 @@ def roc_auc(scores: Sequence[float], churned: Sequence[bool]) -> float | None:
     if positives == 0 or negatives == 0:
         return None
     ranks = _average_ranks([-score for score in scores])
-    rank_sum = sum(rank for rank, is_churned in zip(ranks, churned) if is_churned)
+    rank_sum = sum(rank for rank, is_churned in zip(ranks, churned, strict=True) if is_churned)
     u = rank_sum - positives * (positives + 1) / 2
     return u / (positives * negatives)
 

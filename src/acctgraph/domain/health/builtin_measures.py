@@ -176,7 +176,11 @@ class SupportLoad(HealthMeasure):
                 func.sum(case((is_open, 1), else_=0)).label("open_tickets"),
                 func.sum(case((is_recent_escalation, 1), else_=0)).label("escalations"),
             )
-            .where(SupportTicket.opened_at < day_end, SupportTicket.deleted_at.is_(None), or_(is_open, is_recent_escalation))
+            .where(
+                SupportTicket.opened_at < day_end,
+                SupportTicket.deleted_at.is_(None),
+                or_(is_open, is_recent_escalation),
+            )
             .group_by(SupportTicket.account_id)
         )
 
@@ -219,7 +223,10 @@ class NpsLatest(HealthMeasure):
                 NpsResponse.score,
                 NpsResponse.responded_at,
                 func.row_number()
-                .over(partition_by=NpsResponse.account_id, order_by=(NpsResponse.responded_at.desc(), NpsResponse.id.desc()))
+                .over(
+                    partition_by=NpsResponse.account_id,
+                    order_by=(NpsResponse.responded_at.desc(), NpsResponse.id.desc()),
+                )
                 .label("rank"),
             )
             .where(*_nps_in_lookback(as_of, params))
@@ -244,7 +251,9 @@ class NpsAverage(HealthMeasure):
 
     def rows(self, as_of: date, params: NpsParams) -> Select[Any]:
         return (
-            select(NpsResponse.account_id, func.avg(NpsResponse.score).label("average"), func.count().label("responses"))
+            select(
+                NpsResponse.account_id, func.avg(NpsResponse.score).label("average"), func.count().label("responses")
+            )
             .where(*_nps_in_lookback(as_of, params))
             .group_by(NpsResponse.account_id)
         )
@@ -370,7 +379,8 @@ class ManagerSentiment(HealthMeasure):
 
     def explain(self, row: Row[Any] | None, raw: float, as_of: date, params: MeasureParams) -> str:
         assert row is not None
-        return f"{row.sentiment.value} as recorded on {row.recorded_on.isoformat()}, valid until {row.valid_until.isoformat()}"
+        recorded, valid_until = row.recorded_on.isoformat(), row.valid_until.isoformat()
+        return f"{row.sentiment.value} as recorded on {recorded}, valid until {valid_until}"
 
 
 def latest_sentiments(as_of: date) -> Select[Any]:

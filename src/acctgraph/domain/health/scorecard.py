@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,7 @@ class MeasureConfig(BaseModel):
     @classmethod
     def _increasing(cls, points: list[ThresholdPoint]) -> list[ThresholdPoint]:
         raws = [point.raw for point in points]
-        if any(later <= earlier for earlier, later in zip(raws, raws[1:])):
+        if any(later <= earlier for earlier, later in pairwise(raws)):
             raise ValueError(f"threshold points must have strictly increasing raw values, got {raws}")
         return points
 
@@ -80,7 +81,7 @@ class MeasureConfig(BaseModel):
         curve = self._curve
         if raw <= curve[0][0]:
             return round(curve[0][1])
-        for (low_raw, low_score), (high_raw, high_score) in zip(curve, curve[1:]):
+        for (low_raw, low_score), (high_raw, high_score) in pairwise(curve):
             if raw <= high_raw:
                 return round(low_score + (raw - low_raw) / (high_raw - low_raw) * (high_score - low_score))
         return round(curve[-1][1])
@@ -116,7 +117,9 @@ class HealthConfig(BaseModel):
         segments = {segment.value for segment in Segment}
         unknown = sorted(set(scorecards) - segments - {"default"})
         if unknown:
-            raise ValueError(f"unknown segment {', '.join(unknown)}; use default or one of {', '.join(sorted(segments))}")
+            raise ValueError(
+                f"unknown segment {', '.join(unknown)}; use default or one of {', '.join(sorted(segments))}"
+            )
         return scorecards
 
     def scorecard_name(self, segment: str) -> str:

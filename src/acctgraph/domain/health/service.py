@@ -27,7 +27,9 @@ def measure_catalogue(plugin_manager: pluggy.PluginManager) -> dict[str, HealthM
     return catalogue
 
 
-def configured_health(settings: Settings, plugin_manager: pluggy.PluginManager) -> tuple[HealthConfig, dict[str, HealthMeasure]]:
+def configured_health(
+    settings: Settings, plugin_manager: pluggy.PluginManager
+) -> tuple[HealthConfig, dict[str, HealthMeasure]]:
     """The configuration from ACCTGRAPH_SCORECARD_FILE (or the shipped default) and its catalogue."""
     catalogue = measure_catalogue(plugin_manager)
     return load_health_config(settings.scorecard_file, catalogue), catalogue

@@ -44,8 +44,11 @@ async def _change_alert(
     change: Callable[[Session, int], models.Alert],
 ) -> AlertPayload:
     def failed(code: str, message: str) -> AlertPayload:
-        return AlertPayload(alert=None, user_errors=[UserError(field=["input", "id"], message=message, code=code)],
-                            client_mutation_id=client_mutation_id)
+        return AlertPayload(
+            alert=None,
+            user_errors=[UserError(field=["input", "id"], message=message, code=code)],
+            client_mutation_id=client_mutation_id,
+        )
 
     try:
         alert_id = decode_id(raw_id, "Alert")
@@ -62,11 +65,15 @@ async def _change_alert(
 @strawberry.type
 class AlertMutations:
     @strawberry.mutation(description="Mark an open alert as seen; it stays unresolved, so it is not raised again.")
-    async def acknowledge_alert(self, info: strawberry.Info[RequestContext, None], input: AcknowledgeAlertInput) -> AlertPayload:
+    async def acknowledge_alert(
+        self, info: strawberry.Info[RequestContext, None], input: AcknowledgeAlertInput
+    ) -> AlertPayload:
         return await _change_alert(info, input.id, input.client_mutation_id, acknowledge_alert)
 
     @strawberry.mutation(description="Resolve an alert; if its condition still holds later, a new alert is raised.")
-    async def resolve_alert(self, info: strawberry.Info[RequestContext, None], input: ResolveAlertInput) -> AlertPayload:
+    async def resolve_alert(
+        self, info: strawberry.Info[RequestContext, None], input: ResolveAlertInput
+    ) -> AlertPayload:
         try:
             user_id = None if input.resolved_by_id is None else decode_id(input.resolved_by_id, "User")
         except InvalidId as error:
@@ -76,5 +83,8 @@ class AlertMutations:
                 client_mutation_id=input.client_mutation_id,
             )
         return await _change_alert(
-            info, input.id, input.client_mutation_id, lambda session, pk: resolve_alert(session, pk, user_id, input.note)
+            info,
+            input.id,
+            input.client_mutation_id,
+            lambda session, pk: resolve_alert(session, pk, user_id, input.note),
         )

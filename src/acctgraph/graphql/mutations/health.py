@@ -38,7 +38,9 @@ class HealthMutations:
     ) -> HealthConfigurationPayload:
         path = info.context.settings.scorecard_file
         if path is None:
-            return _rejected(input, [("", "set ACCTGRAPH_SCORECARD_FILE to a writable path to edit scorecards")], "NOT_CONFIGURED")
+            return _rejected(
+                input, [("", "set ACCTGRAPH_SCORECARD_FILE to a writable path to edit scorecards")], "NOT_CONFIGURED"
+            )
         catalogue = measure_catalogue(create_plugin_manager())
         try:
             config = await asyncio.to_thread(save_health_config, path, input.document, catalogue)
@@ -49,7 +51,9 @@ class HealthMutations:
         )
 
 
-def _rejected(input: UpdateHealthConfigurationInput, problems: list[tuple[str, str]], code: str) -> HealthConfigurationPayload:
+def _rejected(
+    input: UpdateHealthConfigurationInput, problems: list[tuple[str, str]], code: str
+) -> HealthConfigurationPayload:
     errors = [
         UserError(field=["input", "document", *filter(None, path.split("."))], message=message, code=code)
         for path, message in problems

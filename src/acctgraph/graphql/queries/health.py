@@ -21,7 +21,9 @@ from acctgraph.integration.plugins import create_plugin_manager
 
 @strawberry.type
 class HealthQueries:
-    @strawberry.field(description="Each measure's daily raw value and score for an account (default: the last 90 days).")
+    @strawberry.field(
+        description="Each measure's daily raw value and score for an account (default: the last 90 days)."
+    )
     async def health_measure_history(
         self,
         info: strawberry.Info[RequestContext, None],

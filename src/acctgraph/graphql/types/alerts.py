@@ -40,7 +40,9 @@ class Alert(ModelNode):
 
     id: relay.NodeID[int]
     rule: str = strawberry.field(description="The rule that raised it, e.g. band_dropped, invoice_overdue.")
-    subject: str = strawberry.field(description="What it is about within the account, e.g. invoice:42; empty for the account.")
+    subject: str = strawberry.field(
+        description="What it is about within the account, e.g. invoice:42; empty for the account."
+    )
     severity: AlertSeverity
     status: AlertStatus
     title: str
