@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import enum
 import itertools
+import random
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from acctgraph.domain.demo.catalog import ADD_ONS, LIST_PRICES, SEAT_SKU, price_in
 from acctgraph.domain.demo.plan import PlannedRow, Ref, Window, stream
-from acctgraph.domain.demo.segments import SEGMENTS, allocate_segments
+from acctgraph.domain.demo.segments import SEGMENTS, SegmentTraits, allocate_segments
 from acctgraph.domain.demo.vocabulary import (
     COMPANY_FIRST,
     COMPANY_SECOND,
@@ -63,8 +64,7 @@ def plan_profiles(accounts: int, seed: int, window: Window, owners: dict[Segment
     segments = allocate_segments(accounts)
     names = _company_names(seed, accounts)
     profiles = [
-        _profile(n, segment, names[n - 1], seed, window, owners[segment])
-        for n, segment in enumerate(segments, start=1)
+        _profile(n, segment, names[n - 1], seed, window, owners[segment]) for n, segment in enumerate(segments, start=1)
     ]
     return _with_subsidiaries(profiles, seed)
 
@@ -85,17 +85,8 @@ def _profile(n: int, segment: Segment, name: str, seed: int, window: Window, own
         name = f"{name} {rng.choice(PARTNER_SUFFIX)}"
     slug = re.sub(r"[^a-z0-9]+", "", name.lower())
     domains = (f"{slug}{tlds[0]}",) + ((f"{slug}{tlds[1]}",) if rng.random() < 0.3 else ())
-    discount = rng.uniform(*traits.seat_discount)
-    add_ons = rng.sample(ADD_ONS, rng.randint(*traits.add_ons))
-    prices = {SEAT_SKU: price_in(currency, LIST_PRICES[SEAT_SKU] * (1 - discount))}
-    prices |= {sku: price_in(currency, LIST_PRICES[sku] * traits.add_on_scale * rng.uniform(0.8, 1.1)) for sku in add_ons}
+    prices = _price_list(traits, currency, rng)
     term_months = rng.choice(traits.term_months)
-    new_logo = rng.random() < 0.2
-    customer_since = (
-        window.start + timedelta(days=rng.randint(30, window.days - 10))
-        if new_logo
-        else window.start - timedelta(days=rng.randint(1, term_months * 30))
-    )
     return AccountProfile(
         key=f"acct-{n:05d}",
         name=name,
@@ -110,9 +101,24 @@ def _profile(n: int, segment: Segment, name: str, seed: int, window: Window, own
         prices=prices,
         term_months=term_months,
         billing_period=rng.choice(traits.billing),
-        customer_since=customer_since,
+        customer_since=_customer_since(window, term_months, rng),
         fate=_intended_fate(rng.random(), traits.churn_rate),
     )
+
+
+def _price_list(traits: SegmentTraits, currency: str, rng: random.Random) -> dict[str, int]:
+    """The seat at the segment's discount, and the account's add-ons at prices scaled to the segment."""
+    prices = {SEAT_SKU: price_in(currency, LIST_PRICES[SEAT_SKU] * (1 - rng.uniform(*traits.seat_discount)))}
+    for sku in rng.sample(ADD_ONS, rng.randint(*traits.add_ons)):
+        prices[sku] = price_in(currency, LIST_PRICES[sku] * traits.add_on_scale * rng.uniform(0.8, 1.1))
+    return prices
+
+
+def _customer_since(window: Window, term_months: int, rng: random.Random) -> date:
+    """One in five accounts is a new logo won during the window; the others' first term runs at its start."""
+    if rng.random() < 0.2:
+        return window.start + timedelta(days=rng.randint(30, window.days - 10))
+    return window.start - timedelta(days=rng.randint(1, term_months * 30))
 
 
 def _intended_fate(draw: float, churn_rate: float) -> Fate:

@@ -47,7 +47,7 @@ def product_rows() -> list[PlannedRow]:
 
 def price_in(currency: str, usd_minor: float) -> int:
     """A USD price in ``currency``, rounded to whole units as price lists are."""
-    return int(round(float(Decimal(str(usd_minor)) / USD_PER_UNIT[currency]) / 100)) * 100
+    return round(float(Decimal(str(usd_minor)) / USD_PER_UNIT[currency]) / 100) * 100
 
 
 def exchange_rate_rows(reporting_currency: str) -> list[PlannedRow]:
@@ -55,7 +55,9 @@ def exchange_rate_rows(reporting_currency: str) -> list[PlannedRow]:
     if reporting_currency not in USD_PER_UNIT:
         raise UnsupportedReportingCurrency(reporting_currency)
     return [
-        PlannedRow(None, {"currency": currency, "rate": (usd / USD_PER_UNIT[reporting_currency]).quantize(Decimal("1e-8"))})
+        PlannedRow(
+            None, {"currency": currency, "rate": (usd / USD_PER_UNIT[reporting_currency]).quantize(Decimal("1e-8"))}
+        )
         for currency, usd in USD_PER_UNIT.items()
         if currency != reporting_currency
     ]

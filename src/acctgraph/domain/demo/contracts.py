@@ -14,7 +14,13 @@ from acctgraph.domain.demo.plan import PlannedRow, Ref, Window, stream
 from acctgraph.domain.demo.segments import SEGMENTS
 from acctgraph.models import ContractStatus, Segment
 
-NOTICE_DAYS = {Segment.SMB: 30, Segment.MID_MARKET: 60, Segment.ENTERPRISE: 90, Segment.STRATEGIC: 90, Segment.PARTNER: 30}
+NOTICE_DAYS = {
+    Segment.SMB: 30,
+    Segment.MID_MARKET: 60,
+    Segment.ENTERPRISE: 90,
+    Segment.STRATEGIC: 90,
+    Segment.PARTNER: 30,
+}
 CHURN_NOT_BEFORE_DAYS = 150
 """Churn no earlier than this into the window, so signals have months of history before it."""
 
@@ -59,7 +65,8 @@ def plan_contracts(profile: AccountProfile, seed: int, window: Window) -> Contra
     fate = profile.fate
     if fate is Fate.CHURN:
         eligible = [
-            n for n, (_, end) in enumerate(periods)
+            n
+            for n, (_, end) in enumerate(periods)
             if window.start + timedelta(days=CHURN_NOT_BEFORE_DAYS) <= end <= window.today - timedelta(days=7)
         ]
         if eligible:
@@ -93,8 +100,10 @@ def _periods(profile: AccountProfile, window: Window) -> list[tuple[date, date]]
         start = end + timedelta(days=1)
 
 
-def _terms(profile: AccountProfile, periods: list[tuple[date, date]], fate: Fate, change_at: int | None, rng: random.Random) -> list[Term]:
-    seats, prices, terms = profile.seats, dict(profile.prices), []
+def _terms(
+    profile: AccountProfile, periods: list[tuple[date, date]], fate: Fate, change_at: int | None, rng: random.Random
+) -> list[Term]:
+    seats, prices, terms = profile.seats, dict(profile.prices), list[Term]()
     for n, (start, end) in enumerate(periods):
         if n:
             prices = {sku: int(price * rng.uniform(1.0, 1.05)) for sku, price in prices.items()}
@@ -103,7 +112,7 @@ def _terms(profile: AccountProfile, periods: list[tuple[date, date]], fate: Fate
         terms.append(
             Term(
                 key=f"{profile.key}-ctr-{n + 1}",
-                number=f"CTR-{profile.key[5:]}-{n + 1:02d}",
+                number=f"CTR-{profile.key.removeprefix('acct-')}-{n + 1:02d}",
                 start=start,
                 end=end,
                 status=ContractStatus.RENEWED if n < len(periods) - 1 else ContractStatus.ACTIVE,
@@ -115,7 +124,9 @@ def _terms(profile: AccountProfile, periods: list[tuple[date, date]], fate: Fate
     return terms
 
 
-def _changed(profile: AccountProfile, seats: int, prices: dict[str, int], fate: Fate, rng: random.Random) -> tuple[int, dict[str, int]]:
+def _changed(
+    profile: AccountProfile, seats: int, prices: dict[str, int], fate: Fate, rng: random.Random
+) -> tuple[int, dict[str, int]]:
     """Seats and products after an expansion (more seats, sometimes a cross-sold add-on) or contraction."""
     if fate is Fate.CONTRACT:
         return max(3, int(seats * rng.uniform(0.6, 0.85))), prices
@@ -134,7 +145,9 @@ def _lapse(term: Term, rng: random.Random) -> Term:
     return replace(term, status=ContractStatus.EXPIRED)
 
 
-def _draft_renewal(profile: AccountProfile, current: Term, fate: Fate, window: Window, rng: random.Random) -> Term | None:
+def _draft_renewal(
+    profile: AccountProfile, current: Term, fate: Fate, window: Window, rng: random.Random
+) -> Term | None:
     """A renewal already drafted for some healthy accounts renewing within 60 days."""
     if fate in (Fate.CHURN, Fate.AT_RISK) or (current.end - window.today).days > 60 or rng.random() < 0.6:
         return None

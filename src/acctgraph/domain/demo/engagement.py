@@ -79,8 +79,9 @@ def _qbr_days(story: Story, rng: random.Random) -> list[date]:
 
 
 def _qbr_notes(story: Story, day: date) -> str:
-    adoption = round(100 * story.adoption * story.onboarding(day) * math.exp(0.45 * story.health(day)))
-    return f"Reviewed adoption (about {min(adoption, 98)}% of {story.seats_on(day)} seats active), open tickets and the roadmap."
+    adoption = round(100 * story.adoption_on(day, story.health(day)))
+    seats = story.seats_on(day)
+    return f"Reviewed adoption (about {adoption}% of {seats} seats active), open tickets and the roadmap."
 
 
 def _attendees(kind: ActivityKind, people: list[Stakeholder], rng: random.Random) -> list[str]:

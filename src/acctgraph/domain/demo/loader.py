@@ -43,9 +43,14 @@ class LoadResult:
 
 
 def loaded_demo_accounts(session: Session) -> int:
-    return session.scalar(
-        select(func.count()).select_from(ExternalRef).where(ExternalRef.source == SOURCE, ExternalRef.object_type == "account")
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(ExternalRef)
+            .where(ExternalRef.source == SOURCE, ExternalRef.object_type == "account")
+        )
+        or 0
+    )
 
 
 def load_book(session: Session, plan: BookPlan, progress: Progress | None = None) -> LoadResult:
@@ -77,7 +82,7 @@ class _Load:
         self.session = session
         self.progress = progress
         self.ids: dict[str, dict[str, int]] = {}
-        self.object_types = {mapper.local_table.name: _snake(mapper.class_.__name__) for mapper in Base.registry.mappers}
+        self.object_types = object_types()
 
     def table(self, table: Table, rows: Iterable[PlannedRow]) -> int:
         """Insert the rows in chunks; references to rows of the same table are set once all exist."""
@@ -118,7 +123,7 @@ class _Load:
             {"source": SOURCE, "object_type": object_type, "external_id": key, "internal_id": row_id}
             for key, row_id in zip(keys, ids, strict=True)
         ]
-        self.session.execute(_insert(ExternalRef.__table__), refs)
+        self.session.execute(_insert(Base.metadata.tables[ExternalRef.__tablename__]), refs)
 
     def _set_self_references(self, table: Table, later: list[tuple[str, str, Ref]]) -> None:
         ids = self.ids[table.name]
@@ -147,5 +152,9 @@ def _chunks(rows: Iterable[PlannedRow]) -> Iterator[list[PlannedRow]]:
         yield chunk
 
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+def object_types() -> dict[str, str]:
+    """The ``external_refs.object_type`` of each table's rows: the model's name in snake case."""
+    return {
+        mapper.class_.__tablename__: re.sub(r"(?<!^)(?=[A-Z])", "_", mapper.class_.__name__).lower()
+        for mapper in Base.registry.mappers
+    }

@@ -3,9 +3,10 @@ by key rather than by database id (which only the loader knows)."""
 
 from __future__ import annotations
 
+import math
 import random
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -44,26 +45,22 @@ class LazyRows:
 Rows = list[PlannedRow] | LazyRows
 
 
-@dataclass
+@dataclass(frozen=True)
 class BookPlan:
     """Everything ``acctgraph demo`` inserts, table by table in an order that satisfies foreign keys."""
 
     seed: int
     today: date
-    tables: dict[str, Rows] = field(default_factory=dict)
-
-    def add(self, table: str, rows: Iterable[PlannedRow]) -> None:
-        self.tables.setdefault(table, [])
-        existing = self.tables[table]
-        assert isinstance(existing, list)
-        existing.extend(rows)
+    tables: dict[str, Rows]
 
     def counts(self) -> dict[str, int]:
         return {table: len(rows) for table, rows in self.tables.items()}
 
-    def keyed(self, table: str) -> list[PlannedRow]:
-        rows = self.tables.get(table, [])
-        return list(rows) if isinstance(rows, list) else []
+    def rows(self, table: str) -> list[PlannedRow]:
+        """The planned rows of a table held in memory (every table but daily usage)."""
+        rows = self.tables[table]
+        assert isinstance(rows, list), f"{table} rows are produced while loading"
+        return rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +88,7 @@ def poisson(rng: random.Random, mean: float) -> int:
     """A Poisson draw (Knuth's method; the means here are small)."""
     if mean <= 0:
         return 0
-    limit, count, product = pow(2.718281828459045, -mean), 0, rng.random()
+    limit, count, product = math.exp(-mean), 0, rng.random()
     while product > limit:
         count += 1
         product *= rng.random()

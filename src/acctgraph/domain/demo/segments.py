@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from acctgraph.models import BillingPeriod, Segment
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SegmentTraits:
     share: float
     seats: tuple[int, int]
@@ -24,28 +24,80 @@ class SegmentTraits:
     """The share of accounts that get quarterly business reviews."""
 
 
+MONTHLY, QUARTERLY, ANNUAL = BillingPeriod.MONTHLY, BillingPeriod.QUARTERLY, BillingPeriod.ANNUAL
 SEGMENTS = {
     Segment.SMB: SegmentTraits(
-        0.40, (5, 40), (0.0, 0.05), (0, 1), 0.5, (12,),
-        (BillingPeriod.MONTHLY, BillingPeriod.MONTHLY, BillingPeriod.ANNUAL), 0.24, (3, 5), 0.8, 0.6, 0.0,
+        share=0.40,
+        seats=(5, 40),
+        seat_discount=(0.0, 0.05),
+        add_ons=(0, 1),
+        add_on_scale=0.5,
+        term_months=(12,),
+        billing=(MONTHLY, MONTHLY, ANNUAL),
+        churn_rate=0.24,
+        contacts=(3, 5),
+        touches_per_month=0.8,
+        tickets_per_month=0.6,
+        holds_qbrs=0.0,
     ),
     Segment.MID_MARKET: SegmentTraits(
-        0.28, (40, 200), (0.05, 0.15), (1, 2), 1.0, (12, 12, 24),
-        (BillingPeriod.ANNUAL, BillingPeriod.QUARTERLY), 0.15, (5, 8), 1.5, 1.4, 0.3,
+        share=0.28,
+        seats=(40, 200),
+        seat_discount=(0.05, 0.15),
+        add_ons=(1, 2),
+        add_on_scale=1.0,
+        term_months=(12, 12, 24),
+        billing=(ANNUAL, QUARTERLY),
+        churn_rate=0.15,
+        contacts=(5, 8),
+        touches_per_month=1.5,
+        tickets_per_month=1.4,
+        holds_qbrs=0.3,
     ),
     Segment.ENTERPRISE: SegmentTraits(
-        0.17, (200, 800), (0.15, 0.25), (2, 4), 2.0, (12, 24, 24),
-        (BillingPeriod.ANNUAL, BillingPeriod.QUARTERLY), 0.08, (8, 14), 3.0, 3.0, 1.0,
+        share=0.17,
+        seats=(200, 800),
+        seat_discount=(0.15, 0.25),
+        add_ons=(2, 4),
+        add_on_scale=2.0,
+        term_months=(12, 24, 24),
+        billing=(ANNUAL, QUARTERLY),
+        churn_rate=0.08,
+        contacts=(8, 14),
+        touches_per_month=3.0,
+        tickets_per_month=3.0,
+        holds_qbrs=1.0,
     ),
     Segment.STRATEGIC: SegmentTraits(
-        0.07, (1200, 3000), (0.25, 0.35), (4, 6), 4.0, (12, 24, 36),
-        (BillingPeriod.ANNUAL, BillingPeriod.QUARTERLY), 0.05, (12, 20), 5.0, 5.0, 1.0,
+        share=0.07,
+        seats=(1200, 3000),
+        seat_discount=(0.25, 0.35),
+        add_ons=(4, 6),
+        add_on_scale=4.0,
+        term_months=(12, 24, 36),
+        billing=(ANNUAL, QUARTERLY),
+        churn_rate=0.05,
+        contacts=(12, 20),
+        touches_per_month=5.0,
+        tickets_per_month=5.0,
+        holds_qbrs=1.0,
     ),
     Segment.PARTNER: SegmentTraits(
-        0.08, (20, 120), (0.30, 0.40), (0, 2), 0.7, (12,),
-        (BillingPeriod.QUARTERLY,), 0.16, (4, 6), 1.5, 1.0, 0.2,
+        share=0.08,
+        seats=(20, 120),
+        seat_discount=(0.30, 0.40),
+        add_ons=(0, 2),
+        add_on_scale=0.7,
+        term_months=(12,),
+        billing=(QUARTERLY,),
+        churn_rate=0.16,
+        contacts=(4, 6),
+        touches_per_month=1.5,
+        tickets_per_month=1.0,
+        holds_qbrs=0.2,
     ),
 }
+"""Repeated entries in ``term_months`` and ``billing`` weight the random choice."""
 
 
 def allocate_segments(accounts: int) -> list[Segment]:

@@ -4,15 +4,16 @@ months before a churn or an expansion, and sometimes without one (false alarms, 
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date, timedelta
+from functools import cached_property
 
 from acctgraph.domain.demo.accounts import AccountProfile, Fate
 from acctgraph.domain.demo.contracts import ContractHistory, plan_contracts
-from acctgraph.domain.demo.plan import Window, stream
+from acctgraph.domain.demo.plan import Window, clamp, stream
 from acctgraph.models import LifecycleStage
 
 ONBOARDING_DAYS = 90
@@ -94,12 +95,20 @@ class Story:
         days = (day - self.profile.customer_since).days
         return 1.0 if days >= ONBOARDING_DAYS else 0.3 + 0.7 * max(0, days) / ONBOARDING_DAYS
 
+    def adoption_on(self, day: date, health: float) -> float:
+        """The expected share of seats active on a weekday of ``day``, given the health that day."""
+        return clamp(self.adoption * math.exp(0.45 * health), 0.02, 0.98) * self.onboarding(day)
+
     def lifecycle_stage(self) -> LifecycleStage:
         if self.fate is Fate.CHURN:
             return LifecycleStage.CHURNED
         if (self.window.today - self.profile.customer_since).days < ONBOARDING_DAYS:
             return LifecycleStage.ONBOARDING
-        return LifecycleStage.AT_RISK if self.fate is Fate.AT_RISK and self.health(self.window.today) < -0.3 else LifecycleStage.ACTIVE
+        return (
+            LifecycleStage.AT_RISK
+            if self.fate is Fate.AT_RISK and self.health(self.window.today) < -0.3
+            else LifecycleStage.ACTIVE
+        )
 
 
 def tell_story(profile: AccountProfile, seed: int, window: Window) -> Story:
@@ -109,7 +118,7 @@ def tell_story(profile: AccountProfile, seed: int, window: Window) -> Story:
     days = timedelta(days=1)
     if history.churned_on:
         silent = rng.random() < 0.2
-        depth = -rng.uniform(0.0, 0.3) if silent else -rng.uniform(0.9, 1.6)
+        depth = rng.uniform(-0.3, 0.2) if silent else -rng.uniform(0.9, 1.6)
         swings.append(Swing(history.churned_on - rng.randint(60, 200) * days, history.churned_on, depth))
     for changed_on, fate in history.changed_at.items():
         depth = rng.uniform(0.5, 1.0) if fate is Fate.EXPAND else -rng.uniform(0.3, 0.7)
@@ -117,11 +126,22 @@ def tell_story(profile: AccountProfile, seed: int, window: Window) -> Story:
         swings.append(Swing(peaks - rng.randint(90, 180) * days, peaks, depth, peaks + rng.randint(90, 240) * days))
     if history.fate is Fate.AT_RISK:
         swings.append(
-            Swing(window.today - rng.randint(45, 150) * days, window.today + rng.randint(15, 60) * days, -rng.uniform(0.8, 1.4))
+            Swing(
+                window.today - rng.randint(45, 150) * days,
+                window.today + rng.randint(15, 60) * days,
+                -rng.uniform(0.8, 1.4),
+            )
         )
     if rng.random() < 0.15:
         begins = window.start + rng.randint(0, window.days - 120) * days
-        swings.append(Swing(begins, begins + rng.randint(30, 60) * days, -rng.uniform(0.5, 1.0), begins + rng.randint(90, 150) * days))
+        swings.append(
+            Swing(
+                begins,
+                begins + rng.randint(30, 60) * days,
+                -rng.uniform(0.5, 1.0),
+                begins + rng.randint(90, 150) * days,
+            )
+        )
     return Story(
         profile=profile,
         history=history,

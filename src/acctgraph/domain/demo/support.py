@@ -13,14 +13,19 @@ from acctgraph.domain.demo.story import Story
 from acctgraph.domain.demo.vocabulary import TICKET_SUBJECTS
 from acctgraph.models import Satisfaction, TicketPriority, TicketStatus
 
-MEDIAN_HOURS_TO_SOLVE = {TicketPriority.URGENT: 8, TicketPriority.HIGH: 24, TicketPriority.NORMAL: 72, TicketPriority.LOW: 120}
+MEDIAN_HOURS_TO_SOLVE = {
+    TicketPriority.URGENT: 8,
+    TicketPriority.HIGH: 24,
+    TicketPriority.NORMAL: 72,
+    TicketPriority.LOW: 120,
+}
 
 
 def ticket_rows(story: Story, people: list[Stakeholder], seed: int) -> list[PlannedRow]:
     rng = stream(seed, "tickets", story.key)
     as_of = datetime.combine(story.window.today, time(), UTC)
     rate = SEGMENTS[story.profile.segment].tickets_per_month
-    rows = []
+    rows: list[PlannedRow] = []
     for first, last in story.blocks():
         for _ in range(poisson(rng, rate * math.exp(-0.8 * story.health(first)))):
             day = first + timedelta(days=rng.randint(0, (last - first).days))
@@ -28,13 +33,17 @@ def ticket_rows(story: Story, people: list[Stakeholder], seed: int) -> list[Plan
     return rows
 
 
-def _ticket(story: Story, people: list[Stakeholder], key: str, opened_at: datetime, as_of: datetime, rng: random.Random) -> PlannedRow:
+def _ticket(
+    story: Story, people: list[Stakeholder], key: str, opened_at: datetime, as_of: datetime, rng: random.Random
+) -> PlannedRow:
     trouble = max(0.0, -story.health(opened_at.date()))
     priority = rng.choices(
         list(MEDIAN_HOURS_TO_SOLVE), weights=[0.03 + 0.08 * trouble, 0.15 + 0.15 * trouble, 0.55, 0.27]
     )[0]
     escalated = rng.random() < 0.03 + 0.2 * trouble + (0.3 if priority is TicketPriority.URGENT else 0.0)
-    solved_at = opened_at + timedelta(hours=MEDIAN_HOURS_TO_SOLVE[priority] * (1 + trouble) * rng.lognormvariate(0, 0.8))
+    solved_at = opened_at + timedelta(
+        hours=MEDIAN_HOURS_TO_SOLVE[priority] * (1 + trouble) * rng.lognormvariate(0, 0.8)
+    )
     solved = solved_at <= as_of
     satisfaction = None
     if solved and rng.random() < 0.5:
@@ -56,7 +65,9 @@ def _ticket(story: Story, people: list[Stakeholder], key: str, opened_at: dateti
     )
 
 
-def _status(solved: bool, solved_at: datetime, opened_at: datetime, as_of: datetime, rng: random.Random) -> TicketStatus:
+def _status(
+    solved: bool, solved_at: datetime, opened_at: datetime, as_of: datetime, rng: random.Random
+) -> TicketStatus:
     if solved:
         return TicketStatus.SOLVED if as_of - solved_at < timedelta(days=7) else TicketStatus.CLOSED
     if as_of - opened_at < timedelta(days=1):

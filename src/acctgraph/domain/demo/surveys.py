@@ -18,7 +18,7 @@ def nps_rows(story: Story, people: list[Stakeholder], seed: int) -> list[Planned
     rng = stream(seed, "nps", story.key)
     first, last = story.observed()
     wave = story.window.start + timedelta(days=rng.randint(0, SURVEY_EVERY_DAYS - 1))
-    rows = []
+    rows: list[PlannedRow] = []
     while wave <= last:
         respondents = rng.sample(people, rng.randint(0, min(3, len(people)))) if wave >= first else []
         for person in respondents:

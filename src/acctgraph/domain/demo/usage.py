@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 from acctgraph.domain.demo.catalog import ACTIVE_USERS, VOLUME_METRIC
-from acctgraph.domain.demo.plan import LazyRows, PlannedRow, Ref, clamp, stream
+from acctgraph.domain.demo.plan import LazyRows, PlannedRow, Ref, stream
 from acctgraph.domain.demo.story import Story
 
 WEEKEND_SHARE = 0.25
@@ -33,9 +33,9 @@ def _account_usage(story: Story, seed: int) -> Iterator[PlannedRow]:
         day = date.fromordinal(ordinal)
         health = story.health(day)
         workday = 1.0 if day.weekday() < 5 else WEEKEND_SHARE
-        adoption = clamp(story.adoption * math.exp(0.45 * health), 0.02, 0.98) * story.onboarding(day)
-        active = round(story.seats_on(day) * adoption * workday * rng.lognormvariate(0, 0.08))
+        adoption = story.adoption_on(day, health)
+        seats = story.seats_on(day)
+        active = min(seats, round(seats * adoption * workday * rng.lognormvariate(0, 0.08)))
         calls = round(active * calls_per_user * math.exp(0.3 * health) * rng.lognormvariate(0, 0.25))
         yield PlannedRow(None, {"account_id": account, "metric": ACTIVE_USERS, "day": day, "value": float(active)})
         yield PlannedRow(None, {"account_id": account, "metric": VOLUME_METRIC, "day": day, "value": float(calls)})
-
