@@ -18,9 +18,10 @@ def measure(health, key):  # type: ignore[no-untyped-def]
     return next(result for result in health.measures if result.key == key)
 
 
-def test_usage_trend_compares_daily_averages_of_the_last_30_days_with_the_30_before(sample, scorecard, catalogue):
+def test_usage_trend_compares_daily_averages_of_the_last_28_days_with_the_28_before(sample, scorecard, catalogue):
     account = sample.account()
-    for days_ago, value in [(31, 10), (40, 8), (59, 12), (1, 8), (5, 9), (60, 1000)]:
+    # previous window: 28..55 days ago; recent window: 0..27 days ago
+    for days_ago, value in [(28, 10), (40, 8), (55, 12), (1, 8), (27, 9), (56, 1000)]:
         sample.usage(account, "active_users", TODAY - timedelta(days=days_ago), value)
     sample.usage(account, "active_users", TODAY + timedelta(days=1), 1000)  # not known yet
     sample.usage(account, "api_calls", TODAY, 1000)  # another metric
@@ -50,7 +51,7 @@ def test_adoption_divides_active_users_by_seats_of_per_seat_products(sample, sco
     sample.line(cancelled, product=sample.product(extra={"pricing_unit": "seat"}), quantity=100)
     sample.usage(account, "active_users", TODAY - timedelta(days=2), 10)
     sample.usage(account, "active_users", TODAY - timedelta(days=1), 14)
-    sample.usage(account, "active_users", TODAY - timedelta(days=40), 1000)  # outside the 30-day window
+    sample.usage(account, "active_users", TODAY - timedelta(days=28), 1000)  # outside the 28-day window
     result = measure(score_all(sample.session, scorecard({"adoption": 1}), catalogue, TODAY)[account.id], "adoption")
     # (10 + 14) / 2 = 12 users on 20 seats = 60 %
     assert result.raw_value == 60.0

@@ -67,10 +67,11 @@ def test_cli_compute_writes_snapshots_and_explains_bad_input(sample, db_url, tmp
     account = sample.account()
     sample.nps(account, 9)
     sample.session.commit()
-    done = acctgraph(db_url, "health", "compute", "--day", TODAY.isoformat())
+    done = acctgraph(db_url, "health", "compute", "--day", TODAY.isoformat(), "--history-days", "2")
     assert done.returncode == 0, done.stderr
     assert f"health for {TODAY}: 1 accounts scored" in done.stdout
-    assert sample.session.scalar(select(func.count()).select_from(m.HealthSnapshot)) == 1
+    # today and the two days before it
+    assert sample.session.scalar(select(func.count()).select_from(m.HealthSnapshot)) == 3
 
     bad_day = acctgraph(db_url, "health", "compute", "--day", "24/11/2026")
     assert bad_day.returncode == 1 and "write it as YYYY-MM-DD" in bad_day.stderr and "Traceback" not in bad_day.stderr

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pluggy
 import typer
@@ -48,14 +48,18 @@ def health_setup() -> tuple[pluggy.PluginManager, HealthConfig, dict[str, Health
 def compute(
     day: str = typer.Option(None, help="The day to score, YYYY-MM-DD; default: today (UTC)."),
     alerts: bool = typer.Option(True, help="Evaluate the alert rules afterwards."),
+    history_days: int = typer.Option(
+        0, min=0, help="First score the N days before DAY too (a history for trends, e.g. after a demo load)."
+    ),
 ) -> None:
     """Score every account for DAY (replacing that day's scores), then raise alerts."""
     as_of = parse_day(day)
     plugin_manager, config, catalogue = health_setup()
     with sync_sessionmaker(connected_engine())() as session:
-        run = compute_health(session, config, catalogue, as_of)
-        bands = ", ".join(f"{band.value} {run.bands[band]}" for band in sorted(run.bands))
-        typer.echo(f"health for {as_of}: {run.accounts} accounts scored ({bands or 'none'})")
+        for days_back in range(history_days, -1, -1):
+            run = compute_health(session, config, catalogue, as_of - timedelta(days=days_back))
+            bands = ", ".join(f"{band.value} {run.bands[band]}" for band in sorted(run.bands))
+            typer.echo(f"health for {run.day}: {run.accounts} accounts scored ({bands or 'none'})")
         if alerts:
             raised = evaluate_alerts(session, config.alerts, as_of, plugin_manager)
             typer.echo(f"{len(raised)} new alerts")

@@ -49,10 +49,14 @@ def _contract_in_force(as_of: date) -> Any:
 
 
 class UsageParams(MeasureParams):
-    """Which daily usage metric to read, over windows of how many days."""
+    """Which daily usage metric to read, over windows of how many days.
+
+    28 days by default rather than 30: whole weeks, so the weekday/weekend pattern of usage does not
+    move the score from one day to the next.
+    """
 
     metric: str = "active_users"
-    window_days: int = Field(default=30, gt=0)
+    window_days: int = Field(default=28, gt=0)
 
 
 class UsageTrend(HealthMeasure):
