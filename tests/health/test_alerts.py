@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from acctgraph import models as m
 from acctgraph.domain.alerts.evaluate import evaluate_alerts
-from acctgraph.domain.alerts.lifecycle import AlertTransitionError, acknowledge_alert, resolve_alert
+from acctgraph.domain.alerts.lifecycle import AcknowledgeAlert, ResolveAlert, acknowledge_alert, resolve_alert
 from acctgraph.domain.alerts.settings import AlertSettings
+from acctgraph.domain.rules import BusinessRuleError
 from tests.fixtures import TODAY
 from tests.health.conftest import AlertRecorder
 
@@ -47,9 +48,9 @@ def test_band_dropped_is_raised_once_while_unresolved_and_again_after_resolving(
         "score": 50,
     }
     assert raised(evaluate(sample), "band_dropped") == []
-    acknowledge_alert(sample.session, notice.id)
+    acknowledge_alert(sample.session, None, AcknowledgeAlert(id=notice.id))
     assert raised(evaluate(sample), "band_dropped") == []  # acknowledged still counts as open
-    resolve_alert(sample.session, notice.id, note="called them")
+    resolve_alert(sample.session, None, ResolveAlert(id=notice.id, note="called them"))
     assert raised(evaluate(sample), "band_dropped") == [(dropped.id, "green->yellow")]
 
 
@@ -141,10 +142,21 @@ def test_lifecycle_errors_say_what_is_wrong(sample):
     account = sample.account()
     sample.invoice(account, due_date=TODAY - timedelta(days=45))
     notice = evaluate(sample)[0]
-    resolve_alert(sample.session, notice.id)
-    with pytest.raises(AlertTransitionError, match="already resolved"):
-        resolve_alert(sample.session, notice.id)
-    with pytest.raises(AlertTransitionError, match="only an open alert can be acknowledged"):
-        acknowledge_alert(sample.session, notice.id)
-    with pytest.raises(AlertTransitionError, match="no alert with id 999999"):
-        resolve_alert(sample.session, 999999)
+    resolve_alert(sample.session, None, ResolveAlert(id=notice.id))
+    cases = [
+        (
+            lambda: resolve_alert(sample.session, None, ResolveAlert(id=notice.id)),
+            "ILLEGAL_TRANSITION",
+            "already resolved",
+        ),
+        (
+            lambda: acknowledge_alert(sample.session, None, AcknowledgeAlert(id=notice.id)),
+            "ILLEGAL_TRANSITION",
+            "only an open alert can be acknowledged",
+        ),
+        (lambda: resolve_alert(sample.session, None, ResolveAlert(id=999999)), "NOT_FOUND", "no Alert with this id"),
+    ]
+    for change, code, message in cases:
+        with pytest.raises(BusinessRuleError) as error:
+            change()
+        assert (error.value.code, error.value.field) == (code, "id") and message in error.value.message

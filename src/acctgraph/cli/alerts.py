@@ -12,7 +12,8 @@ from acctgraph.cli.errors import CommandError
 from acctgraph.cli.health import health_setup, parse_day
 from acctgraph.db import sync_sessionmaker
 from acctgraph.domain.alerts.evaluate import evaluate_alerts
-from acctgraph.domain.alerts.lifecycle import AlertTransitionError, acknowledge_alert, resolve_alert
+from acctgraph.domain.alerts.lifecycle import AcknowledgeAlert, ResolveAlert, acknowledge_alert, resolve_alert
+from acctgraph.domain.rules import BusinessRuleError
 from acctgraph.models import Alert
 
 app = typer.Typer(help="Risk alerts for account owners.", no_args_is_help=True)
@@ -33,19 +34,22 @@ def evaluate(day: str = typer.Option(None, help="The day to evaluate, YYYY-MM-DD
 @app.command()
 def acknowledge(alert_id: int) -> None:
     """Mark an open alert as seen."""
-    _transition(acknowledge_alert, alert_id)
+    _transition(lambda session: acknowledge_alert(session, None, AcknowledgeAlert(id=alert_id)))
 
 
 @app.command()
 def resolve(alert_id: int, note: str = typer.Option(None, help="Why it is resolved.")) -> None:
     """Resolve an alert."""
-    _transition(lambda session, alert_id: resolve_alert(session, alert_id, note=note), alert_id)
+    _transition(lambda session: resolve_alert(session, None, ResolveAlert(id=alert_id, note=note)))
 
 
-def _transition(action: Callable[[Session, int], Alert], alert_id: int) -> None:
+def _transition(change: Callable[[Session], Alert]) -> None:
     with sync_sessionmaker(connected_engine())() as session:
         try:
-            alert = action(session, alert_id)
-        except AlertTransitionError as error:
-            raise CommandError(f"{error}. See the alert ids with `acctgraph alerts evaluate` or the API.") from None
+            alert = change(session)
+        except BusinessRuleError as error:
+            raise CommandError(
+                f"{error.message}. See the alert ids with `acctgraph alerts evaluate` or the API."
+            ) from None
+        session.commit()
         typer.echo(f"alert {alert.id} is {alert.status.value}")

@@ -160,18 +160,6 @@ def load_health_config(path: Path | None, catalogue: Mapping[str, HealthMeasure]
         raise ScorecardError(error.problems, source) from None
 
 
-def save_health_config(path: Path, data: Any, catalogue: Mapping[str, HealthMeasure]) -> HealthConfig:
-    """Validate ``data`` and, only if valid, replace the file at ``path`` atomically (write, then rename)."""
-    config = parse_health_config(data, catalogue)
-    draft = path.with_name(path.name + ".draft")
-    try:
-        draft.write_text(json.dumps(config.model_dump(mode="json"), indent=2) + "\n", encoding="utf-8")
-        draft.replace(path)
-    except OSError as error:
-        raise ScorecardError([("", f"cannot write the scorecard file {path}: {error.strerror}")]) from None
-    return config
-
-
 def measure_params(measure: HealthMeasure, config: MeasureConfig) -> MeasureParams:
     return measure.params_model.model_validate(config.params)
 

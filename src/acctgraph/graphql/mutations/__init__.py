@@ -1,1 +1,1 @@
-"""Mutations, Relay style: one input, a payload with the result and ``userErrors`` the user can fix."""
+"""Root mutation fields, one module per area; every one runs through ``base.mutate``."""
