@@ -39,8 +39,17 @@ USD_PER_UNIT = {"USD": Decimal(1), "EUR": Decimal("1.08"), "GBP": Decimal("1.27"
 
 
 def product_rows() -> list[PlannedRow]:
+    """The catalogue; the seat product says so (``pricing_unit``), which health's adoption measure reads."""
     return [
-        PlannedRow(product.sku, {"sku": product.sku, "name": product.name, "family": product.family})
+        PlannedRow(
+            product.sku,
+            {
+                "sku": product.sku,
+                "name": product.name,
+                "family": product.family,
+                "extra": {"pricing_unit": "seat"} if product.sku == SEAT_SKU else {},
+            },
+        )
         for product in CATALOG
     ]
 
