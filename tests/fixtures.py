@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -121,6 +122,9 @@ class SampleData:
     def health(self, account: m.Account, score: int, band: m.HealthBand, **fields: Any) -> m.HealthSnapshot:
         defaults = {"account_id": account.id, "day": TODAY, "score": score, "band": band, "measures": {}}
         return self._add(m.HealthSnapshot(**{**defaults, **fields}))
+
+    def exchange_rate(self, currency: str, rate: str) -> m.ExchangeRate:
+        return self._add(m.ExchangeRate(currency=currency, rate=Decimal(rate)))
 
 
 @pytest.fixture

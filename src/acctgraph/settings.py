@@ -32,6 +32,7 @@ class Settings(BaseSettings):
         ge=0,
         description="An account is strategic from this MRR, in minor units of the reporting currency.",
     )
+    renewal_lead_days: int = Field(default=120, ge=1, description="Days before a contract ends to open its renewal.")
 
 
 @lru_cache

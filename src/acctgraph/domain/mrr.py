@@ -1,7 +1,8 @@
 """Monthly recurring revenue per account, from its active contract lines, in the reporting currency.
 
-MRR of a line = quantity x unit price per month; ARR = 12 x MRR. A contract counts on a day when its
-status is active and the day lies within [start_date, end_date]. Amounts in another currency are
+MRR of a line = quantity x unit price per month; ARR = 12 x MRR. A contract counts on a day when the day
+lies within [start_date, end_date] and it is or was in force: active, or since renewed or expired (so
+MRR on a past day, which retention metrics need, still counts the contracts of that day). Amounts in another currency are
 converted through ``exchange_rates``; a contract in a currency without a rate is left out of the
 converted totals and reported by ``currencies_without_rate`` rather than mixed in unconverted.
 """
@@ -16,9 +17,12 @@ from sqlalchemy.orm import Session
 from acctgraph.models import Contract, ContractLine, ContractStatus, ExchangeRate
 
 
+IN_FORCE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.RENEWED, ContractStatus.EXPIRED)
+
+
 def _contract_in_force(as_of: date) -> object:
     return and_(
-        Contract.status == ContractStatus.ACTIVE,
+        Contract.status.in_(IN_FORCE_STATUSES),
         Contract.start_date <= as_of,
         Contract.end_date >= as_of,
         Contract.deleted_at.is_(None),

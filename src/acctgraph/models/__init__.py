@@ -10,6 +10,7 @@ from acctgraph.models.currency import ExchangeRate
 from acctgraph.models.health import HealthBand, HealthSnapshot
 from acctgraph.models.identity import ExternalRef
 from acctgraph.models.opportunities import ForecastCategory, Opportunity, OpportunityKind, OpportunityStatus
+from acctgraph.models.revenue import ForecastSnapshot
 from acctgraph.models.signals import (
     Invoice,
     InvoiceStatus,
@@ -37,6 +38,7 @@ __all__ = [
     "ExchangeRate",
     "ExternalRef",
     "ForecastCategory",
+    "ForecastSnapshot",
     "HealthBand",
     "HealthSnapshot",
     "Influence",
