@@ -20,7 +20,8 @@ from acctgraph.models import Contract, ContractLine, ContractStatus, ExchangeRat
 IN_FORCE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.RENEWED, ContractStatus.EXPIRED)
 
 
-def _contract_in_force(as_of: date) -> object:
+def contract_in_force(as_of: date) -> object:
+    """The condition that a contract counts towards MRR on ``as_of``."""
     return and_(
         Contract.status.in_(IN_FORCE_STATUSES),
         Contract.start_date <= as_of,
@@ -38,7 +39,7 @@ def mrr_by_account(as_of: date, reporting_currency: str) -> Select[tuple[int, in
         .join(ContractLine, ContractLine.contract_id == Contract.id)
         .outerjoin(ExchangeRate, ExchangeRate.currency == Contract.currency)
         .where(
-            _contract_in_force(as_of),
+            contract_in_force(as_of),
             ContractLine.deleted_at.is_(None),
             (Contract.currency == reporting_currency) | ExchangeRate.rate.is_not(None),
         )
@@ -52,6 +53,6 @@ def currencies_without_rate(session: Session, as_of: date, reporting_currency: s
         select(Contract.currency)
         .distinct()
         .outerjoin(ExchangeRate, ExchangeRate.currency == Contract.currency)
-        .where(_contract_in_force(as_of), Contract.currency != reporting_currency, ExchangeRate.rate.is_(None))
+        .where(contract_in_force(as_of), Contract.currency != reporting_currency, ExchangeRate.rate.is_(None))
     )
     return sorted(rows)
