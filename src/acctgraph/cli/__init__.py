@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from acctgraph.cli import db, serve
+from acctgraph.cli import db, schema, serve
 from acctgraph.cli.errors import UserFacingError, report
 
 app = typer.Typer(
@@ -16,6 +16,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(schema.app, name="schema")
 app.command("serve")(serve.serve)
 
 
