@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from acctgraph.domain.account_facts import latest_health
 from acctgraph.domain.mrr import contract_in_force, mrr_by_account
 from acctgraph.domain.revenue.money import Rates, require_mrr_rates
 from acctgraph.domain.revenue.scope import Scope, account_ids, require_user
@@ -62,16 +63,8 @@ def book(session: Session, owner_id: int, today: date, reporting_currency: str) 
 
 def latest_bands(session: Session, accounts: Select[tuple[int]]) -> dict[int, HealthBand]:
     """The band of each account's most recent health snapshot."""
-    latest = (
-        select(HealthSnapshot.account_id, func.max(HealthSnapshot.day).label("day"))
-        .where(HealthSnapshot.account_id.in_(accounts))
-        .group_by(HealthSnapshot.account_id)
-        .subquery()
-    )
-    query = select(HealthSnapshot.account_id, HealthSnapshot.band).join(
-        latest, and_(latest.c.account_id == HealthSnapshot.account_id, latest.c.day == HealthSnapshot.day)
-    )
-    return {account_id: band for account_id, band in session.execute(query)}
+    health = latest_health().where(HealthSnapshot.account_id.in_(accounts))
+    return {account_id: band for account_id, _score, band in session.execute(health)}
 
 
 def _arr_by_account(session: Session, accounts: Select[tuple[int]], today: date, currency: str) -> dict[int, int]:
