@@ -10,7 +10,9 @@ METRICS = """
 query ($period: String!, $scope: RevenueScope) {
   revenueMetrics(period: $period, scope: $scope) {
     period { label }
-    totals { startingMrr { amountMinor currency } endingMrr { amountMinor } churned { amountMinor } nrr grr logoChurnRate }
+    totals {
+      startingMrr { amountMinor currency } endingMrr { amountMinor } churned { amountMinor } nrr grr logoChurnRate
+    }
     months { period { label } endingMrr { amountMinor } }
     renewals { dueArr { amountMinor } grossRate netRate }
   }
@@ -38,7 +40,9 @@ async def test_bad_period_and_unknown_owner_are_client_errors(graphql: GraphQLCl
     unknown = await graphql.execute(METRICS, {"period": "2026-Q1", "scope": {"ownerId": to_global_id("User", 987_654)}})
     assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     both = {"ownerId": to_global_id("User", 1), "segment": "SMB"}
-    assert (await graphql.execute(METRICS, {"period": "2026", "scope": both}))["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert (await graphql.execute(METRICS, {"period": "2026", "scope": both}))["errors"][0]["extensions"][
+        "code"
+    ] == "BAD_USER_INPUT"
 
 
 async def test_book_team_metrics_and_forecast(graphql: GraphQLClient, q1_book: Q1Book) -> None:

@@ -71,7 +71,9 @@ def test_renewal_rates_over_renewals_due_in_the_period(session: Session, q1_book
     ],
     ids=["owner", "director-team", "lead-team", "segment"],
 )
-def test_scopes_roll_up_through_the_hierarchy(session: Session, q1_book: Q1Book, scope_of, start: int, end: int) -> None:  # type: ignore[no-untyped-def]
+def test_scopes_roll_up_through_the_hierarchy(
+    session: Session, q1_book: Q1Book, scope_of, start: int, end: int
+) -> None:  # type: ignore[no-untyped-def]
     totals = revenue_metrics(session, Q1, scope_of(q1_book), "USD").totals
     assert (totals.starting_mrr_minor, totals.ending_mrr_minor) == (start, end)
 

@@ -55,7 +55,8 @@ def book(session: Session, owner_id: int, today: date, reporting_currency: str) 
         arr_by_currency=_arr_by_currency(session, accounts, today),
         arr_by_band={str(band): amount for band, amount in arr_by_band.items()},
         renewing_arr_minor={
-            days: sum(arr for _, end, arr in renewing if end <= today + timedelta(days=days)) for days in RENEWAL_WINDOWS
+            days: sum(arr for _, end, arr in renewing if end <= today + timedelta(days=days))
+            for days in RENEWAL_WINDOWS
         },
         at_risk_arr_minor=sum(arr for account_id, _, arr in renewing if bands.get(account_id) in AT_RISK_BANDS),
     )
@@ -87,9 +88,7 @@ def _arr_by_currency(session: Session, accounts: Select[tuple[int]], today: date
     return {currency: 12 * mrr_minor for currency, mrr_minor in session.execute(query)}
 
 
-def _renewing(
-    session: Session, accounts: Select[tuple[int]], today: date, rates: Rates
-) -> list[tuple[int, date, int]]:
+def _renewing(session: Session, accounts: Select[tuple[int]], today: date, rates: Rates) -> list[tuple[int, date, int]]:
     """(account, end date, converted ARR) of each active contract ending within the longest window."""
     query = (
         select(Contract.account_id, Contract.end_date, Contract.currency, _line_mrr())

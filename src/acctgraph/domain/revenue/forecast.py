@@ -8,7 +8,6 @@ out. Weighted amount: won 100%, lost 0%, open amount x probability.
 from __future__ import annotations
 
 import enum
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +21,6 @@ from acctgraph.domain.revenue.money import Rates
 from acctgraph.domain.revenue.period import Granularity, Period
 from acctgraph.domain.revenue.scope import Scope, account_ids, check_scope
 from acctgraph.models import Account, ForecastCategory, Opportunity, OpportunityKind, OpportunityStatus
-
 
 K = TypeVar("K")
 

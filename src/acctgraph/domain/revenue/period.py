@@ -78,7 +78,10 @@ class Period:
 
     @property
     def label(self) -> str:
-        for granularity, label in ((Granularity.MONTH, f"{self.start:%Y-%m}"), (Granularity.QUARTER, self._quarter_label)):
+        for granularity, label in (
+            (Granularity.MONTH, f"{self.start:%Y-%m}"),
+            (Granularity.QUARTER, self._quarter_label),
+        ):
             if Period.containing(self.start, granularity) == self:
                 return label
         return f"{self.start.isoformat()}..{self.end.isoformat()}"

@@ -30,11 +30,17 @@ RENEWAL_PROBABILITY = 80
 def contracts_to_renew(session: Session, today: date, lead_days: int) -> list[dict[str, Any]]:
     """The new renewal opportunities due: one per active contract ending within ``lead_days`` without one."""
     arr = 12 * func.coalesce(func.sum(ContractLine.quantity * ContractLine.unit_price_minor), 0)
-    has_renewal = exists().where(
-        Opportunity.contract_id == Contract.id, Opportunity.kind == OpportunityKind.RENEWAL
-    )
+    has_renewal = exists().where(Opportunity.contract_id == Contract.id, Opportunity.kind == OpportunityKind.RENEWAL)
     query = (
-        select(Contract.id, Contract.account_id, Contract.number, Contract.currency, Contract.end_date, Account.owner_id, arr)
+        select(
+            Contract.id,
+            Contract.account_id,
+            Contract.number,
+            Contract.currency,
+            Contract.end_date,
+            Account.owner_id,
+            arr,
+        )
         .join(Account, Account.id == Contract.account_id)
         .outerjoin(ContractLine, (ContractLine.contract_id == Contract.id) & ContractLine.deleted_at.is_(None))
         .where(

@@ -42,10 +42,14 @@ T = TypeVar("T")
 PERIOD_HELP = "2026, 2026-Q3, 2026-07 or 2026-07-01..2026-09-30"
 
 
-@strawberry.input(description="Which accounts: at most one of ownerId, managerId (their whole team) or segment; none for all.")
+@strawberry.input(
+    description="Which accounts: at most one of ownerId, managerId (their whole team) or segment; none for all."
+)
 class RevenueScope:
     owner_id: strawberry.ID | None = None
-    manager_id: strawberry.ID | None = strawberry.field(default=None, description="The manager and everyone under them.")
+    manager_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The manager and everyone under them."
+    )
     segment: Segment | None = None
 
 
@@ -133,7 +137,9 @@ class RevenueQueries:
         )
         return [AccountManagerMetrics.of(row, settings.reporting_currency) for row in rows]
 
-    @strawberry.field(description=f"Opportunities closing in the period by bucket, column and kind; period: {PERIOD_HELP}.")
+    @strawberry.field(
+        description=f"Opportunities closing in the period by bucket, column and kind; period: {PERIOD_HELP}."
+    )
     async def forecast(
         self,
         info: strawberry.Info[RequestContext, None],
@@ -142,9 +148,13 @@ class RevenueQueries:
         granularity: Granularity = GranularityData.MONTH,
     ) -> Forecast:
         wanted, accounts, currency = _period(period), _scope(scope), info.context.settings.reporting_currency
-        return Forecast.of(await _compute(info, lambda session: forecast(session, wanted, accounts, granularity, currency)))
+        return Forecast.of(
+            await _compute(info, lambda session: forecast(session, wanted, accounts, granularity, currency))
+        )
 
-    @strawberry.field(description="Per owner: the forecast snapshotted when each period within this one started, vs won.")
+    @strawberry.field(
+        description="Per owner: the forecast snapshotted when each period within this one started, vs won."
+    )
     async def forecast_accuracy(
         self, info: strawberry.Info[RequestContext, None], period: str, scope: RevenueScope | None = None
     ) -> list[OwnerForecastAccuracy]:
@@ -160,4 +170,3 @@ class RevenueQueries:
             )
             for row in rows
         ]
-

@@ -37,7 +37,9 @@ class Period:
         return cls(start=period.start, end=period.end, label=period.label)
 
 
-@strawberry.type(description="The MRR bridge of a period: starting + new + reactivation + expansion - contraction - churned = ending.")
+@strawberry.type(
+    description="A period's MRR bridge: starting + new + reactivation + expansion - contraction - churned = ending."
+)
 class MrrMovements:
     period: Period
     starting_mrr: Money
@@ -123,7 +125,9 @@ class Book:
     arr: Money
     arr_by_currency: list[Money] = strawberry.field(description="ARR per contract currency, unconverted.")
     arr_by_band: list[BandArr]
-    renewing_arr: list[RenewingArr] = strawberry.field(description="Within 30, 60 and 90 days, each including the shorter.")
+    renewing_arr: list[RenewingArr] = strawberry.field(
+        description="Within 30, 60 and 90 days, each including the shorter."
+    )
     at_risk_arr: Money = strawberry.field(description="ARR renewing within 90 days on red or yellow accounts.")
 
     @strawberry.field
@@ -137,7 +141,9 @@ class Book:
             owner_id=book.owner_id,
             account_count=book.account_count,
             arr=Money(amount_minor=book.arr_minor, currency=currency),
-            arr_by_currency=[Money(amount_minor=arr, currency=code) for code, arr in sorted(book.arr_by_currency.items())],
+            arr_by_currency=[
+                Money(amount_minor=arr, currency=code) for code, arr in sorted(book.arr_by_currency.items())
+            ],
             arr_by_band=[
                 BandArr(
                     band=None if band == book_domain.UNSCORED else models.HealthBand(band),
@@ -160,7 +166,9 @@ class AccountManagerMetrics:
     arr: Money
     strategic_accounts: int = strawberry.field(description="Strategic segment, or MRR at the strategic threshold.")
     strategic_with_recent_qbr: int
-    qbr_coverage: float | None = strawberry.field(description="Strategic accounts with a QBR in 90 days / strategic accounts.")
+    qbr_coverage: float | None = strawberry.field(
+        description="Strategic accounts with a QBR in 90 days / strategic accounts."
+    )
     untouched_30_days: int = strawberry.field(description="Accounts without a call, meeting or QBR in 30 days.")
     untouched_90_days: int
     nrr: float | None
