@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Result, Select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from starlette.requests import Request
@@ -50,7 +51,11 @@ class Database:
             return await self.session.run_sync(function)
 
     async def close(self) -> None:
-        await self.session.close()
+        """Release the connection; one left broken by a cancelled statement is dropped from the pool."""
+        try:
+            await self.session.close()
+        except SQLAlchemyError:
+            await self.session.invalidate()
 
 
 class Loaders:
