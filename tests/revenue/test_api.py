@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from acctgraph.domain.revenue.accuracy import snapshot_forecast
+from acctgraph.domain.revenue.period import Period
 from acctgraph.graphql.ids import to_global_id
 from tests.conftest import GraphQLClient
 from tests.revenue.conftest import Q1Book
@@ -70,3 +76,15 @@ async def test_book_team_metrics_and_forecast(graphql: GraphQLClient, q1_book: Q
     assert total["totals"]["amount"]["amountMinor"] == 4_380_000
     assert total["totals"]["weighted"]["amountMinor"] == 2_580_000  # the won ones count whole, the lost one nothing
     assert {row["kind"]: row["totals"]["count"] for row in total["byKind"]}["RENEWAL"] == 3
+
+
+async def test_forecast_accuracy_per_owner(graphql: GraphQLClient, q1_book: Q1Book, session: Session) -> None:
+    snapshot_forecast(session, Period.parse("2026-Q1"), "USD", datetime(2026, 1, 1, tzinfo=UTC))
+    session.commit()
+    data = await graphql.data('{ forecastAccuracy(period: "2026") { owner { id } forecast { amountMinor } accuracy } }')
+    rows = {row["owner"]["id"]: row for row in data["forecastAccuracy"]}
+    # every renewal in the book is already decided, so the forecast held to is what was won
+    am2 = rows[to_global_id("User", q1_book.users["am2"].id)]
+    assert (am2["forecast"]["amountMinor"], am2["accuracy"]) == (2_400_000, 1.0)
+    am3 = rows[to_global_id("User", q1_book.users["am3"].id)]  # D lost: nothing forecast, nothing to measure
+    assert (am3["forecast"]["amountMinor"], am3["accuracy"]) == (0, None)

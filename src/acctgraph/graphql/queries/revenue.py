@@ -10,7 +10,6 @@ from typing import TypeVar
 import strawberry
 from sqlalchemy.orm import Session
 
-from acctgraph import models
 from acctgraph.domain.revenue.accuracy import NoForecastSnapshot, forecast_accuracy
 from acctgraph.domain.revenue.book import book
 from acctgraph.domain.revenue.forecast import forecast
@@ -23,20 +22,18 @@ from acctgraph.domain.revenue.team import team_metrics
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.errors import InvalidArgument, NotFound
 from acctgraph.graphql.ids import decode_id
-from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.enums import Segment
-from acctgraph.graphql.types.money import Money
 from acctgraph.graphql.types.revenue import (
     AccountManagerMetrics,
     Book,
     Forecast,
     Granularity,
     MrrMovements,
+    OwnerForecastAccuracy,
     RenewalRates,
     RevenueMetrics,
 )
 from acctgraph.graphql.types.revenue import Period as PeriodType
-from acctgraph.graphql.types.users import User
 
 T = TypeVar("T")
 PERIOD_HELP = "2026, 2026-Q3, 2026-07 or 2026-07-01..2026-09-30"
@@ -51,19 +48,6 @@ class RevenueScope:
         default=None, description="The manager and everyone under them."
     )
     segment: Segment | None = None
-
-
-@strawberry.type(description="An owner's forecast snapshotted at period start against what closed won.")
-class OwnerForecastAccuracy:
-    owner_id: strawberry.Private[int]
-    forecast: Money = strawberry.field(description="Closed won plus commit at the snapshot.")
-    weighted: Money
-    actual: Money = strawberry.field(description="Closed won in the period.")
-    accuracy: float | None
-
-    @strawberry.field
-    async def owner(self, info: strawberry.Info[RequestContext, None]) -> User:
-        return User.from_row(await load_by_id(info.context, models.User, self.owner_id))
 
 
 def _scope(scope: RevenueScope | None) -> Scope:
@@ -160,13 +144,4 @@ class RevenueQueries:
     ) -> list[OwnerForecastAccuracy]:
         wanted, owners, currency = _period(period), _scope(scope), info.context.settings.reporting_currency
         rows = await _compute(info, lambda session: forecast_accuracy(session, wanted, owners, currency))
-        return [
-            OwnerForecastAccuracy(
-                owner_id=row.owner_id,
-                forecast=Money(amount_minor=row.forecast_minor, currency=currency),
-                weighted=Money(amount_minor=row.weighted_minor, currency=currency),
-                actual=Money(amount_minor=row.actual_minor, currency=currency),
-                accuracy=row.accuracy,
-            )
-            for row in rows
-        ]
+        return [OwnerForecastAccuracy.of(row, currency) for row in rows]

@@ -7,6 +7,7 @@ import datetime
 import strawberry
 
 from acctgraph import models
+from acctgraph.domain.revenue import accuracy as accuracy_domain
 from acctgraph.domain.revenue import book as book_domain
 from acctgraph.domain.revenue import forecast as forecast_domain
 from acctgraph.domain.revenue.movements import MrrMovements as MrrMovementsData
@@ -24,6 +25,10 @@ Granularity = strawberry.enum(GranularityData, description="Calendar buckets of 
 ForecastColumn = strawberry.enum(
     forecast_domain.ForecastColumn, description="Closed won or lost once decided, else the forecast category."
 )
+
+
+def _money(amount_minor: int, currency: str) -> Money:
+    return Money(amount_minor=amount_minor, currency=currency)
 
 
 @strawberry.type(description="A reporting period: both days included.")
@@ -57,18 +62,15 @@ class MrrMovements:
 
     @classmethod
     def of(cls, movements: MrrMovementsData, currency: str) -> MrrMovements:
-        def money(amount: int) -> Money:
-            return Money(amount_minor=amount, currency=currency)
-
         return cls(
             period=Period.of(movements.period),
-            starting_mrr=money(movements.starting_mrr_minor),
-            new=money(movements.new_minor),
-            expansion=money(movements.expansion_minor),
-            contraction=money(movements.contraction_minor),
-            churned=money(movements.churned_minor),
-            reactivation=money(movements.reactivation_minor),
-            ending_mrr=money(movements.ending_mrr_minor),
+            starting_mrr=_money(movements.starting_mrr_minor, currency),
+            new=_money(movements.new_minor, currency),
+            expansion=_money(movements.expansion_minor, currency),
+            contraction=_money(movements.contraction_minor, currency),
+            churned=_money(movements.churned_minor, currency),
+            reactivation=_money(movements.reactivation_minor, currency),
+            ending_mrr=_money(movements.ending_mrr_minor, currency),
             accounts_at_start=movements.accounts_at_start,
             accounts_churned=movements.accounts_churned,
             nrr=movements.nrr,
@@ -91,8 +93,8 @@ class RenewalRates:
         return cls(
             due_count=rates.due_count,
             open_count=rates.open_count,
-            due_arr=Money(amount_minor=rates.due_arr_minor, currency=currency),
-            renewed_arr=Money(amount_minor=rates.renewed_arr_minor, currency=currency),
+            due_arr=_money(rates.due_arr_minor, currency),
+            renewed_arr=_money(rates.renewed_arr_minor, currency),
             gross_rate=rates.gross_rate,
             net_rate=rates.net_rate,
         )
@@ -140,22 +142,20 @@ class Book:
         return cls(
             owner_id=book.owner_id,
             account_count=book.account_count,
-            arr=Money(amount_minor=book.arr_minor, currency=currency),
-            arr_by_currency=[
-                Money(amount_minor=arr, currency=code) for code, arr in sorted(book.arr_by_currency.items())
-            ],
+            arr=_money(book.arr_minor, currency),
+            arr_by_currency=[_money(arr, code) for code, arr in sorted(book.arr_by_currency.items())],
             arr_by_band=[
                 BandArr(
                     band=None if band == book_domain.UNSCORED else models.HealthBand(band),
-                    arr=Money(amount_minor=arr, currency=currency),
+                    arr=_money(arr, currency),
                 )
                 for band, arr in book.arr_by_band.items()
             ],
             renewing_arr=[
-                RenewingArr(within_days=days, arr=Money(amount_minor=arr, currency=currency))
+                RenewingArr(within_days=days, arr=_money(arr, currency))
                 for days, arr in book.renewing_arr_minor.items()
             ],
-            at_risk_arr=Money(amount_minor=book.at_risk_arr_minor, currency=currency),
+            at_risk_arr=_money(book.at_risk_arr_minor, currency),
         )
 
 
@@ -187,7 +187,7 @@ class AccountManagerMetrics:
         return cls(
             user_id=row.user_id,
             account_count=row.account_count,
-            arr=Money(amount_minor=row.arr_minor, currency=currency),
+            arr=_money(row.arr_minor, currency),
             strategic_accounts=row.strategic_accounts,
             strategic_with_recent_qbr=row.strategic_with_recent_qbr,
             qbr_coverage=row.qbr_coverage,
@@ -210,8 +210,8 @@ class ForecastTotals:
     def of(cls, totals: forecast_domain.Totals, currency: str) -> ForecastTotals:
         return cls(
             count=totals.count,
-            amount=Money(amount_minor=totals.amount_minor, currency=currency),
-            weighted=Money(amount_minor=totals.weighted_minor, currency=currency),
+            amount=_money(totals.amount_minor, currency),
+            weighted=_money(totals.weighted_minor, currency),
         )
 
 
@@ -262,4 +262,27 @@ class Forecast:
             granularity=forecast.granularity,
             total=ForecastBucket.of(forecast.whole_period, forecast.currency),
             buckets=[ForecastBucket.of(bucket, forecast.currency) for bucket in forecast.buckets],
+        )
+
+
+@strawberry.type(description="An owner's forecast snapshotted at period start against what closed won.")
+class OwnerForecastAccuracy:
+    owner_id: strawberry.Private[int]
+    forecast: Money = strawberry.field(description="Closed won plus commit at the snapshot.")
+    weighted: Money
+    actual: Money = strawberry.field(description="Closed won in the period.")
+    accuracy: float | None = strawberry.field(description="max(0, 1 - |actual - forecast| / forecast).")
+
+    @strawberry.field
+    async def owner(self, info: strawberry.Info[RequestContext, None]) -> User:
+        return User.from_row(await load_by_id(info.context, models.User, self.owner_id))
+
+    @classmethod
+    def of(cls, row: accuracy_domain.OwnerAccuracy, currency: str) -> OwnerForecastAccuracy:
+        return cls(
+            owner_id=row.owner_id,
+            forecast=_money(row.forecast_minor, currency),
+            weighted=_money(row.weighted_minor, currency),
+            actual=_money(row.actual_minor, currency),
+            accuracy=row.accuracy,
         )
