@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from acctgraph import models as m
 from acctgraph.domain.revenue.accuracy import NoForecastSnapshot, forecast_accuracy, snapshot_forecast
 from acctgraph.domain.revenue.forecast import ForecastColumn, Totals, forecast
+from acctgraph.domain.revenue.money import MissingExchangeRate
 from acctgraph.domain.revenue.period import Granularity, Period
 from acctgraph.domain.revenue.scope import Scope
 from tests.fixtures import SampleData
@@ -112,3 +113,11 @@ def test_accuracy_compares_the_snapshot_at_period_start_with_what_closed(session
 def test_accuracy_without_a_snapshot_says_how_to_take_one(session: Session, pipeline) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(NoForecastSnapshot, match="acctgraph forecast snapshot"):
         forecast_accuracy(session, Q3, Scope.everything(), "USD")
+
+
+def test_refuses_to_total_a_currency_without_rate(session: Session, sample: SampleData, pipeline) -> None:  # type: ignore[no-untyped-def]
+    sample.opportunity(
+        session.get(m.Account, pipeline["commit"].account_id), currency="CHF", expected_close_date=date(2026, 8, 1)
+    )
+    with pytest.raises(MissingExchangeRate, match="CHF into USD"):
+        forecast(session, Q3, Scope.everything(), Granularity.QUARTER, "USD")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from acctgraph import models as m
@@ -94,3 +95,31 @@ def test_refuses_to_mix_a_currency_without_rate(session: Session, q1_book: Q1Boo
 def test_unknown_owner_is_an_error_not_zeros(session: Session, q1_book: Q1Book) -> None:
     with pytest.raises(UnknownUser, match="no user with id 999999"):
         revenue_metrics(session, Q1, Scope.owner(999_999), "USD")
+
+
+def test_statements_do_not_grow_with_accounts(
+    engine: Engine, session: Session, q1_book: Q1Book, sample: SampleData
+) -> None:
+    """MRR at every month end is read in one statement, whatever the number of accounts."""
+
+    def statements_issued() -> int:
+        statements: list[str] = []
+
+        def listener(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            revenue_metrics(session, Q1, Scope.team(q1_book.users["director"].id), "USD")
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    before = statements_issued()
+    for _ in range(25):
+        sample.contract(sample.account(owner_id=q1_book.users["am1"].id), 1_000, start_date=Q1.start, end_date=Q1.end)
+    sample.session.commit()
+    assert statements_issued() == before
+    # at most: the scope's user, a rate check per distinct day (Dec 31, Jan 31, Feb 28, Mar 31), MRR at those
+    # days, first revenue days, the rate table, renewals due
+    assert before <= 9

@@ -26,6 +26,7 @@ def test_per_account_manager_rows(session: Session, sample: SampleData, q1_book:
     sample.activity(a, kind=m.ActivityKind.CALL, occurred_at=_at("2026-02-15"))  # 44 days before
     sample.activity(b, kind=m.ActivityKind.QBR, occurred_at=_at("2026-03-10"))
     sample.activity(c, kind=m.ActivityKind.QBR, occurred_at=_at("2025-11-01"))  # 150 days before
+    sample.account(owner_id=q1_book.users["am3"].id, lifecycle_stage=m.LifecycleStage.CHURNED)  # needs no touch
     sample.session.commit()
 
     rows = team_metrics(session, q1_book.users["director"].id, Period.parse("2026-Q1"), TODAY, "USD", STRATEGIC_MRR)
@@ -43,7 +44,8 @@ def test_per_account_manager_rows(session: Session, sample: SampleData, q1_book:
     assert am2.qbr_coverage == 0.0 and am2.untouched == {30: 1, 90: 1}
     assert (am2.renewals.gross_rate, am2.renewals.net_rate) == (0.6667, 0.6667)  # 2_400_000 / 3_600_000
 
-    assert (am3.arr_minor, am3.nrr, am3.grr) == (0, 0.0, 0.0)  # D churned
+    assert (am3.account_count, am3.arr_minor, am3.nrr, am3.grr) == (2, 0, 0.0, 0.0)  # D churned
+    assert am3.untouched == {30: 1, 90: 1}  # D; not the account marked churned
     assert (am3.renewals.due_arr_minor, am3.renewals.gross_rate) == (1_800_000, 0.0)
 
     assert (lead.account_count, lead.nrr) == (1, None)  # E is new: nothing at the start to retain

@@ -8,9 +8,12 @@ from sqlalchemy.orm import Session
 
 from acctgraph.domain.revenue.money import Rates
 from acctgraph.domain.revenue.movements import MrrMovements, load_mrr_history
-from acctgraph.domain.revenue.period import Granularity, Period
+from acctgraph.domain.revenue.period import Granularity, InvalidPeriod, Period
 from acctgraph.domain.revenue.renewal_rates import RenewalRates, renewals_due
 from acctgraph.domain.revenue.scope import Scope, account_ids, check_scope
+
+MAX_MONTHS = 120
+"""Ten years of monthly series: MRR is read at two days a month, in one statement of bounded size."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ def revenue_metrics(session: Session, period: Period, scope: Scope, reporting_cu
     """
     check_scope(session, scope)
     months = list(period.buckets(Granularity.MONTH))
+    if len(months) > MAX_MONTHS:
+        raise InvalidPeriod(f"period {period.label} spans {len(months)} months; ask for at most {MAX_MONTHS}")
     days = [period.opening_day, period.end] + [day for month in months for day in (month.opening_day, month.end)]
     accounts = account_ids(scope)
     history = load_mrr_history(session, days, accounts, reporting_currency)

@@ -21,7 +21,7 @@ from acctgraph.domain.revenue.movements import load_mrr_history, ratio
 from acctgraph.domain.revenue.period import Period
 from acctgraph.domain.revenue.renewal_rates import RenewalDue, RenewalRates, renewals_due
 from acctgraph.domain.revenue.scope import Scope, account_ids, require_user, team_members
-from acctgraph.models import Account, Activity, ActivityKind, Role, Segment, User
+from acctgraph.models import Account, Activity, ActivityKind, LifecycleStage, Role, Segment, User
 
 MEANINGFUL_TOUCHES = (ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.QBR)
 QBR_WINDOW_DAYS = 90
@@ -37,7 +37,7 @@ class AccountManagerMetrics:
     strategic_accounts: int
     strategic_with_recent_qbr: int
     untouched: dict[int, int]
-    """Accounts without a meaningful touch in the last 30 and 90 days."""
+    """Accounts not churned without a meaningful touch in the last 30 and 90 days."""
     nrr: float | None
     grr: float | None
     renewals: RenewalRates
@@ -53,6 +53,7 @@ class AccountManagerMetrics:
 class _AccountFacts:
     owner_id: int
     arr_minor: int
+    churned: bool
     strategic: bool
     last_qbr: datetime | None
     last_touch: datetime | None
@@ -89,7 +90,8 @@ def team_metrics(
                 strategic_accounts=len(strategic),
                 strategic_with_recent_qbr=sum(1 for fact in strategic if _within(fact.last_qbr, now, QBR_WINDOW_DAYS)),
                 untouched={
-                    days: sum(1 for fact in mine if not _within(fact.last_touch, now, days)) for days in TOUCH_WINDOWS
+                    days: sum(1 for fact in mine if not fact.churned and not _within(fact.last_touch, now, days))
+                    for days in TOUCH_WINDOWS
                 },
                 nrr=movements.nrr,
                 grr=movements.grr,
@@ -144,6 +146,7 @@ def _account_facts(
             Account.id,
             Account.owner_id,
             account_mrr,
+            Account.lifecycle_stage,
             (Account.segment == Segment.STRATEGIC) | (account_mrr >= strategic_mrr_minor),
             last_qbr.c.last_qbr,
             last_touch.c.last_touch,
@@ -154,6 +157,8 @@ def _account_facts(
         .where(Account.id.in_(accounts))
     )
     return {
-        account_id: _AccountFacts(owner_id, 12 * mrr_minor, bool(strategic), qbr, touch)
-        for account_id, owner_id, mrr_minor, strategic, qbr, touch in session.execute(query)
+        account_id: _AccountFacts(
+            owner_id, 12 * mrr_minor, stage is LifecycleStage.CHURNED, bool(strategic), qbr, touch
+        )
+        for account_id, owner_id, mrr_minor, stage, strategic, qbr, touch in session.execute(query)
     }
