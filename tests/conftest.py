@@ -116,7 +116,9 @@ class GraphQLClient:
 
     async def execute(self, query: str, variables: dict[str, Any] | None = None, **headers: str) -> dict[str, Any]:
         self.statements.clear()
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
         assert response.status_code in (200, 400), response.text
         return response.json()
 

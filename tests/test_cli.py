@@ -44,7 +44,9 @@ def test_an_unreachable_database_is_one_line_saying_what_to_fix() -> None:
     result = acctgraph("db", "upgrade", database_url="postgresql://postgres@127.0.0.1:1/acctgraph")
 
     assert result.returncode == 1
-    assert result.stderr.startswith("error: cannot reach the database at postgresql+psycopg://postgres@127.0.0.1:1/acctgraph")
+    assert result.stderr.startswith(
+        "error: cannot reach the database at postgresql+psycopg://postgres@127.0.0.1:1/acctgraph"
+    )
     assert "Check ACCTGRAPH_DATABASE_URL" in result.stderr
 
 
@@ -81,7 +83,9 @@ def test_serve_answers_graphql_with_two_workers(migrated_url: str) -> None:
     )
     try:
         health = wait_for(f"http://127.0.0.1:{port}/healthz")
-        answer = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ accounts { totalCount } }"}, timeout=10)
+        answer = httpx.post(
+            f"http://127.0.0.1:{port}/graphql", json={"query": "{ accounts { totalCount } }"}, timeout=10
+        )
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0]

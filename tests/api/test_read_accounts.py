@@ -101,7 +101,12 @@ async def test_orders_put_accounts_without_health_or_renewal_last(graphql: Graph
     assert await names(graphql, order={"field": "HEALTH_SCORE", "direction": "ASC"}) == ["C", "A", "D", "B"]
     assert await names(graphql, order={"field": "HEALTH_SCORE", "direction": "DESC"}) == ["D", "A", "C", "B"]
     assert await names(graphql, order={"field": "RENEWAL_DATE", "direction": "ASC"}) == ["C", "A", "B", "D"]
-    assert await names(graphql, order={"field": "RENEWAL_DATE", "direction": "DESC"}) == ["A", "C", "D", "B"]  # ties (no renewal) break on id, in the same direction
+    assert await names(graphql, order={"field": "RENEWAL_DATE", "direction": "DESC"}) == [
+        "A",
+        "C",
+        "D",
+        "B",
+    ]  # ties (no renewal) break on id, in the same direction
 
 
 async def test_order_by_arr_and_updated_at(graphql: GraphQLClient, sample: SampleData) -> None:
@@ -159,18 +164,29 @@ async def test_an_account_shows_revenue_people_renewal_activity_and_signals(
     sample.session.add(m.AccountDomain(account_id=account.id, domain="acme-eu.example"))
     sample.account(name="Acme Labs", parent_id=account.id)
     seats = sample.product(sku="SEAT")
-    sample.contract(account, number="C-EUR", mrr_minor=20_000_00, product=seats, currency="EUR", end_date=TODAY + timedelta(days=400))
+    sample.contract(
+        account,
+        number="C-EUR",
+        mrr_minor=20_000_00,
+        product=seats,
+        currency="EUR",
+        end_date=TODAY + timedelta(days=400),
+    )
     sample.contract(account, number="C-USD", mrr_minor=40_000_00, end_date=TODAY + timedelta(days=45))
     sample.session.add(m.ExchangeRate(currency="EUR", rate=Decimal("1.25")))
     now = datetime.now(UTC)
     for days_ago, kind in ((1, m.ActivityKind.CALL), (5, m.ActivityKind.QBR), (9, m.ActivityKind.EMAIL)):
-        sample.activity(account, kind=kind, subject=f"{kind.value} {days_ago}d", occurred_at=now - timedelta(days=days_ago))
+        sample.activity(
+            account, kind=kind, subject=f"{kind.value} {days_ago}d", occurred_at=now - timedelta(days=days_ago)
+        )
     sample.health(account, score=40, band=m.HealthBand.RED, day=TODAY - timedelta(days=1))
     sample.health(account, score=72, band=m.HealthBand.GREEN)
     sample.usage(account, "active_users", TODAY - timedelta(days=2), 41)
     sample.usage(account, "active_users", TODAY - timedelta(days=1), 43)
     sample.usage(account, "api_calls", TODAY - timedelta(days=1), 9000)
-    sample.session.add(m.ExternalRef(source="hubspot", object_type="account", external_id="123", internal_id=account.id))
+    sample.session.add(
+        m.ExternalRef(source="hubspot", object_type="account", external_id="123", internal_id=account.id)
+    )
     sample.session.commit()
 
     query = ACCOUNT.replace("$SINCE", (TODAY - timedelta(days=30)).isoformat())
@@ -179,7 +195,7 @@ async def test_an_account_shows_revenue_people_renewal_activity_and_signals(
     # MRR: 40,000.00 USD + 20,000.00 EUR x 1.25 = 65,000.00 USD; ARR = 12 x 65,000.00 = 780,000.00 USD.
     assert data["mrr"] == {"amountMinor": 65_000_00, "currency": "USD", "formatted": "65,000.00 USD"}
     assert data["arr"] == {"amountMinor": 780_000_00}
-    assert data["isStrategic"] is (65_000_00 >= api_settings.strategic_mrr_threshold_minor)
+    assert data["isStrategic"] is (api_settings.strategic_mrr_threshold_minor <= 65_000_00)
     assert data["domain"] == "acme.example"
     assert data["domains"] == ["acme.example", "acme-eu.example"]
     assert data["owner"] == {"name": "Owner", "manager": {"name": "Lead"}}
@@ -189,7 +205,10 @@ async def test_an_account_shows_revenue_people_renewal_activity_and_signals(
     eur = next(node for node in data["contracts"]["nodes"] if node["number"] == "C-EUR")
     assert eur["mrr"] == {"amountMinor": 20_000_00, "currency": "EUR"}
     assert eur["lines"] == [{"quantity": 1, "unitPrice": {"amountMinor": 20_000_00}, "product": {"sku": "SEAT"}}]
-    assert data["activities"] == {"totalCount": 3, "nodes": [{"subject": "call 1d", "kind": "CALL"}, {"subject": "qbr 5d", "kind": "QBR"}]}
+    assert data["activities"] == {
+        "totalCount": 3,
+        "nodes": [{"subject": "call 1d", "kind": "CALL"}, {"subject": "qbr 5d", "kind": "QBR"}],
+    }
     assert data["qbrs"] == {"nodes": [{"subject": "qbr 5d"}]}
     assert data["health"] == {"score": 72, "band": "GREEN", "day": TODAY.isoformat()}
     assert data["healthHistory"] == [{"score": 40}, {"score": 72}]
@@ -201,7 +220,10 @@ async def test_health_is_null_until_computed(graphql: GraphQLClient, sample: Sam
     account = sample.account()
     sample.session.commit()
 
-    data = await graphql.data("query($id: ID!) { account(id: $id) { health { score } healthHistory { score } } }", {"id": gid("Account", account.id)})
+    data = await graphql.data(
+        "query($id: ID!) { account(id: $id) { health { score } healthHistory { score } } }",
+        {"id": gid("Account", account.id)},
+    )
 
     assert data["account"] == {"health": None, "healthHistory": []}
 
@@ -214,13 +236,21 @@ async def test_users_show_their_manager_reports_and_book(graphql: GraphQLClient,
     sample.account(name="Alpha", owner_id=ann.id)
     sample.session.commit()
 
-    head_data = await graphql.data("query($id: ID!) { user(id: $id) { name role reports { name } } }", {"id": gid("User", head.id)})
-    ann_data = await graphql.data("query($id: ID!) { user(id: $id) { manager { name } accounts { totalCount nodes { name } } } }", {"id": gid("User", ann.id)})
-    managers = await graphql.data('{ users(filter: {roles: [MANAGER]}) { nodes { name } } }')
-    inactive = await graphql.data('{ users(filter: {active: false}) { nodes { name } } }')
+    head_data = await graphql.data(
+        "query($id: ID!) { user(id: $id) { name role reports { name } } }", {"id": gid("User", head.id)}
+    )
+    ann_data = await graphql.data(
+        "query($id: ID!) { user(id: $id) { manager { name } accounts { totalCount nodes { name } } } }",
+        {"id": gid("User", ann.id)},
+    )
+    managers = await graphql.data("{ users(filter: {roles: [MANAGER]}) { nodes { name } } }")
+    inactive = await graphql.data("{ users(filter: {active: false}) { nodes { name } } }")
 
     assert head_data["user"] == {"name": "Head", "role": "MANAGER", "reports": [{"name": "Ann"}, {"name": "Bob"}]}
-    assert ann_data["user"] == {"manager": {"name": "Head"}, "accounts": {"totalCount": 2, "nodes": [{"name": "Alpha"}, {"name": "Zeta"}]}}
+    assert ann_data["user"] == {
+        "manager": {"name": "Head"},
+        "accounts": {"totalCount": 2, "nodes": [{"name": "Alpha"}, {"name": "Zeta"}]},
+    }
     assert managers["users"]["nodes"] == [{"name": "Head"}]
     assert inactive["users"]["nodes"] == [{"name": "Bob"}]
 
@@ -234,7 +264,17 @@ async def test_node_and_nodes_fetch_any_object_by_global_id(graphql: GraphQLClie
       nodes(ids: $ids) { id ... on User { name } ... on Account { name } }
     }"""
 
-    data = await graphql.data(query, {"id": gid("Account", account.id), "ids": [gid("User", user.id), gid("Account", 999999), gid("Account", account.id)]})
+    data = await graphql.data(
+        query,
+        {
+            "id": gid("Account", account.id),
+            "ids": [gid("User", user.id), gid("Account", 999999), gid("Account", account.id)],
+        },
+    )
 
     assert data["node"] == {"id": gid("Account", account.id), "name": "Acme"}
-    assert data["nodes"] == [{"id": gid("User", user.id), "name": "Uma"}, None, {"id": gid("Account", account.id), "name": "Acme"}]
+    assert data["nodes"] == [
+        {"id": gid("User", user.id), "name": "Uma"},
+        None,
+        {"id": gid("Account", account.id), "name": "Acme"},
+    ]

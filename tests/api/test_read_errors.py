@@ -32,7 +32,10 @@ async def test_a_cursor_of_another_ordering_is_refused(graphql: GraphQLClient, s
         "query($c: String) { accounts(first: 1, after: $c, orderBy: {field: ARR}) { totalCount } }", {"c": cursor}
     )
 
-    assert error_of(result) == ("INVALID_CURSOR", "cursor belongs to another ordering of this list; restart from the first page")
+    assert error_of(result) == (
+        "INVALID_CURSOR",
+        "cursor belongs to another ordering of this list; restart from the first page",
+    )
 
 
 async def test_a_tampered_cursor_is_refused(graphql: GraphQLClient) -> None:
@@ -103,7 +106,9 @@ async def test_too_many_aliases_are_refused(graphql: GraphQLClient) -> None:
     assert "aliases found" in result["errors"][0]["message"]
 
 
-async def test_a_field_error_nulls_its_parent_and_leaves_the_api_usable(graphql: GraphQLClient, sample: SampleData) -> None:
+async def test_a_field_error_nulls_its_parent_and_leaves_the_api_usable(
+    graphql: GraphQLClient, sample: SampleData
+) -> None:
     account = sample.account()
     sample.contact(account)
     sample.session.commit()

@@ -43,7 +43,10 @@ async def walk(graphql: GraphQLClient, order: dict[str, str], forward: bool, siz
     ids: list[str] = []
     cursor = None
     while True:
-        variables = {"order": order, **({"first": size, "after": cursor} if forward else {"last": size, "before": cursor})}
+        variables = {
+            "order": order,
+            **({"first": size, "after": cursor} if forward else {"last": size, "before": cursor}),
+        }
         page = (await graphql.data(PAGE, variables))["accounts"]
         edges = page["edges"]
         ids.extend(edge["node"]["id"] for edge in (edges if forward else reversed(edges)))

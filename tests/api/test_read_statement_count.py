@@ -40,7 +40,9 @@ def large_book(sample: SampleData, accounts: int) -> None:
     sample.session.commit()
 
 
-async def test_a_page_of_5_and_a_page_of_100_issue_the_same_statements(graphql: GraphQLClient, sample: SampleData) -> None:
+async def test_a_page_of_5_and_a_page_of_100_issue_the_same_statements(
+    graphql: GraphQLClient, sample: SampleData
+) -> None:
     large_book(sample, accounts=100)
 
     small = await graphql.data(BOOK_PAGE, {"first": 5})

@@ -117,7 +117,9 @@ async def child_connection(
     filter_key: Hashable = None,
 ) -> Connection[Any]:
     """The page of ``children`` under ``parent_id``, batched with the same page of every other parent."""
-    rows_loader = context.loaders.get(("child-rows", children.name), lambda keys: _load_child_rows(context, children, keys))
+    rows_loader = context.loaders.get(
+        ("child-rows", children.name), lambda keys: _load_child_rows(context, children, keys)
+    )
     count_loader = context.loaders.get(
         ("child-count", children.name), lambda keys: _load_child_counts(context, children, keys)
     )
@@ -165,7 +167,9 @@ async def _load_child_counts(
     counts: dict[tuple[int, Hashable], int] = {}
     for filter_key, parent_ids in parents_by_filter.items():
         base = children.base(parent_ids, filter_key).subquery()
-        rows = await context.db.all(select(base.c[children.parent.key], func.count()).group_by(base.c[children.parent.key]))
+        rows = await context.db.all(
+            select(base.c[children.parent.key], func.count()).group_by(base.c[children.parent.key])
+        )
         counts.update({(parent_id, filter_key): count for parent_id, count in rows})
     return [counts.get(key, 0) for key in keys]
 

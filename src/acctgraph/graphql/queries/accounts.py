@@ -61,7 +61,9 @@ class AccountOrder:
     direction: OrderDirection = OrderDirection.ASC
 
 
-def _conditions(statement: Select[tuple[models.Account]], where: AccountFilter, today: date, currency: str) -> Select[tuple[models.Account]]:
+def _conditions(
+    statement: Select[tuple[models.Account]], where: AccountFilter, today: date, currency: str
+) -> Select[tuple[models.Account]]:
     account = models.Account
     conditions: list[ColumnElement[bool]] = []
     if where.search:
@@ -93,9 +95,7 @@ def _conditions(statement: Select[tuple[models.Account]], where: AccountFilter, 
         )
     if where.health_bands is not None:
         health = latest_health().subquery()
-        conditions.append(
-            exists().where(health.c.account_id == account.id, health.c.band.in_(where.health_bands))
-        )
+        conditions.append(exists().where(health.c.account_id == account.id, health.c.band.in_(where.health_bands)))
     if where.min_arr is not None:
         revenue = mrr_by_account(today, currency).subquery()
         arr = select(func.coalesce(func.max(revenue.c.mrr_minor), 0) * 12).where(revenue.c.account_id == account.id)

@@ -26,7 +26,10 @@ async def _resolve(info: strawberry.Info[RequestContext, None], ids: list[strawb
     global_ids = [parse_global_id(value) for value in ids]
     types = [_node_type(info, global_id) for global_id in global_ids]
     resolved = await asyncio.gather(
-        *(node_type.resolve_nodes(info=info, node_ids=[gid.node_id]) for node_type, gid in zip(types, global_ids, strict=True))
+        *(
+            node_type.resolve_nodes(info=info, node_ids=[gid.node_id])
+            for node_type, gid in zip(types, global_ids, strict=True)
+        )
     )
     return [nodes[0] for nodes in resolved]
 

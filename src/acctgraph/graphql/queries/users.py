@@ -32,7 +32,10 @@ def _conditions(where: UserFilter) -> list[ColumnElement[bool]]:
     if where.search:
         term = where.search.strip().lower()
         conditions.append(
-            or_(func.lower(user.name).contains(term, autoescape=True), func.lower(user.email).contains(term, autoescape=True))
+            or_(
+                func.lower(user.name).contains(term, autoescape=True),
+                func.lower(user.email).contains(term, autoescape=True),
+            )
         )
     if where.roles is not None:
         conditions.append(user.role.in_(where.roles))

@@ -166,7 +166,9 @@ class Account(ModelNode):
         monthly = await self.mrr(info)
         return Money(amount_minor=12 * monthly.amount_minor, currency=monthly.currency)
 
-    @strawberry.field(description="Whether MRR reaches the strategic threshold (ACCTGRAPH_STRATEGIC_MRR_THRESHOLD_MINOR).")
+    @strawberry.field(
+        description="Whether MRR reaches the strategic threshold (ACCTGRAPH_STRATEGIC_MRR_THRESHOLD_MINOR)."
+    )
     async def is_strategic(self, info: strawberry.Info[RequestContext, None]) -> bool:
         return (await self.mrr(info)).amount_minor >= info.context.settings.strategic_mrr_threshold_minor
 
