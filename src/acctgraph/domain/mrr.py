@@ -2,9 +2,10 @@
 
 MRR of a line = quantity x unit price per month; ARR = 12 x MRR. A contract counts on a day when the day
 lies within [start_date, end_date] and it is or was in force: active, or since renewed or expired (so
-MRR on a past day, which retention metrics need, still counts the contracts of that day). Amounts in another currency are
-converted through ``exchange_rates``; a contract in a currency without a rate is left out of the
-converted totals and reported by ``currencies_without_rate`` rather than mixed in unconverted.
+MRR on a past day, which retention metrics need, still counts the contracts of that day). Amounts in
+another currency are converted through ``exchange_rates``; a contract in a currency without a rate is
+left out of the converted totals and reported by ``currencies_without_rate`` rather than mixed in
+unconverted.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from sqlalchemy import Integer, Select, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from acctgraph.models import Contract, ContractLine, ContractStatus, ExchangeRate
-
 
 IN_FORCE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.RENEWED, ContractStatus.EXPIRED)
 
