@@ -14,7 +14,7 @@ F        other   40_000  2024-01-01..2024-12-31 expired; 60_000 from 2026-01-15 
 G        other  100_000 EUR 2025-01-01..2026-12-31 active, EUR at 1.10 USD       110_000  110_000  110_000  110_000
 I        other   10_000  2025-03-01..2026-03-15 renewed;                          10_000   10_000   10_000   15_000
                  15_000  2026-03-16..2027-03-15 active
-H        other  99_999 cancelled and 88_888 draft contracts, never counted            0        0        0        0
+H        other  99_999 cancelled 2025-01-01..2025-06-30, 88_888 draft               0        0        0        0
 total                                                                            870_000  930_000  880_000  815_000
 
 Hierarchy: director > lead > (am1, am2); director > am3; other reports to nobody.
@@ -84,7 +84,7 @@ def q1_book(sample: SampleData) -> Q1Book:
         "F-old": _contract(sample, a["F"], 40_000, "2024-01-01", "2024-12-31", status=expired),
         "F": _contract(sample, a["F"], 60_000, "2026-01-15", "2027-01-14"),
         "G": _contract(sample, a["G"], 100_000, "2025-01-01", "2026-12-31", currency="EUR"),
-        "H-cancelled": _contract(sample, a["H"], 99_999, "2025-01-01", "2026-12-31", status=m.ContractStatus.CANCELLED),
+        "H-cancelled": _contract(sample, a["H"], 99_999, "2025-01-01", "2025-06-30", status=m.ContractStatus.CANCELLED),
         "H-draft": _contract(sample, a["H"], 88_888, "2025-01-01", "2026-12-31", status=m.ContractStatus.DRAFT),
         "I": _contract(sample, a["I"], 10_000, "2025-03-01", "2026-03-15", status=renewed),
     }

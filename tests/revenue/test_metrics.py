@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
@@ -77,6 +79,20 @@ def test_scopes_roll_up_through_the_hierarchy(
 ) -> None:  # type: ignore[no-untyped-def]
     totals = revenue_metrics(session, Q1, scope_of(q1_book), "USD").totals
     assert (totals.starting_mrr_minor, totals.ending_mrr_minor) == (start, end)
+
+
+def test_cancelled_contract_counts_until_it_stopped_and_a_draft_never(session: Session, sample: SampleData) -> None:
+    account = sample.account(segment=m.Segment.PARTNER)
+    sample.contract(
+        account, 7_000, start_date=date(2025, 6, 1), end_date=date(2026, 2, 10), status=m.ContractStatus.CANCELLED
+    )
+    sample.contract(
+        account, 5_000, start_date=date(2025, 6, 1), end_date=date(2026, 12, 31), status=m.ContractStatus.DRAFT
+    )
+    sample.session.commit()
+    result = revenue_metrics(session, Q1, Scope.of_segment(m.Segment.PARTNER), "USD")
+    assert (result.totals.starting_mrr_minor, result.totals.churned_minor) == (7_000, 7_000)
+    assert [month.churned_minor for month in result.months] == [0, 7_000, 0]  # stopped on Feb 10
 
 
 def test_converts_into_another_reporting_currency(session: Session, q1_book: Q1Book, sample: SampleData) -> None:

@@ -1,8 +1,9 @@
 """Monthly recurring revenue per account, from its active contract lines, in the reporting currency.
 
 MRR of a line = quantity x unit price per month; ARR = 12 x MRR. A contract counts on a day when the day
-lies within [start_date, end_date] and it is or was in force: active, or since renewed or expired (so
-MRR on a past day, which retention metrics need, still counts the contracts of that day). Amounts in
+lies within [start_date, end_date] and it is or was in force: active, or since renewed, expired or
+cancelled (a cancelled contract's end date is the day it stopped), so that MRR on a past day, which
+retention metrics need, counts the contracts of that day. Drafts never count. Amounts in
 another currency are converted through ``exchange_rates``; a contract in a currency without a rate is
 left out of the converted totals and reported by ``currencies_without_rate`` rather than mixed in
 unconverted.
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from acctgraph.models import Contract, ContractLine, ContractStatus, ExchangeRate
 
-IN_FORCE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.RENEWED, ContractStatus.EXPIRED)
+IN_FORCE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.RENEWED, ContractStatus.EXPIRED, ContractStatus.CANCELLED)
 
 
 def contract_in_force(as_of: date) -> object:
