@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from acctgraph.domain.mrr import mrr_by_account
 from acctgraph.domain.revenue.accuracy import NoForecastSnapshot, forecast_accuracy
 from acctgraph.domain.revenue.money import Rates, require_mrr_rates
-from acctgraph.domain.revenue.movements import load_mrr_history, ratio
+from acctgraph.domain.revenue.movements import MrrMovements, load_mrr_history, ratio
 from acctgraph.domain.revenue.period import Period
 from acctgraph.domain.revenue.renewal_rates import RenewalDue, RenewalRates, renewals_due
 from acctgraph.domain.revenue.scope import Scope, account_ids, require_user, team_members
@@ -67,39 +67,53 @@ def team_metrics(
     scope = Scope.team(manager_id)
     accounts = account_ids(scope)
     facts = _account_facts(session, accounts, today, reporting_currency, strategic_mrr_minor)
-    owned: dict[int, list[int]] = defaultdict(list)
+    owned: dict[int, set[int]] = defaultdict(set)
     for account_id, fact in facts.items():
-        owned[fact.owner_id].append(account_id)
+        owned[fact.owner_id].add(account_id)
     history = load_mrr_history(session, [period.opening_day, period.end], accounts, reporting_currency)
     renewals: dict[int | None, list[RenewalDue]] = defaultdict(list)
     for renewal in renewals_due(session, period, accounts, Rates.load(session, reporting_currency)):
         renewals[renewal.owner_id].append(renewal)
     accuracy = _forecast_accuracy(session, period, scope, reporting_currency)
     now = datetime.combine(today, time.max, tzinfo=UTC)
-    rows = []
-    for user in _members(session, manager_id, list(owned)):
-        mine = [facts[account_id] for account_id in owned[user.id]]
-        movements = history.movements(period, accounts=set(owned[user.id]))
-        strategic = [fact for fact in mine if fact.strategic]
-        rows.append(
-            AccountManagerMetrics(
-                user_id=user.id,
-                name=user.name,
-                account_count=len(mine),
-                arr_minor=sum(fact.arr_minor for fact in mine),
-                strategic_accounts=len(strategic),
-                strategic_with_recent_qbr=sum(1 for fact in strategic if _within(fact.last_qbr, now, QBR_WINDOW_DAYS)),
-                untouched={
-                    days: sum(1 for fact in mine if not fact.churned and not _within(fact.last_touch, now, days))
-                    for days in TOUCH_WINDOWS
-                },
-                nrr=movements.nrr,
-                grr=movements.grr,
-                renewals=RenewalRates.of(renewals[user.id]),
-                forecast_accuracy=accuracy.get(user.id),
-            )
+    return [
+        _member_metrics(
+            user,
+            [facts[account_id] for account_id in owned[user.id]],
+            history.movements(period, accounts=owned[user.id]),
+            RenewalRates.of(renewals[user.id]),
+            accuracy.get(user.id),
+            now,
         )
-    return rows
+        for user in _members(session, manager_id, list(owned))
+    ]
+
+
+def _member_metrics(
+    user: User,
+    accounts: list[_AccountFacts],
+    movements: MrrMovements,
+    renewals: RenewalRates,
+    forecast_accuracy: float | None,
+    now: datetime,
+) -> AccountManagerMetrics:
+    strategic = [fact for fact in accounts if fact.strategic]
+    return AccountManagerMetrics(
+        user_id=user.id,
+        name=user.name,
+        account_count=len(accounts),
+        arr_minor=sum(fact.arr_minor for fact in accounts),
+        strategic_accounts=len(strategic),
+        strategic_with_recent_qbr=sum(1 for fact in strategic if _within(fact.last_qbr, now, QBR_WINDOW_DAYS)),
+        untouched={
+            days: sum(1 for fact in accounts if not fact.churned and not _within(fact.last_touch, now, days))
+            for days in TOUCH_WINDOWS
+        },
+        nrr=movements.nrr,
+        grr=movements.grr,
+        renewals=renewals,
+        forecast_accuracy=forecast_accuracy,
+    )
 
 
 def _within(moment: datetime | None, now: datetime, days: int) -> bool:
