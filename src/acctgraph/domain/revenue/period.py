@@ -78,17 +78,15 @@ class Period:
 
     @property
     def label(self) -> str:
-        for granularity, label in (
-            (Granularity.MONTH, f"{self.start:%Y-%m}"),
-            (Granularity.QUARTER, self._quarter_label),
-        ):
-            if Period.containing(self.start, granularity) == self:
-                return label
+        """The shortest form ``parse`` reads back: ``2026``, ``2026-Q3``, ``2026-07`` or a range."""
+        year, quarter = self.start.year, (self.start.month - 1) // 3 + 1
+        if self == Period.containing(self.start, Granularity.MONTH):
+            return f"{self.start:%Y-%m}"
+        if self == Period(*_quarter(year, quarter)):
+            return f"{year}-Q{quarter}"
+        if self == Period(date(year, 1, 1), date(year, 12, 31)):
+            return str(year)
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
-
-    @property
-    def _quarter_label(self) -> str:
-        return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
 
     def buckets(self, granularity: Granularity) -> Iterator[Period]:
         """The calendar months or quarters of this period, the first and last clipped to it."""
