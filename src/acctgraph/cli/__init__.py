@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from acctgraph.cli import db, revenue, schema, serve
+from acctgraph.cli import db, demo, revenue, schema, serve
 from acctgraph.cli.errors import UserFacingError, report
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ app.add_typer(schema.app, name="schema")
 app.add_typer(revenue.renewals_app, name="renewals")
 app.add_typer(revenue.forecast_app, name="forecast")
 app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
 
 
 def main() -> None:
