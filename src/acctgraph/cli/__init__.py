@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from acctgraph.cli import db, demo, revenue, schema, serve
+from acctgraph.cli import db, demo, keys, revenue, schema, serve
 from acctgraph.cli.errors import UserFacingError, report
 
 app = typer.Typer(
@@ -17,6 +17,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(schema.app, name="schema")
+app.add_typer(keys.app, name="keys")
 app.add_typer(revenue.renewals_app, name="renewals")
 app.add_typer(revenue.forecast_app, name="forecast")
 app.command("serve")(serve.serve)
