@@ -26,6 +26,8 @@ def test_per_account_manager_rows(session: Session, sample: SampleData, q1_book:
     sample.activity(a, kind=m.ActivityKind.CALL, occurred_at=_at("2026-02-15"))  # 44 days before
     sample.activity(b, kind=m.ActivityKind.QBR, occurred_at=_at("2026-03-10"))
     sample.activity(c, kind=m.ActivityKind.QBR, occurred_at=_at("2025-11-01"))  # 150 days before
+    scheduled = m.ActivityStatus.SCHEDULED  # a QBR planned but not held is no touch
+    sample.activity(c, kind=m.ActivityKind.QBR, occurred_at=_at("2026-03-30"), status=scheduled)
     sample.account(owner_id=q1_book.users["am3"].id, lifecycle_stage=m.LifecycleStage.CHURNED)  # needs no touch
     sample.session.commit()
 

@@ -21,7 +21,7 @@ from acctgraph.domain.revenue.movements import MrrMovements, load_mrr_history, r
 from acctgraph.domain.revenue.period import Period
 from acctgraph.domain.revenue.renewal_rates import RenewalDue, RenewalRates, renewals_due
 from acctgraph.domain.revenue.scope import Scope, account_ids, require_user, team_members
-from acctgraph.models import Account, Activity, ActivityKind, LifecycleStage, Role, Segment, User
+from acctgraph.models import Account, Activity, ActivityKind, ActivityStatus, LifecycleStage, Role, Segment, User
 
 MEANINGFUL_TOUCHES = (ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.QBR)
 QBR_WINDOW_DAYS = 90
@@ -139,9 +139,10 @@ def _forecast_accuracy(session: Session, period: Period, scope: Scope, currency:
 
 
 def _last_activity(kinds: tuple[ActivityKind, ...], name: str) -> Select[tuple[int, datetime]]:
+    """When each account last had one of ``kinds`` actually held: a QBR still scheduled does not count."""
     return (
         select(Activity.account_id, func.max(Activity.occurred_at).label(name))
-        .where(Activity.kind.in_(kinds), Activity.deleted_at.is_(None))
+        .where(Activity.kind.in_(kinds), Activity.status == ActivityStatus.DONE, Activity.deleted_at.is_(None))
         .group_by(Activity.account_id)
     )
 
