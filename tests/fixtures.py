@@ -166,6 +166,31 @@ class SampleData:
         defaults = {"account_id": account.id, "day": TODAY, "score": score, "band": band, "measures": {}}
         return self._add(m.HealthSnapshot(**{**defaults, **fields}))
 
+    def sentiment(self, account: m.Account, sentiment: m.Sentiment, **fields: Any) -> m.AccountSentiment:
+        """An account manager's sentiment recorded a week ago, valid for 30 days from then."""
+        defaults = {
+            "account_id": account.id,
+            "sentiment": sentiment,
+            "recorded_on": TODAY - timedelta(days=7),
+            "valid_until": TODAY + timedelta(days=23),
+        }
+        return self._add(m.AccountSentiment(**{**defaults, **fields}))
+
+    def alert(self, account: m.Account, **fields: Any) -> m.Alert:
+        """An open alert on the account, as the invoice_overdue rule would raise it."""
+        n = next(self._serial)
+        defaults = {
+            "account_id": account.id,
+            "owner_id": account.owner_id,
+            "rule": "invoice_overdue",
+            "subject": f"invoice:{n}",
+            "title": f"Invoice INV-{n} is overdue",
+            "evidence": {},
+            "day": TODAY,
+            "raised_at": datetime.now(UTC),
+        }
+        return self._add(m.Alert(**{**defaults, **fields}))
+
     def exchange_rate(self, currency: str, rate: str) -> m.ExchangeRate:
         return self._add(m.ExchangeRate(currency=currency, rate=Decimal(rate)))
 

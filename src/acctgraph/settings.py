@@ -1,6 +1,7 @@
 """Every setting of acctgraph, typed, read from ``ACCTGRAPH_*`` environment variables or ``.env``."""
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +48,7 @@ class Settings(BaseSettings):
     jwt_jwks_url: str | None = Field(default=None, description="The issuer's JWKS: an https:// URL or a file path.")
     jwt_audience: str | None = Field(default=None, description="Required `aud` of the JWTs, if set.")
     jwt_email_claim: str = Field(default="email", description="The claim holding the acctgraph user's email.")
+    scorecard_file: Path | None = Field(default=None, description="Health scorecards and alert settings (JSON).")
 
     @model_validator(mode="after")
     def _jwt_needs_keys(self) -> "Settings":

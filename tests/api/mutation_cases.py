@@ -179,6 +179,16 @@ def _record_promotion_result(s: SampleData, a: m.Account, w: World) -> dict[str,
     return _versioned(s.promotion_target(a), outcome="ENGAGED")
 
 
+@case("acknowledgeAlert")
+def _acknowledge_alert(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"id": gid(s.alert(a))}
+
+
+@case("resolveAlert")
+def _resolve_alert(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"id": gid(s.alert(a)), "note": "called the customer"}
+
+
 def document(mutation: str) -> str:
     input_type = mutation[0].upper() + mutation[1:] + "Input"
     return f"mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ userErrors {{ field message code }} }} }}"

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from acctgraph.cli.context import connected_engine, settings
 from acctgraph.cli.errors import CommandError
+from acctgraph.cli.keys import demo_admin_key, print_demo_key
 from acctgraph.db import sync_sessionmaker
 from acctgraph.domain.demo import (
     ADMIN_EMAIL,
@@ -24,7 +25,6 @@ from acctgraph.domain.demo import (
     loaded_demo_accounts,
     plan_book,
 )
-from acctgraph.cli.keys import demo_admin_key, print_demo_key
 from acctgraph.models import ExternalRef
 
 console = Console()

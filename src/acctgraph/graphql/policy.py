@@ -46,6 +46,8 @@ MUTATION_ROLES: dict[str, frozenset[Role]] = {
     "createPromotion": MANAGERS,
     "recordPromotionResult": WRITERS,
     "triggerSync": ADMINS,
+    "acknowledgeAlert": WRITERS,
+    "resolveAlert": WRITERS,
 }
 """Every mutation, with the roles that may call it. A mutation missing here is refused to everyone."""
 

@@ -9,13 +9,16 @@ from strawberry.tools import merge_types
 from acctgraph.graphql.extensions import schema_extensions
 from acctgraph.graphql.mutations.accounts import AccountMutations
 from acctgraph.graphql.mutations.activities import ActivityMutations
+from acctgraph.graphql.mutations.alerts import AlertMutations
 from acctgraph.graphql.mutations.contacts import ContactMutations
 from acctgraph.graphql.mutations.opportunities import OpportunityMutations
 from acctgraph.graphql.mutations.plans import PlanMutations
 from acctgraph.graphql.mutations.promotions import PromotionMutations
 from acctgraph.graphql.mutations.quotes import QuoteMutations
 from acctgraph.graphql.queries.accounts import AccountQueries
+from acctgraph.graphql.queries.alerts import AlertQueries
 from acctgraph.graphql.queries.audit import AuditQueries
+from acctgraph.graphql.queries.health import HealthQueries
 from acctgraph.graphql.queries.me import MeQueries
 from acctgraph.graphql.queries.relay import RelayQueries
 from acctgraph.graphql.queries.revenue import RevenueQueries
@@ -23,7 +26,16 @@ from acctgraph.graphql.queries.users import UserQueries
 from acctgraph.graphql.types.scalars import SCALARS
 from acctgraph.settings import Settings
 
-QUERIES: tuple[type, ...] = (RelayQueries, AccountQueries, UserQueries, MeQueries, AuditQueries, RevenueQueries)
+QUERIES: tuple[type, ...] = (
+    RelayQueries,
+    AccountQueries,
+    UserQueries,
+    MeQueries,
+    AuditQueries,
+    AlertQueries,
+    HealthQueries,
+    RevenueQueries,
+)
 MUTATIONS: tuple[type, ...] = (
     AccountMutations,
     ContactMutations,
@@ -32,6 +44,7 @@ MUTATIONS: tuple[type, ...] = (
     OpportunityMutations,
     QuoteMutations,
     PromotionMutations,
+    AlertMutations,
 )
 
 

@@ -11,7 +11,7 @@ from acctgraph.integration import hookspecs
 ENTRY_POINT_GROUP = "acctgraph"
 
 # Built-in behaviour registers through the same hooks as any plugin (the project uses its own API).
-BUILTIN_PLUGINS: tuple[str, ...] = ()
+BUILTIN_PLUGINS: tuple[str, ...] = ("acctgraph.domain.health.builtin_measures",)
 
 
 def create_plugin_manager(load_entry_points: bool = True) -> pluggy.PluginManager:

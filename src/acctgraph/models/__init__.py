@@ -7,6 +7,7 @@ from acctgraph.models.activities import (
     ActivityStatus,
     activity_attendees,
 )
+from acctgraph.models.alerts import Alert, AlertSeverity, AlertStatus
 from acctgraph.models.audit import AuditRecord
 from acctgraph.models.auth import ApiKey
 from acctgraph.models.base import Base
@@ -20,6 +21,7 @@ from acctgraph.models.contracts import (
 )
 from acctgraph.models.currency import ExchangeRate
 from acctgraph.models.health import HealthBand, HealthSnapshot
+from acctgraph.models.health_measures import AccountSentiment, HealthMeasureScore
 from acctgraph.models.identity import ExternalRef
 from acctgraph.models.opportunities import (
     ForecastCategory,
@@ -47,9 +49,13 @@ from acctgraph.models.users import Role, User
 
 __all__ = [
     "Account",
+    "AccountSentiment",
     "AccountDomain",
     "Activity",
     "ActivityKind",
+    "Alert",
+    "AlertSeverity",
+    "AlertStatus",
     "ActivityStatus",
     "ApiKey",
     "AuditRecord",
@@ -65,6 +71,7 @@ __all__ = [
     "ForecastCategory",
     "ForecastSnapshot",
     "HealthBand",
+    "HealthMeasureScore",
     "HealthSnapshot",
     "Influence",
     "Invoice",

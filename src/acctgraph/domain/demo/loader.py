@@ -20,6 +20,7 @@ from sqlalchemy import Insert, Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from acctgraph.db import refresh_planner_statistics
 from acctgraph.domain.demo.plan import BookPlan, PlannedRow, Ref
 from acctgraph.models import Base, ExchangeRate, ExternalRef
 
@@ -62,6 +63,7 @@ def load_book(session: Session, plan: BookPlan, progress: Progress | None = None
     try:
         inserted = {name: run.table(Base.metadata.tables[name], rows) for name, rows in plan.tables.items()}
         session.commit()
+        refresh_planner_statistics(session)
     except IntegrityError as error:
         session.rollback()
         reason = str(error.orig).strip().splitlines()[0]

@@ -20,6 +20,7 @@ from acctgraph.graphql.errors import InvalidArgument
 from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id, load_children
 from acctgraph.graphql.types.activities import Activity
+from acctgraph.graphql.types.alerts import ACCOUNT_ALERTS, Alert, AlertStatus
 from acctgraph.graphql.types.catalog import Product
 from acctgraph.graphql.types.contacts import Contact
 from acctgraph.graphql.types.contracts import Contract
@@ -124,7 +125,9 @@ class Account(ModelNode):
     lifecycle_stage: LifecycleStage
     created_at: datetime
     updated_at: datetime
-    archived_at: datetime | None = strawberry.field(description="Set when archived; archived accounts are hidden from lists.")
+    archived_at: datetime | None = strawberry.field(
+        description="Set when archived; archived accounts are hidden from lists."
+    )
     version: int = strawberry.field(description="Send it back with updates (optimistic concurrency).")
     owner_id: strawberry.Private[int | None]
     parent_id: strawberry.Private[int | None]
@@ -229,6 +232,10 @@ class Account(ModelNode):
     @paginated("NPS survey responses, newest first.", Connection[NpsResponse])
     def nps_responses(self) -> ChildPage:
         return ChildPage(NPS_RESPONSES, self.id, NpsResponse.from_row)
+
+    @paginated("Risk alerts on the account, newest first; optionally only some statuses.", Connection[Alert])
+    def alerts(self, statuses: list[AlertStatus] | None = None) -> ChildPage:
+        return ChildPage(ACCOUNT_ALERTS, self.id, Alert.from_row, tuple(sorted(statuses)) if statuses else None)
 
     @strawberry.field(description="The latest health snapshot; null until health has been computed.")
     async def health(self, info: strawberry.Info[RequestContext, None]) -> Health | None:

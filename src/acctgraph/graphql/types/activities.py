@@ -27,7 +27,9 @@ class Activity(ModelNode):
     occurred_at: datetime
     subject: str
     body: str | None
-    status: ActivityStatus = strawberry.field(description="DONE once it happened; a QBR is SCHEDULED first, a task OPEN.")
+    status: ActivityStatus = strawberry.field(
+        description="DONE once it happened; a QBR is SCHEDULED first, a task OPEN."
+    )
     outcomes: str | None
     due_on: date | None = strawberry.field(description="Tasks: when it is due.")
     version: int = strawberry.field(description="Send it back with updates (optimistic concurrency).")

@@ -53,7 +53,9 @@ class Opportunity(ModelNode):
     async def stage_history(self, info: strawberry.Info[RequestContext, None]) -> list[StageChange]:
         change = models.StageChange
         rows = await load_children(info.context, change.opportunity_id, self.id, order_by=[change.created_at])
-        return [StageChange(from_stage=row.from_stage, to_stage=row.to_stage, changed_at=row.created_at) for row in rows]
+        return [
+            StageChange(from_stage=row.from_stage, to_stage=row.to_stage, changed_at=row.created_at) for row in rows
+        ]
 
     @strawberry.field
     async def owner(self, info: strawberry.Info[RequestContext, None]) -> User | None:

@@ -1,0 +1,100 @@
+"""Evaluating every rule over the book, raising only conditions not already open, then telling plugins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pluggy
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from acctgraph.domain.alerts.rules import ALERT_RULES, AlertRule
+from acctgraph.domain.alerts.settings import AlertSettings
+from acctgraph.models import Account, Alert, AlertStatus, LifecycleStage
+
+
+@dataclass(frozen=True)
+class AlertNotice:
+    """What the ``alerts_raised`` hook receives: a plain copy, so plugins never touch our models."""
+
+    id: int
+    rule: str
+    severity: str
+    account_id: int
+    account_name: str
+    owner_id: int | None
+    subject: str
+    title: str
+    evidence: dict[str, Any]
+    day: date
+
+
+def evaluate_alerts(
+    session: Session,
+    settings: AlertSettings,
+    as_of: date,
+    plugin_manager: pluggy.PluginManager | None = None,
+    rules: Iterable[AlertRule] = ALERT_RULES,
+) -> list[AlertNotice]:
+    """Raise the alerts whose condition holds on ``as_of`` and is not already open or acknowledged.
+
+    Commits, then calls the ``alerts_raised`` hook with the new alerts (never for a rolled-back batch).
+    """
+    unresolved = set(
+        session.execute(select(Alert.rule, Alert.account_id, Alert.subject).where(Alert.status != AlertStatus.RESOLVED))
+    )
+    raised: list[tuple[Alert, str]] = []
+    now = datetime.now(UTC)
+    for rule in rules:
+        for row in session.execute(_for_live_accounts(rule.candidates(as_of, settings))):
+            if (rule.key, row.account_id, row.subject) in unresolved:
+                continue
+            unresolved.add((rule.key, row.account_id, row.subject))
+            title, evidence = rule.describe(row, settings)
+            alert = Alert(
+                account_id=row.account_id,
+                owner_id=row.owner_id,
+                rule=rule.key,
+                subject=row.subject,
+                severity=rule.severity,
+                title=title,
+                evidence=evidence,
+                day=as_of,
+                raised_at=now,
+            )
+            raised.append((alert, row.account_name))
+    session.add_all(alert for alert, _ in raised)
+    session.commit()
+    notices = [_notice(alert, account_name) for alert, account_name in raised]
+    if plugin_manager is not None and notices:
+        plugin_manager.hook.alerts_raised(alerts=notices)
+    return notices
+
+
+def _for_live_accounts(candidates: Select[Any]) -> Select[Any]:
+    """Only accounts still in the book, with the owner the alert goes to."""
+    subquery = candidates.subquery()
+    return (
+        select(subquery, Account.owner_id, Account.name.label("account_name"))
+        .join(Account, Account.id == subquery.c.account_id)
+        .where(Account.deleted_at.is_(None), Account.lifecycle_stage != LifecycleStage.CHURNED)
+        .order_by(subquery.c.account_id, subquery.c.subject)
+    )
+
+
+def _notice(alert: Alert, account_name: str) -> AlertNotice:
+    return AlertNotice(
+        id=alert.id,
+        rule=alert.rule,
+        severity=alert.severity.value,
+        account_id=alert.account_id,
+        account_name=account_name,
+        owner_id=alert.owner_id,
+        subject=alert.subject,
+        title=alert.title,
+        evidence=alert.evidence,
+        day=alert.day,
+    )

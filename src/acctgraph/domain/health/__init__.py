@@ -1,0 +1,1 @@
+"""Account health: measures, scorecards, the daily computation, history and the churn backtest."""

@@ -1,0 +1,69 @@
+"""Writing a day's health: one snapshot per account and the per-measure history, idempotent per day."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+
+from sqlalchemy import delete, insert
+from sqlalchemy.orm import Session
+
+from acctgraph.domain.health.engine import AccountHealth, score_book
+from acctgraph.domain.health.measures import HealthMeasure
+from acctgraph.domain.health.scorecard import HealthConfig
+from acctgraph.models import HealthBand, HealthMeasureScore, HealthSnapshot
+
+WRITE_BATCH = 2000
+
+
+@dataclass
+class HealthRun:
+    day: date
+    accounts: int = 0
+    bands: Counter[HealthBand] = field(default_factory=Counter)
+
+
+def compute_health(
+    session: Session, config: HealthConfig, catalogue: Mapping[str, HealthMeasure], day: date
+) -> HealthRun:
+    """Score every account for ``day``, replacing that day's snapshots and measure history, and commit.
+
+    Re-running for the same day gives the same rows (the day is replaced in one transaction).
+    """
+    session.execute(delete(HealthMeasureScore).where(HealthMeasureScore.day == day))
+    session.execute(delete(HealthSnapshot).where(HealthSnapshot.day == day))
+    run = HealthRun(day=day)
+    scores = score_book(session, config, catalogue, day)
+    while batch := list(islice(scores, WRITE_BATCH)):
+        _write(session, day, batch)
+        run.accounts += len(batch)
+        run.bands.update(health.band for health in batch)
+    session.commit()
+    return run
+
+
+def _write(session: Session, day: date, batch: list[AccountHealth]) -> None:
+    session.execute(
+        insert(HealthSnapshot.__table__),
+        [
+            {"account_id": h.account_id, "day": day, "score": h.score, "band": h.band, "measures": h.snapshot_json()}
+            for h in batch
+        ],
+    )
+    session.execute(insert(HealthMeasureScore.__table__), list(_measure_rows(day, batch)))
+
+
+def _measure_rows(day: date, batch: Iterable[AccountHealth]) -> Iterator[dict[str, object]]:
+    for health in batch:
+        for measure in health.measures:
+            yield {
+                "account_id": health.account_id,
+                "day": day,
+                "measure": measure.key,
+                "raw_value": measure.raw_value,
+                "score": measure.score,
+                "weight": measure.weight,
+            }
