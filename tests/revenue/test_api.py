@@ -57,8 +57,8 @@ async def test_book_team_metrics_and_forecast(graphql: GraphQLClient, q1_book: Q
     data = await graphql.data(
         """
         query ($am1: ID!, $director: ID!) {
-          book(ownerId: $am1) { owner { id } accountCount arrByBand { band arr { amountMinor } } }
-          teamMetrics(managerId: $director, period: "2026-Q1") { user { id } accountCount nrr grr }
+          book(ownerId: $am1) { owner { id } accountCount openAlerts arrByBand { band arr { amountMinor } } }
+          teamMetrics(managerId: $director, period: "2026-Q1") { user { id } accountCount nrr grr openAlerts }
           forecast(period: "2026-Q1", granularity: QUARTER) {
             total { totals { count amount { amountMinor } weighted { amountMinor } } byKind { kind totals { count } } }
           }
@@ -67,9 +67,10 @@ async def test_book_team_metrics_and_forecast(graphql: GraphQLClient, q1_book: Q
         {"am1": am1, "director": director},
     )
     assert data["book"]["owner"]["id"] == am1 and data["book"]["accountCount"] == 2
+    assert data["book"]["openAlerts"] == 0
     assert {row["band"]: row["arr"]["amountMinor"] for row in data["book"]["arrByBand"]}[None] > 0  # no health yet
     team = {row["user"]["id"]: row for row in data["teamMetrics"]}
-    assert team[am1]["nrr"] == 1.1667 and len(team) == 4
+    assert team[am1]["nrr"] == 1.1667 and len(team) == 4 and team[am1]["openAlerts"] == 0
     # renewal opportunities of C (won 2_400_000), D (lost 1_800_000), I (won 180_000) close in Q1
     total = data["forecast"]["total"]
     assert total["totals"]["count"] == 3

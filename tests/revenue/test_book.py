@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy.orm import Session
@@ -33,17 +33,22 @@ def test_book_of_business_by_band_and_renewal_window(session: Session, sample: S
     sample.health(q, 55, m.HealthBand.YELLOW, day=date(2026, 5, 31))
     sample.health(r, 90, m.HealthBand.GREEN, day=date(2026, 5, 30))
     sample.health(t, 20, m.HealthBand.RED, day=date(2026, 5, 31))  # no contract: ARR 0
+    sample.alert(p)
+    sample.alert(q, status=m.AlertStatus.ACKNOWLEDGED)
+    sample.alert(q, status=m.AlertStatus.RESOLVED, resolved_at=datetime(2026, 5, 30, tzinfo=UTC))
+    sample.alert(sample.account(owner_id=someone_else.id))
     sample.session.commit()
 
     result = book(session, owner.id, TODAY, "USD")
 
-    assert result.account_count == 5
+    assert result.account_count == 5  # p, q, r, s, t
     assert result.arr_minor == 912_000  # 120_000 + 240_000 + 72_000 + 480_000
     assert result.arr_by_currency == {"USD": 840_000, "EUR": 60_000}
     assert result.arr_by_band == {"green": 72_000, "yellow": 240_000, "red": 120_000, "unscored": 480_000}
     # within 30 days: p; 60: p + q; 90: p + q + r
     assert result.renewing_arr_minor == {30: 120_000, 60: 360_000, 90: 432_000}
     assert result.at_risk_arr_minor == 360_000  # p (red) + q (yellow); r is green
+    assert result.open_alerts == 2  # p's open and q's acknowledged; not the resolved one nor another book's
 
 
 def test_book_of_an_unknown_owner_is_an_error(session: Session) -> None:

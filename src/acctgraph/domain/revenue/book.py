@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from acctgraph.domain.account_facts import latest_health
 from acctgraph.domain.mrr import contract_in_force, mrr_by_account
+from acctgraph.domain.revenue.alerts import open_alert_count
 from acctgraph.domain.revenue.money import Rates, require_mrr_rates
 from acctgraph.domain.revenue.scope import Scope, account_ids, require_user
 from acctgraph.models import Contract, ContractLine, ContractStatus, HealthBand, HealthSnapshot
@@ -34,6 +35,8 @@ class Book:
     """ARR of active contracts ending within 30, 60 and 90 days (each window includes the shorter)."""
     at_risk_arr_minor: int
     """ARR renewing within 90 days on accounts whose latest band is red or yellow."""
+    open_alerts: int
+    """Alerts on the owner's accounts not yet resolved (open or acknowledged)."""
 
 
 def book(session: Session, owner_id: int, today: date, reporting_currency: str) -> Book:
@@ -59,6 +62,7 @@ def book(session: Session, owner_id: int, today: date, reporting_currency: str) 
             for days in RENEWAL_WINDOWS
         },
         at_risk_arr_minor=sum(arr for account_id, _, arr in renewing if bands.get(account_id) in AT_RISK_BANDS),
+        open_alerts=open_alert_count(session, accounts),
     )
 
 

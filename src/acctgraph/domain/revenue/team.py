@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from acctgraph.domain.mrr import mrr_by_account
 from acctgraph.domain.revenue.accuracy import NoForecastSnapshot, forecast_accuracy
+from acctgraph.domain.revenue.alerts import AlertFigures, alert_figures_by_owner
 from acctgraph.domain.revenue.money import Rates, require_mrr_rates
 from acctgraph.domain.revenue.movements import MrrMovements, load_mrr_history, ratio
 from acctgraph.domain.revenue.period import Period
@@ -42,6 +43,9 @@ class AccountManagerMetrics:
     grr: float | None
     renewals: RenewalRates
     forecast_accuracy: float | None
+    open_alerts: int
+    median_days_to_resolve: float | None
+    """Over the alerts on their accounts resolved in the period."""
 
     @property
     def qbr_coverage(self) -> float | None:
@@ -75,6 +79,7 @@ def team_metrics(
     for renewal in renewals_due(session, period, accounts, Rates.load(session, reporting_currency)):
         renewals[renewal.owner_id].append(renewal)
     accuracy = _forecast_accuracy(session, period, scope, reporting_currency)
+    alerts = alert_figures_by_owner(session, accounts, period)
     now = datetime.combine(today, time.max, tzinfo=UTC)
     return [
         _member_metrics(
@@ -83,6 +88,7 @@ def team_metrics(
             history.movements(period, accounts=owned[user.id]),
             RenewalRates.of(renewals[user.id]),
             accuracy.get(user.id),
+            alerts.get(user.id, AlertFigures()),
             now,
         )
         for user in _members(session, manager_id, list(owned))
@@ -95,6 +101,7 @@ def _member_metrics(
     movements: MrrMovements,
     renewals: RenewalRates,
     forecast_accuracy: float | None,
+    alerts: AlertFigures,
     now: datetime,
 ) -> AccountManagerMetrics:
     strategic = [fact for fact in accounts if fact.strategic]
@@ -113,6 +120,8 @@ def _member_metrics(
         grr=movements.grr,
         renewals=renewals,
         forecast_accuracy=forecast_accuracy,
+        open_alerts=alerts.open_count,
+        median_days_to_resolve=alerts.median_days_to_resolve,
     )
 
 

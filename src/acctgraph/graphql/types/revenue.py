@@ -131,6 +131,7 @@ class Book:
         description="Within 30, 60 and 90 days, each including the shorter."
     )
     at_risk_arr: Money = strawberry.field(description="ARR renewing within 90 days on red or yellow accounts.")
+    open_alerts: int = strawberry.field(description="Alerts on the owner's accounts not yet resolved.")
 
     @strawberry.field
     async def owner(self, info: strawberry.Info[RequestContext, None]) -> User:
@@ -156,6 +157,7 @@ class Book:
                 for days, arr in book.renewing_arr_minor.items()
             ],
             at_risk_arr=_money(book.at_risk_arr_minor, currency),
+            open_alerts=book.open_alerts,
         )
 
 
@@ -177,6 +179,10 @@ class AccountManagerMetrics:
     forecast_accuracy: float | None = strawberry.field(
         description="1 - |won - forecast| / forecast over the periods snapshotted within the period."
     )
+    open_alerts: int = strawberry.field(description="Alerts on their accounts not yet resolved.")
+    median_days_to_resolve: float | None = strawberry.field(
+        description="Median days from raised to resolved, over alerts on their accounts resolved in the period."
+    )
 
     @strawberry.field
     async def user(self, info: strawberry.Info[RequestContext, None]) -> User:
@@ -197,6 +203,8 @@ class AccountManagerMetrics:
             grr=row.grr,
             renewals=RenewalRates.of(row.renewals, currency),
             forecast_accuracy=row.forecast_accuracy,
+            open_alerts=row.open_alerts,
+            median_days_to_resolve=row.median_days_to_resolve,
         )
 
 
