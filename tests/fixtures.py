@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -189,6 +190,9 @@ class SampleData:
             "raised_at": datetime.now(UTC),
         }
         return self._add(m.Alert(**{**defaults, **fields}))
+
+    def exchange_rate(self, currency: str, rate: str) -> m.ExchangeRate:
+        return self._add(m.ExchangeRate(currency=currency, rate=Decimal(rate)))
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
         ge=0,
         description="An account is strategic from this MRR, in minor units of the reporting currency.",
     )
+    renewal_lead_days: int = Field(default=120, ge=1, description="Days before a contract ends to open its renewal.")
 
     quote_discount_approval_percent: float = Field(
         default=15.0, ge=0, le=100, description="A quote discounted above this needs the owner's manager's approval."

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from acctgraph.cli import alerts, db, demo, health, keys, schema, serve
+from acctgraph.cli import alerts, db, demo, health, keys, revenue, schema, serve
 from acctgraph.cli.errors import UserFacingError, report
 
 app = typer.Typer(
@@ -20,6 +20,8 @@ app.add_typer(schema.app, name="schema")
 app.add_typer(keys.app, name="keys")
 app.add_typer(health.app, name="health")
 app.add_typer(alerts.app, name="alerts")
+app.add_typer(revenue.renewals_app, name="renewals")
+app.add_typer(revenue.forecast_app, name="forecast")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 

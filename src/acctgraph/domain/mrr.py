@@ -1,9 +1,12 @@
 """Monthly recurring revenue per account, from its active contract lines, in the reporting currency.
 
-MRR of a line = quantity x unit price per month; ARR = 12 x MRR. A contract counts on a day when its
-status is active and the day lies within [start_date, end_date]. Amounts in another currency are
-converted through ``exchange_rates``; a contract in a currency without a rate is left out of the
-converted totals and reported by ``currencies_without_rate`` rather than mixed in unconverted.
+MRR of a line = quantity x unit price per month; ARR = 12 x MRR. A contract counts on a day when the day
+lies within [start_date, end_date] and it is or was in force: active, or since renewed, expired or
+cancelled (a cancelled contract's end date is the day it stopped), so that MRR on a past day, which
+retention metrics need, counts the contracts of that day. Drafts never count. Amounts in
+another currency are converted through ``exchange_rates``; a contract in a currency without a rate is
+left out of the converted totals and reported by ``currencies_without_rate`` rather than mixed in
+unconverted.
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ from sqlalchemy.orm import Session
 
 from acctgraph.models import Contract, ContractLine, ContractStatus, ExchangeRate
 
+IN_FORCE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.RENEWED, ContractStatus.EXPIRED, ContractStatus.CANCELLED)
 
-def _contract_in_force(as_of: date) -> object:
+
+def contract_in_force(as_of: date) -> object:
+    """The condition that a contract counts towards MRR on ``as_of``."""
     return and_(
-        Contract.status == ContractStatus.ACTIVE,
+        Contract.status.in_(IN_FORCE_STATUSES),
         Contract.start_date <= as_of,
         Contract.end_date >= as_of,
         Contract.deleted_at.is_(None),
@@ -36,7 +42,7 @@ def mrr_by_account(as_of: date, reporting_currency: str) -> Select[tuple[int, in
         .join(ContractLine, ContractLine.contract_id == Contract.id)
         .outerjoin(ExchangeRate, ExchangeRate.currency == Contract.currency)
         .where(
-            _contract_in_force(as_of),
+            contract_in_force(as_of),
             ContractLine.deleted_at.is_(None),
             (Contract.currency == reporting_currency) | ExchangeRate.rate.is_not(None),
         )
@@ -50,6 +56,6 @@ def currencies_without_rate(session: Session, as_of: date, reporting_currency: s
         select(Contract.currency)
         .distinct()
         .outerjoin(ExchangeRate, ExchangeRate.currency == Contract.currency)
-        .where(_contract_in_force(as_of), Contract.currency != reporting_currency, ExchangeRate.rate.is_(None))
+        .where(contract_in_force(as_of), Contract.currency != reporting_currency, ExchangeRate.rate.is_(None))
     )
     return sorted(rows)

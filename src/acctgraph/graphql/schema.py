@@ -21,6 +21,7 @@ from acctgraph.graphql.queries.audit import AuditQueries
 from acctgraph.graphql.queries.health import HealthQueries
 from acctgraph.graphql.queries.me import MeQueries
 from acctgraph.graphql.queries.relay import RelayQueries
+from acctgraph.graphql.queries.revenue import RevenueQueries
 from acctgraph.graphql.queries.users import UserQueries
 from acctgraph.graphql.types.scalars import SCALARS
 from acctgraph.settings import Settings
@@ -33,6 +34,7 @@ QUERIES: tuple[type, ...] = (
     AuditQueries,
     AlertQueries,
     HealthQueries,
+    RevenueQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutations,

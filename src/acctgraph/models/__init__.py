@@ -33,6 +33,7 @@ from acctgraph.models.ownership import OwnershipChange
 from acctgraph.models.plans import PlanItem, PlanItemKind, PlanItemStatus
 from acctgraph.models.promotions import Promotion, PromotionOutcome, PromotionTarget
 from acctgraph.models.quotes import Quote, QuoteLine, QuoteStatus
+from acctgraph.models.revenue import ForecastSnapshot
 from acctgraph.models.signals import (
     Invoice,
     InvoiceStatus,
@@ -68,6 +69,7 @@ __all__ = [
     "ExchangeRate",
     "ExternalRef",
     "ForecastCategory",
+    "ForecastSnapshot",
     "HealthBand",
     "HealthMeasureScore",
     "HealthSnapshot",

@@ -1,0 +1,1 @@
+"""Revenue intelligence: MRR movements and retention, book of business, team effectiveness, renewals, forecast."""

@@ -1,0 +1,172 @@
+"""The forecast: opportunities closing in a period, by month or quarter, forecast category and kind.
+
+An opportunity falls in the bucket of its expected close date. Its column is closed won or closed
+lost once decided, else its forecast category (commit, best case, pipeline); omitted ones are left
+out. Weighted amount: won 100%, lost 0%, open amount x probability.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from acctgraph.domain.revenue.money import Rates
+from acctgraph.domain.revenue.period import Granularity, Period
+from acctgraph.domain.revenue.scope import Scope, account_ids, check_scope
+from acctgraph.models import Account, ForecastCategory, Opportunity, OpportunityKind, OpportunityStatus
+
+K = TypeVar("K")
+
+
+class ForecastColumn(enum.StrEnum):
+    CLOSED_WON = "closed_won"
+    COMMIT = "commit"
+    BEST_CASE = "best_case"
+    PIPELINE = "pipeline"
+    CLOSED_LOST = "closed_lost"
+
+
+_OPEN_COLUMNS = {
+    ForecastCategory.COMMIT: ForecastColumn.COMMIT,
+    ForecastCategory.BEST_CASE: ForecastColumn.BEST_CASE,
+    ForecastCategory.PIPELINE: ForecastColumn.PIPELINE,
+    ForecastCategory.CLOSED: ForecastColumn.COMMIT,
+}
+"""An open opportunity marked closed in the CRM but not yet won is as good as committed."""
+
+
+def forecast_column(status: OpportunityStatus, category: ForecastCategory) -> ForecastColumn | None:
+    """Where an opportunity counts in the forecast, or None for an omitted one."""
+    if status is OpportunityStatus.WON:
+        return ForecastColumn.CLOSED_WON
+    if status is OpportunityStatus.LOST:
+        return ForecastColumn.CLOSED_LOST
+    return _OPEN_COLUMNS.get(category)
+
+
+@dataclass(frozen=True)
+class Totals:
+    count: int = 0
+    amount_minor: int = 0
+    weighted_minor: int = 0
+
+    def __add__(self, other: Totals) -> Totals:
+        return Totals(
+            self.count + other.count, self.amount_minor + other.amount_minor, self.weighted_minor + other.weighted_minor
+        )
+
+
+@dataclass(frozen=True)
+class ForecastLine:
+    """Opportunities of one owner, close date, kind and column, in the reporting currency."""
+
+    owner_id: int | None
+    close_date: date
+    kind: OpportunityKind
+    column: ForecastColumn
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class ForecastBucket:
+    period: Period
+    lines: list[ForecastLine] = field(default_factory=list)
+
+    @property
+    def by_column(self) -> dict[ForecastColumn, Totals]:
+        return _sum_by(self.lines, lambda line: line.column, ForecastColumn)
+
+    @property
+    def by_kind(self) -> dict[OpportunityKind, Totals]:
+        return _sum_by(self.lines, lambda line: line.kind, OpportunityKind)
+
+    @property
+    def totals(self) -> Totals:
+        return sum((line.totals for line in self.lines), Totals())
+
+
+@dataclass(frozen=True)
+class Forecast:
+    period: Period
+    scope: Scope
+    currency: str
+    granularity: Granularity
+    buckets: list[ForecastBucket]
+
+    @property
+    def whole_period(self) -> ForecastBucket:
+        return ForecastBucket(self.period, [line for bucket in self.buckets for line in bucket.lines])
+
+
+def _sum_by(lines: Iterable[ForecastLine], key: Callable[[ForecastLine], K], keys: Iterable[K]) -> dict[K, Totals]:
+    sums = dict.fromkeys(keys, Totals())
+    for line in lines:
+        sums[key(line)] += line.totals
+    return sums
+
+
+def forecast(
+    session: Session, period: Period, scope: Scope, granularity: Granularity, reporting_currency: str
+) -> Forecast:
+    """The forecast of ``scope`` for ``period``, one bucket per calendar month or quarter."""
+    check_scope(session, scope)
+    lines = forecast_lines(session, period, account_ids(scope), Rates.load(session, reporting_currency))
+    buckets = [
+        ForecastBucket(bucket, [line for line in lines if line.close_date in bucket])
+        for bucket in period.buckets(granularity)
+    ]
+    return Forecast(period, scope, reporting_currency, granularity, buckets)
+
+
+def forecast_lines(session: Session, period: Period, accounts: Select[tuple[int]], rates: Rates) -> list[ForecastLine]:
+    """Opportunities of ``accounts`` expected to close in ``period``, summed per owner (the account's), day,
+    kind, status, category and currency in SQL, then converted."""
+    group = (
+        Account.owner_id,
+        Opportunity.expected_close_date,
+        Opportunity.kind,
+        Opportunity.status,
+        Opportunity.forecast_category,
+        Opportunity.currency,
+    )
+    query = (
+        select(
+            *group,
+            func.count(),
+            func.sum(Opportunity.amount_minor),
+            func.sum(Opportunity.amount_minor * Opportunity.probability),
+        )
+        .join(Account, Account.id == Opportunity.account_id)
+        .where(
+            Opportunity.deleted_at.is_(None),
+            Opportunity.expected_close_date.between(period.start, period.end),
+            Opportunity.account_id.in_(accounts),
+        )
+        .group_by(*group)
+    )
+    rows = session.execute(query).all()
+    rates.require({row.currency for row in rows})
+    lines = []
+    for owner_id, close_date, kind, status, category, currency, count, amount, amount_x_percent in rows:
+        column = forecast_column(status, category)
+        if column is None:
+            continue
+        amount_minor = rates.convert(amount, currency)
+        weighted = _weighted(column, amount_minor, rates.convert(amount_x_percent, currency))
+        lines.append(ForecastLine(owner_id, close_date, kind, column, Totals(count, amount_minor, weighted)))
+    return lines
+
+
+def _weighted(column: ForecastColumn, amount_minor: int, amount_x_percent: int) -> int:
+    if column is ForecastColumn.CLOSED_WON:
+        return amount_minor
+    if column is ForecastColumn.CLOSED_LOST:
+        return 0
+    return int((Decimal(amount_x_percent) / 100).to_integral_value(ROUND_HALF_UP))

@@ -1,0 +1,147 @@
+"""``revenueMetrics``, ``book``, ``teamMetrics``, ``forecast`` and ``forecastAccuracy``: the domain's revenue
+figures, computed by sync domain code on the request's session off the event loop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+import strawberry
+from sqlalchemy.orm import Session
+
+from acctgraph.domain.revenue.accuracy import NoForecastSnapshot, forecast_accuracy
+from acctgraph.domain.revenue.book import book
+from acctgraph.domain.revenue.forecast import forecast
+from acctgraph.domain.revenue.metrics import revenue_metrics
+from acctgraph.domain.revenue.money import MissingExchangeRate
+from acctgraph.domain.revenue.period import Granularity as GranularityData
+from acctgraph.domain.revenue.period import InvalidPeriod, Period
+from acctgraph.domain.revenue.scope import Scope, ScopeError, UnknownUser
+from acctgraph.domain.revenue.team import team_metrics
+from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.errors import InvalidArgument, NotFound
+from acctgraph.graphql.ids import decode_id
+from acctgraph.graphql.types.enums import Segment
+from acctgraph.graphql.types.revenue import (
+    AccountManagerMetrics,
+    Book,
+    Forecast,
+    Granularity,
+    MrrMovements,
+    OwnerForecastAccuracy,
+    RenewalRates,
+    RevenueMetrics,
+)
+from acctgraph.graphql.types.revenue import Period as PeriodType
+
+T = TypeVar("T")
+PERIOD_HELP = "2026, 2026-Q3, 2026-07 or 2026-07-01..2026-09-30"
+
+
+@strawberry.input(
+    description="Which accounts: at most one of ownerId, managerId (their whole team) or segment; none for all."
+)
+class RevenueScope:
+    owner_id: strawberry.ID | None = None
+    manager_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The manager and everyone under them."
+    )
+    segment: Segment | None = None
+
+
+def _scope(scope: RevenueScope | None) -> Scope:
+    if scope is None:
+        return Scope.everything()
+    given = [value for value in (scope.owner_id, scope.manager_id, scope.segment) if value is not None]
+    if len(given) > 1:
+        raise InvalidArgument("scope takes at most one of ownerId, managerId and segment")
+    if scope.owner_id is not None:
+        return Scope.owner(decode_id(scope.owner_id, "User"))
+    if scope.manager_id is not None:
+        return Scope.team(decode_id(scope.manager_id, "User"))
+    if scope.segment is not None:
+        return Scope.of_segment(scope.segment)
+    return Scope.everything()
+
+
+@contextmanager
+def _as_api_errors() -> Iterator[None]:
+    """Domain errors the client can fix become GraphQL errors with a code, never a traceback."""
+    try:
+        yield
+    except UnknownUser as error:
+        raise NotFound(str(error)) from None
+    except (InvalidPeriod, ScopeError, MissingExchangeRate, NoForecastSnapshot) as error:
+        raise InvalidArgument(str(error)) from None
+
+
+async def _compute(info: strawberry.Info[RequestContext, None], function: Callable[[Session], T]) -> T:
+    with _as_api_errors():
+        return await info.context.db.run_sync(function)
+
+
+def _period(text: str) -> Period:
+    with _as_api_errors():
+        return Period.parse(text)
+
+
+@strawberry.type
+class RevenueQueries:
+    @strawberry.field(description=f"MRR movements, NRR, GRR, logo churn and renewal rates; period: {PERIOD_HELP}.")
+    async def revenue_metrics(
+        self, info: strawberry.Info[RequestContext, None], period: str, scope: RevenueScope | None = None
+    ) -> RevenueMetrics:
+        wanted, accounts, currency = _period(period), _scope(scope), info.context.settings.reporting_currency
+        metrics = await _compute(info, lambda session: revenue_metrics(session, wanted, accounts, currency))
+        return RevenueMetrics(
+            period=PeriodType.of(metrics.period),
+            totals=MrrMovements.of(metrics.totals, currency),
+            months=[MrrMovements.of(month, currency) for month in metrics.months],
+            renewals=RenewalRates.of(metrics.renewals, currency),
+        )
+
+    @strawberry.field(description="An owner's book of business today: ARR, health bands, renewals due, ARR at risk.")
+    async def book(self, info: strawberry.Info[RequestContext, None], owner_id: strawberry.ID) -> Book:
+        owner, today = decode_id(owner_id, "User"), info.context.today
+        currency = info.context.settings.reporting_currency
+        return Book.of(await _compute(info, lambda session: book(session, owner, today, currency)))
+
+    @strawberry.field(description=f"Per account manager of the manager's team (recursively); period: {PERIOD_HELP}.")
+    async def team_metrics(
+        self, info: strawberry.Info[RequestContext, None], manager_id: strawberry.ID, period: str
+    ) -> list[AccountManagerMetrics]:
+        manager, wanted, today = decode_id(manager_id, "User"), _period(period), info.context.today
+        settings = info.context.settings
+        rows = await _compute(
+            info,
+            lambda session: team_metrics(
+                session, manager, wanted, today, settings.reporting_currency, settings.strategic_mrr_threshold_minor
+            ),
+        )
+        return [AccountManagerMetrics.of(row, settings.reporting_currency) for row in rows]
+
+    @strawberry.field(
+        description=f"Opportunities closing in the period by bucket, column and kind; period: {PERIOD_HELP}."
+    )
+    async def forecast(
+        self,
+        info: strawberry.Info[RequestContext, None],
+        period: str,
+        scope: RevenueScope | None = None,
+        granularity: Granularity = GranularityData.MONTH,
+    ) -> Forecast:
+        wanted, accounts, currency = _period(period), _scope(scope), info.context.settings.reporting_currency
+        return Forecast.of(
+            await _compute(info, lambda session: forecast(session, wanted, accounts, granularity, currency))
+        )
+
+    @strawberry.field(
+        description="Per owner: the forecast snapshotted when each period within this one started, vs won."
+    )
+    async def forecast_accuracy(
+        self, info: strawberry.Info[RequestContext, None], period: str, scope: RevenueScope | None = None
+    ) -> list[OwnerForecastAccuracy]:
+        wanted, owners, currency = _period(period), _scope(scope), info.context.settings.reporting_currency
+        rows = await _compute(info, lambda session: forecast_accuracy(session, wanted, owners, currency))
+        return [OwnerForecastAccuracy.of(row, currency) for row in rows]

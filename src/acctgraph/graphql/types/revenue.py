@@ -1,0 +1,296 @@
+"""Revenue types: MRR movements and retention, renewal rates, book of business, team metrics, forecast."""
+
+from __future__ import annotations
+
+import datetime
+
+import strawberry
+
+from acctgraph import models
+from acctgraph.domain.revenue import accuracy as accuracy_domain
+from acctgraph.domain.revenue import book as book_domain
+from acctgraph.domain.revenue import forecast as forecast_domain
+from acctgraph.domain.revenue.movements import MrrMovements as MrrMovementsData
+from acctgraph.domain.revenue.period import Granularity as GranularityData
+from acctgraph.domain.revenue.period import Period as PeriodData
+from acctgraph.domain.revenue.renewal_rates import RenewalRates as RenewalRatesData
+from acctgraph.domain.revenue.team import AccountManagerMetrics as AccountManagerMetricsData
+from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.loaders import load_by_id
+from acctgraph.graphql.types.enums import HealthBand, OpportunityKind
+from acctgraph.graphql.types.money import Money
+from acctgraph.graphql.types.users import User
+
+Granularity = strawberry.enum(GranularityData, description="Calendar buckets of a forecast.")
+ForecastColumn = strawberry.enum(
+    forecast_domain.ForecastColumn, description="Closed won or lost once decided, else the forecast category."
+)
+
+
+def _money(amount_minor: int, currency: str) -> Money:
+    return Money(amount_minor=amount_minor, currency=currency)
+
+
+@strawberry.type(description="A reporting period: both days included.")
+class Period:
+    start: datetime.date
+    end: datetime.date
+    label: str = strawberry.field(description='e.g. "2026-07", "2026-Q3", or "2026-07-01..2026-07-15".')
+
+    @classmethod
+    def of(cls, period: PeriodData) -> Period:
+        return cls(start=period.start, end=period.end, label=period.label)
+
+
+@strawberry.type(
+    description="A period's MRR bridge: starting + new + reactivation + expansion - contraction - churned = ending."
+)
+class MrrMovements:
+    period: Period
+    starting_mrr: Money
+    new: Money
+    expansion: Money
+    contraction: Money
+    churned: Money
+    reactivation: Money
+    ending_mrr: Money
+    accounts_at_start: int
+    accounts_churned: int
+    nrr: float | None = strawberry.field(description="(starting + expansion - contraction - churned) / starting.")
+    grr: float | None = strawberry.field(description="(starting - contraction - churned) / starting.")
+    logo_churn_rate: float | None = strawberry.field(description="Accounts churned / accounts paying at the start.")
+
+    @classmethod
+    def of(cls, movements: MrrMovementsData, currency: str) -> MrrMovements:
+        return cls(
+            period=Period.of(movements.period),
+            starting_mrr=_money(movements.starting_mrr_minor, currency),
+            new=_money(movements.new_minor, currency),
+            expansion=_money(movements.expansion_minor, currency),
+            contraction=_money(movements.contraction_minor, currency),
+            churned=_money(movements.churned_minor, currency),
+            reactivation=_money(movements.reactivation_minor, currency),
+            ending_mrr=_money(movements.ending_mrr_minor, currency),
+            accounts_at_start=movements.accounts_at_start,
+            accounts_churned=movements.accounts_churned,
+            nrr=movements.nrr,
+            grr=movements.grr,
+            logo_churn_rate=movements.logo_churn_rate,
+        )
+
+
+@strawberry.type(description="Renewal opportunities whose contract ends in the period: ARR due against ARR renewed.")
+class RenewalRates:
+    due_count: int
+    open_count: int = strawberry.field(description="Renewals due but not yet won or lost; they count as not renewed.")
+    due_arr: Money
+    renewed_arr: Money
+    gross_rate: float | None = strawberry.field(description="Renewed ARR, each capped at what was due, / ARR due.")
+    net_rate: float | None = strawberry.field(description="Renewed ARR, upsell included, / ARR due.")
+
+    @classmethod
+    def of(cls, rates: RenewalRatesData, currency: str) -> RenewalRates:
+        return cls(
+            due_count=rates.due_count,
+            open_count=rates.open_count,
+            due_arr=_money(rates.due_arr_minor, currency),
+            renewed_arr=_money(rates.renewed_arr_minor, currency),
+            gross_rate=rates.gross_rate,
+            net_rate=rates.net_rate,
+        )
+
+
+@strawberry.type(description="Revenue metrics of a period and a scope; formulas in docs/metrics.md.")
+class RevenueMetrics:
+    period: Period
+    totals: MrrMovements = strawberry.field(description="The whole period, opening against closing MRR.")
+    months: list[MrrMovements] = strawberry.field(description="Each calendar month of the period.")
+    renewals: RenewalRates
+
+
+@strawberry.type(description="ARR of the accounts whose latest health snapshot has this band.")
+class BandArr:
+    band: HealthBand | None = strawberry.field(description="Null for accounts without a health snapshot.")
+    arr: Money
+
+
+@strawberry.type(description="ARR of active contracts ending within this many days.")
+class RenewingArr:
+    within_days: int
+    arr: Money
+
+
+@strawberry.type(description="An owner's book of business, as of today.")
+class Book:
+    owner_id: strawberry.Private[int]
+    account_count: int
+    arr: Money
+    arr_by_currency: list[Money] = strawberry.field(description="ARR per contract currency, unconverted.")
+    arr_by_band: list[BandArr]
+    renewing_arr: list[RenewingArr] = strawberry.field(
+        description="Within 30, 60 and 90 days, each including the shorter."
+    )
+    at_risk_arr: Money = strawberry.field(description="ARR renewing within 90 days on red or yellow accounts.")
+    open_alerts: int = strawberry.field(description="Alerts on the owner's accounts not yet resolved.")
+
+    @strawberry.field
+    async def owner(self, info: strawberry.Info[RequestContext, None]) -> User:
+        return User.from_row(await load_by_id(info.context, models.User, self.owner_id))
+
+    @classmethod
+    def of(cls, book: book_domain.Book) -> Book:
+        currency = book.currency
+        return cls(
+            owner_id=book.owner_id,
+            account_count=book.account_count,
+            arr=_money(book.arr_minor, currency),
+            arr_by_currency=[_money(arr, code) for code, arr in sorted(book.arr_by_currency.items())],
+            arr_by_band=[
+                BandArr(
+                    band=None if band == book_domain.UNSCORED else models.HealthBand(band),
+                    arr=_money(arr, currency),
+                )
+                for band, arr in book.arr_by_band.items()
+            ],
+            renewing_arr=[
+                RenewingArr(within_days=days, arr=_money(arr, currency))
+                for days, arr in book.renewing_arr_minor.items()
+            ],
+            at_risk_arr=_money(book.at_risk_arr_minor, currency),
+            open_alerts=book.open_alerts,
+        )
+
+
+@strawberry.type(description="One account manager of a team: book, coverage, retention, renewals and forecast.")
+class AccountManagerMetrics:
+    user_id: strawberry.Private[int]
+    account_count: int
+    arr: Money
+    strategic_accounts: int = strawberry.field(description="Strategic segment, or MRR at the strategic threshold.")
+    strategic_with_recent_qbr: int
+    qbr_coverage: float | None = strawberry.field(
+        description="Strategic accounts with a QBR in 90 days / strategic accounts."
+    )
+    untouched_30_days: int = strawberry.field(description="Accounts without a call, meeting or QBR in 30 days.")
+    untouched_90_days: int
+    nrr: float | None
+    grr: float | None
+    renewals: RenewalRates
+    forecast_accuracy: float | None = strawberry.field(
+        description="1 - |won - forecast| / forecast over the periods snapshotted within the period."
+    )
+    open_alerts: int = strawberry.field(description="Alerts on their accounts not yet resolved.")
+    median_days_to_resolve: float | None = strawberry.field(
+        description="Median days from raised to resolved, over alerts on their accounts resolved in the period."
+    )
+
+    @strawberry.field
+    async def user(self, info: strawberry.Info[RequestContext, None]) -> User:
+        return User.from_row(await load_by_id(info.context, models.User, self.user_id))
+
+    @classmethod
+    def of(cls, row: AccountManagerMetricsData, currency: str) -> AccountManagerMetrics:
+        return cls(
+            user_id=row.user_id,
+            account_count=row.account_count,
+            arr=_money(row.arr_minor, currency),
+            strategic_accounts=row.strategic_accounts,
+            strategic_with_recent_qbr=row.strategic_with_recent_qbr,
+            qbr_coverage=row.qbr_coverage,
+            untouched_30_days=row.untouched[30],
+            untouched_90_days=row.untouched[90],
+            nrr=row.nrr,
+            grr=row.grr,
+            renewals=RenewalRates.of(row.renewals, currency),
+            forecast_accuracy=row.forecast_accuracy,
+            open_alerts=row.open_alerts,
+            median_days_to_resolve=row.median_days_to_resolve,
+        )
+
+
+@strawberry.type(description="Opportunities of one forecast column or kind.")
+class ForecastTotals:
+    count: int
+    amount: Money
+    weighted: Money = strawberry.field(description="Won 100%, lost 0%, open amount x probability.")
+
+    @classmethod
+    def of(cls, totals: forecast_domain.Totals, currency: str) -> ForecastTotals:
+        return cls(
+            count=totals.count,
+            amount=_money(totals.amount_minor, currency),
+            weighted=_money(totals.weighted_minor, currency),
+        )
+
+
+@strawberry.type
+class ForecastColumnTotals:
+    column: ForecastColumn
+    totals: ForecastTotals
+
+
+@strawberry.type
+class ForecastKindTotals:
+    kind: OpportunityKind
+    totals: ForecastTotals
+
+
+@strawberry.type(description="Opportunities expected to close in one month or quarter.")
+class ForecastBucket:
+    period: Period
+    totals: ForecastTotals
+    by_column: list[ForecastColumnTotals]
+    by_kind: list[ForecastKindTotals]
+
+    @classmethod
+    def of(cls, bucket: forecast_domain.ForecastBucket, currency: str) -> ForecastBucket:
+        return cls(
+            period=Period.of(bucket.period),
+            totals=ForecastTotals.of(bucket.totals, currency),
+            by_column=[
+                ForecastColumnTotals(column=column, totals=ForecastTotals.of(totals, currency))
+                for column, totals in bucket.by_column.items()
+            ],
+            by_kind=[
+                ForecastKindTotals(kind=kind, totals=ForecastTotals.of(totals, currency))
+                for kind, totals in bucket.by_kind.items()
+            ],
+        )
+
+
+@strawberry.type(description="The forecast of a period, by month or quarter.")
+class Forecast:
+    granularity: Granularity
+    total: ForecastBucket = strawberry.field(description="The whole period.")
+    buckets: list[ForecastBucket]
+
+    @classmethod
+    def of(cls, forecast: forecast_domain.Forecast) -> Forecast:
+        return cls(
+            granularity=forecast.granularity,
+            total=ForecastBucket.of(forecast.whole_period, forecast.currency),
+            buckets=[ForecastBucket.of(bucket, forecast.currency) for bucket in forecast.buckets],
+        )
+
+
+@strawberry.type(description="An owner's forecast snapshotted at period start against what closed won.")
+class OwnerForecastAccuracy:
+    owner_id: strawberry.Private[int]
+    forecast: Money = strawberry.field(description="Closed won plus commit at the snapshot.")
+    weighted: Money
+    actual: Money = strawberry.field(description="Closed won in the period.")
+    accuracy: float | None = strawberry.field(description="max(0, 1 - |actual - forecast| / forecast).")
+
+    @strawberry.field
+    async def owner(self, info: strawberry.Info[RequestContext, None]) -> User:
+        return User.from_row(await load_by_id(info.context, models.User, self.owner_id))
+
+    @classmethod
+    def of(cls, row: accuracy_domain.OwnerAccuracy, currency: str) -> OwnerForecastAccuracy:
+        return cls(
+            owner_id=row.owner_id,
+            forecast=_money(row.forecast_minor, currency),
+            weighted=_money(row.weighted_minor, currency),
+            actual=_money(row.actual_minor, currency),
+            accuracy=row.accuracy,
+        )
