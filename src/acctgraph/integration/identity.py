@@ -96,3 +96,27 @@ def unresolved_account_reason(source: Source, external_id: str, domains: list[st
         f"no identity mapping; it is applied once the account is synced, or map it with "
         f"`acctgraph identities map {source.name} {external_id} ACCOUNT_ID`"
     )
+
+
+def map_identity(session: Session, source: Source, external_id: str, account_id: int) -> IdentityMapping:
+    """Record the admin's decision that ``external_id`` of this connection is account ``account_id``."""
+    mapping = session.scalar(
+        select(IdentityMapping).where(IdentityMapping.connection_id == source.id, IdentityMapping.external_id == external_id)
+    )
+    if mapping is None:
+        mapping = IdentityMapping(connection_id=source.id, external_id=external_id, account_id=account_id)
+        session.add(mapping)
+    mapping.account_id = account_id
+    session.flush()
+    return mapping
+
+
+def unmap_identity(session: Session, source: Source, external_id: str) -> bool:
+    """Forget a mapping; records already written keep their account. Returns whether one existed."""
+    mapping = session.scalar(
+        select(IdentityMapping).where(IdentityMapping.connection_id == source.id, IdentityMapping.external_id == external_id)
+    )
+    if mapping is not None:
+        session.delete(mapping)
+        session.flush()
+    return mapping is not None
