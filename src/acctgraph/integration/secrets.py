@@ -53,17 +53,22 @@ def seal(values: Mapping[str, Any], secret_fields: frozenset[str], key: SecretSt
     return stored
 
 
-def unseal(stored: Mapping[str, Any], secret_fields: frozenset[str], key: SecretStr | None) -> dict[str, Any]:
-    """The configuration with its secrets in clear, to build the connector's config model (only in memory)."""
+def unseal(
+    stored: Mapping[str, Any], secret_fields: frozenset[str], key: SecretStr | None, require_env: bool = True
+) -> dict[str, Any]:
+    """The configuration with its secrets in clear, to build the connector's config model (only in memory).
+
+    ``require_env=False`` lets a connection be added before its environment variable is set (the
+    variable's name stands in for the value while validating)."""
     values = dict(stored)
     for name in secret_fields & values.keys():
         reference = values[name]
         if not isinstance(reference, dict):
             continue
         if "env" in reference:
-            if reference["env"] not in os.environ:
+            if reference["env"] not in os.environ and require_env:
                 raise SecretsError(f"secret {name!r} is read from ${reference['env']}, which is not set")
-            values[name] = os.environ[reference["env"]]
+            values[name] = os.environ.get(reference["env"], f"${reference['env']}")
         else:
             try:
                 values[name] = _fernet(key).decrypt(reference["fernet"].encode()).decode()

@@ -27,12 +27,14 @@ class Rejection:
     reason: str
 
 
-def describe_validation_error(error: ValidationError) -> str:
-    """``amount_minor: Input should be a valid integer (got 'abc')``, one clause per failing field."""
+def describe_validation_error(error: ValidationError, secret_fields: frozenset[str] = frozenset()) -> str:
+    """``amount_minor: Input should be a valid integer (got 'abc')``, one clause per failing field;
+    the input of a secret field is never repeated."""
     parts = []
     for item in error.errors(include_url=False):
         where = ".".join(str(part) for part in item["loc"]) or "record"
-        given = f" (got {item['input']!r})" if item["type"] != "missing" else ""
+        shown = item["type"] != "missing" and not (item["loc"] and item["loc"][0] in secret_fields)
+        given = f" (got {item['input']!r})" if shown else ""
         parts.append(f"{where}: {item['msg']}{given}")
     return "; ".join(parts)
 
