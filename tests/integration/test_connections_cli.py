@@ -18,7 +18,7 @@ from acctgraph.settings import get_settings
 
 SECRET = "tok-4f1d-very-secret"
 
-VAULT_PLUGIN = '''
+VAULT_PLUGIN = """
 from pydantic import SecretStr
 from acctgraph import hookimpl
 from acctgraph.integration.connector import Checkpoint, CheckResult, Connector, ConnectorConfig, Stream
@@ -35,7 +35,7 @@ class Vault(Connector):
     config_model = VaultConfig
 
     def check(self, config):
-        ok = config.token.get_secret_value() == "%s"
+        ok = config.token.get_secret_value() == "SECRET"
         return CheckResult(ok, "token accepted" if ok else "token refused by the vault")
 
     def streams(self, config):
@@ -54,7 +54,7 @@ class Vault(Connector):
 @hookimpl
 def register_connectors():
     return [Vault]
-''' % SECRET
+""".replace("SECRET", SECRET)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from acctgraph.integration.plugins import (
 )
 from acctgraph.settings import get_settings
 
-GOOD_PLUGIN = '''
+GOOD_PLUGIN = """
 from acctgraph import hookimpl
 from acctgraph_csv import CsvConnector
 
@@ -36,7 +36,7 @@ def register_connectors():
 @hookimpl
 def records_synced(connection):
     pass
-'''
+"""
 
 
 @pytest.fixture

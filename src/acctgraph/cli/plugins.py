@@ -35,7 +35,9 @@ def loaded_connectors() -> tuple[AcctgraphPluginManager, Connectors]:
 
 @app.command("list")
 def list_plugins(
-    plugins_dir: Path = typer.Option(None, help="Also load the *.py plugins of this directory (ACCTGRAPH_PLUGINS_DIR)."),
+    plugins_dir: Path = typer.Option(
+        None, help="Also load the *.py plugins of this directory (ACCTGRAPH_PLUGINS_DIR)."
+    ),
 ) -> None:
     """Show each plugin: name, version, source, hooks implemented, connectors provided, load error."""
     table = Table("name", "version", "source", "hooks", "connectors", "error")

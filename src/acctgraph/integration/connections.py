@@ -38,7 +38,9 @@ def get_connection(session: Session, name: str) -> Connection:
     connection = session.scalar(select(Connection).where(Connection.name == name))
     if connection is None:
         known = ", ".join(session.scalars(select(Connection.name).order_by(Connection.name))) or "none"
-        raise ConnectionSetupError(f"no connection named {name!r}; connections: {known} (add one with `acctgraph connections add`)")
+        raise ConnectionSetupError(
+            f"no connection named {name!r}; connections: {known} (add one with `acctgraph connections add`)"
+        )
     return connection
 
 

@@ -30,7 +30,9 @@ def _fernet(key: SecretStr | None) -> Fernet:
     try:
         return Fernet(key.get_secret_value().encode())
     except ValueError:
-        raise SecretsError("ACCTGRAPH_SECRET_KEY is not a valid Fernet key; generate one with `acctgraph connections keygen`") from None
+        raise SecretsError(
+            "ACCTGRAPH_SECRET_KEY is not a valid Fernet key; generate one with `acctgraph connections keygen`"
+        ) from None
 
 
 def new_key() -> str:
@@ -85,5 +87,7 @@ def describe(stored: Mapping[str, Any], secret_fields: frozenset[str]) -> dict[s
     shown = dict(stored)
     for name in secret_fields & shown.keys():
         reference = shown[name]
-        shown[name] = f"{ENV_PREFIX}{reference['env']}" if isinstance(reference, dict) and "env" in reference else HIDDEN
+        shown[name] = (
+            f"{ENV_PREFIX}{reference['env']}" if isinstance(reference, dict) and "env" in reference else HIDDEN
+        )
     return shown

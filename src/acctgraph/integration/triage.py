@@ -70,15 +70,29 @@ def reject(batch: Batch, connection_id: int, run_id: int, stream: str, rejection
     _replace(batch.session, RejectedRecord, connection_id, stream, list(rows.values()))
 
 
-def forget(session: Session, model: type[QuarantinedRecord] | type[RejectedRecord], connection_id: int, stream: str, keys: Sequence[str]) -> None:
+def forget(
+    session: Session,
+    model: type[QuarantinedRecord] | type[RejectedRecord],
+    connection_id: int,
+    stream: str,
+    keys: Sequence[str],
+) -> None:
     """Drop the entries of records that have now been written (or deleted upstream)."""
     if keys:
         session.execute(
-            delete(model).where(model.connection_id == connection_id, model.stream == stream, model.record_key.in_(set(keys)))
+            delete(model).where(
+                model.connection_id == connection_id, model.stream == stream, model.record_key.in_(set(keys))
+            )
         )
 
 
-def _replace(session: Session, model: type[QuarantinedRecord] | type[RejectedRecord], connection_id: int, stream: str, rows: list[dict[str, Any]]) -> None:
+def _replace(
+    session: Session,
+    model: type[QuarantinedRecord] | type[RejectedRecord],
+    connection_id: int,
+    stream: str,
+    rows: list[dict[str, Any]],
+) -> None:
     if rows:
         forget(session, model, connection_id, stream, [row["record_key"] for row in rows])
         session.execute(insert(model), rows)
