@@ -289,7 +289,7 @@ class StreamSync:
         outcome = writers.write_records(batch, entity, buffer.records) if buffer.records else writers.BatchOutcome()
         deleted = self._apply_tombstones(batch, buffer.tombstones)
         self._triage(batch, buffer, outcome)
-        if self.full_refresh:
+        if self.full_refresh and entity.has_external_refs:
             keys = [writers.record_key(record) for record in outcome.written]
             writers.record_sightings(batch, entity, keys, self.state.full_refresh_generation)
         if checkpoint is not None:
@@ -320,7 +320,9 @@ class StreamSync:
         return deleted
 
     def _triage(self, batch: Batch, buffer: Buffer, outcome: writers.BatchOutcome) -> None:
-        written_keys = [writers.record_key(record) for record in outcome.written]
+        written_keys = (
+            [writers.record_key(r) for r in outcome.written] if self.has_quarantined or self.has_rejected else []
+        )
         if self.has_quarantined:
             triage.forget(self.session, QuarantinedRecord, self.context.source.id, self.stream.name, written_keys)
         if self.has_rejected:
