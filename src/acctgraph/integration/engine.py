@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from pydantic import SecretStr, ValidationError
+from pydantic_core import to_jsonable_python
 from sqlalchemy import Engine, exists, select, update
 from sqlalchemy.orm import Session
 
@@ -244,7 +245,7 @@ class StreamSync:
         try:
             for message in messages:
                 if isinstance(message, Checkpoint):
-                    pending = message
+                    pending = self._bounded(message)
                     if len(buffer) >= batch_size:
                         self._commit(buffer, pending)
                         buffer, pending = Buffer(), None
@@ -334,14 +335,17 @@ class StreamSync:
             triage.reject(batch, self.context.source.id, self.context.run.id, self.stream.name, buffer.rejections)
             self.has_rejected = True
 
-    def _save_checkpoint(self, checkpoint: Checkpoint) -> None:
-        resume = dict(checkpoint.resume)
-        if len(json.dumps(resume, default=str)) > MAX_STATE_BYTES:
+    def _bounded(self, checkpoint: Checkpoint) -> Checkpoint:
+        """State must stay small: refuse a checkpoint whose position is beyond the bound."""
+        if len(json.dumps(dict(checkpoint.resume), default=str)) > MAX_STATE_BYTES:
             raise StreamStateTooLarge(
                 f"stream {self.stream.name!r} checkpointed a state over {MAX_STATE_BYTES} bytes; "
                 "keep only a position (a page token, a file and row) in `resume`"
             )
-        self.state.resume = resume
+        return checkpoint
+
+    def _save_checkpoint(self, checkpoint: Checkpoint) -> None:
+        self.state.resume = to_jsonable_python(dict(checkpoint.resume))
         if checkpoint.cursor is not None:
             pending = self.state.pending_cursor
             self.state.pending_cursor = max(pending, checkpoint.cursor) if pending else checkpoint.cursor
@@ -366,6 +370,6 @@ class StreamSync:
         counts.created += outcome.created
         counts.updated += outcome.updated
         counts.unchanged += outcome.unchanged
-        counts.deleted += deleted
+        counts.deleted += deleted + outcome.deleted
         counts.rejected += len(buffer.rejections)
         counts.quarantined += len(outcome.waiting)
