@@ -46,7 +46,9 @@ def write_files(directory: Path, rows: int) -> None:
         writer = csv.writer(handle)
         writer.writerow(["account_external_id", "metric", "day", "value"])
         for n in range(rows):
-            writer.writerow([f"A{n % ACCOUNTS}", "active_users", (start + timedelta(days=n // ACCOUNTS)).isoformat(), n % 97])
+            writer.writerow(
+                [f"A{n % ACCOUNTS}", "active_users", (start + timedelta(days=n // ACCOUNTS)).isoformat(), n % 97]
+            )
 
 
 def fresh_database(base_url: str | None, scratch: Path) -> str:
@@ -71,6 +73,7 @@ def fresh_database(base_url: str | None, scratch: Path) -> str:
 
 def measure_sync(url: str, directory: Path) -> dict[str, float]:
     import acctgraph_csv
+
     from acctgraph.db import create_sync_engine, sync_sessionmaker
     from acctgraph.integration.connections import Connectors, add_connection
     from acctgraph.integration.engine import run_sync
@@ -167,9 +170,13 @@ def main() -> None:
         sync = run_phase("sync", args.database_url, scratch, scratch)
         bulk = run_phase("bulk", args.database_url, scratch, scratch)
     sync_rate, bulk_rate = sync["rows"] / sync["seconds"], bulk["rows"] / bulk["seconds"]
-    print(f"sync engine : {sync_rate:>10,.0f} rows/s  {sync['seconds']:7.1f} s  peak RSS {sync['peak_rss_mib']:6.1f} MiB")
+    print(
+        f"sync engine : {sync_rate:>10,.0f} rows/s  {sync['seconds']:7.1f} s  peak RSS {sync['peak_rss_mib']:6.1f} MiB"
+    )
     print(f"  RSS every 100,000 rows (MiB): {sync['rss_samples_mib']}")
-    print(f"bulk insert : {bulk_rate:>10,.0f} rows/s  {bulk['seconds']:7.1f} s  peak RSS {bulk['peak_rss_mib']:6.1f} MiB")
+    print(
+        f"bulk insert : {bulk_rate:>10,.0f} rows/s  {bulk['seconds']:7.1f} s  peak RSS {bulk['peak_rss_mib']:6.1f} MiB"
+    )
     print(f"ratio       : the sync runs at {sync_rate / bulk_rate:.2f} x the bulk insert's speed")
 
 

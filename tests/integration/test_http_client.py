@@ -20,7 +20,9 @@ def client_for(responses: list[httpx.Response], sleeps: list[float], **options: 
 
 def test_429_is_retried_after_the_seconds_retry_after_gives() -> None:
     sleeps: list[float] = []
-    client = client_for([httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(200, json={"ok": 1})], sleeps)
+    client = client_for(
+        [httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(200, json={"ok": 1})], sleeps
+    )
     assert client.get_json("/things") == {"ok": 1}
     assert sleeps == [3.0]
 
