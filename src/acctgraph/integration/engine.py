@@ -154,6 +154,7 @@ def _run_streams(context: RunContext, streams: Iterable[Stream]) -> None:
         _apply_quarantined(context)
         for stream in streams:
             StreamSync(context, stream).run()
+        _apply_quarantined(context)
         run.status = SyncRunStatus.SUCCEEDED
     except RateLimited as error:
         session.rollback()
