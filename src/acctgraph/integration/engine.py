@@ -9,6 +9,7 @@ only advances when a stream completes, and never past the run's start minus the 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from acctgraph.models import QuarantinedRecord, RejectedRecord, SyncRun, SyncRun
 from acctgraph.models.base import utcnow
 
 MAX_STATE_BYTES = 16 * 1024
+logger = logging.getLogger("acctgraph.sync")
 
 ProgressCallback = Callable[[SyncRunStream], None]
 
@@ -301,14 +303,21 @@ class StreamSync:
         self._count(buffer, outcome, deleted)
         self.session.commit()
         if self.context.hook is not None and outcome.written:
+            self._tell_plugins(outcome.written)
+        if self.context.on_progress is not None:
+            self.context.on_progress(self.counts)
+
+    def _tell_plugins(self, records: list[CanonicalRecord]) -> None:
+        """The batch is committed: a failing plugin is logged, it cannot undo or stop the sync."""
+        try:
             self.context.hook.records_synced(
                 connection=self.context.source.name,
                 stream=self.stream.name,
-                entity=str(entity),
-                records=outcome.written,
+                entity=str(self.stream.entity),
+                records=records,
             )
-        if self.context.on_progress is not None:
-            self.context.on_progress(self.counts)
+        except Exception:
+            logger.exception("a plugin failed in records_synced for %s/%s", self.context.source.name, self.stream.name)
 
     def _apply_tombstones(self, batch: Batch, tombstones: list[Tombstone]) -> int:
         deleted = 0
