@@ -53,7 +53,7 @@ ProgressCallback = Callable[[SyncRunStream], None]
 class SyncOptions:
     streams: Sequence[str] | None = None
     full_refresh: bool = False
-    batch_size: int = 500
+    batch_size: int = 2000
     transient_retries: int = 3
     retry_backoff: float = 2.0
 
