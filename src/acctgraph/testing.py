@@ -1,7 +1,8 @@
 """The connector contract suite, for any connector to run against itself (a pytest plugin, ``pytest11``).
 
-Subclass :class:`ConnectorContract` in a test module named ``Test...``, set ``connector_class`` and
-provide the ``connector_config`` and ``invalid_connector_config`` fixtures. The plugin is inert until a
+Subclass :class:`ConnectorContract` in a test class named ``Test...``, set ``connector_class`` and
+either ``valid_config`` / ``invalid_config`` or the ``connector_config`` / ``invalid_connector_config``
+fixtures (when the configuration depends on a temporary directory or a local server's port). The plugin is inert until a
 test subclasses it: it defines no hooks, no autouse fixtures, and imports nothing heavy at start-up.
 """
 
@@ -64,13 +65,22 @@ class ConnectorContract:
     #: The checkpoint after which the resume test aborts its first read.
     abort_after_checkpoint: ClassVar[int] = 1
 
+    #: A fixed working configuration, for connectors that need no fixture to build one.
+    valid_config: ClassVar[Mapping[str, Any] | None] = None
+    #: A fixed configuration the config model must refuse.
+    invalid_config: ClassVar[Mapping[str, Any] | None] = None
+
     @pytest.fixture
     def connector_config(self) -> Mapping[str, Any]:
-        raise NotImplementedError("override the connector_config fixture with a working configuration")
+        if self.valid_config is None:
+            raise NotImplementedError("set valid_config or override the connector_config fixture")
+        return self.valid_config
 
     @pytest.fixture
     def invalid_connector_config(self) -> Mapping[str, Any]:
-        raise NotImplementedError("override the invalid_connector_config fixture with a configuration to refuse")
+        if self.invalid_config is None:
+            raise NotImplementedError("set invalid_config or override the invalid_connector_config fixture")
+        return self.invalid_config
 
     @pytest.fixture
     def connector(self) -> Connector:

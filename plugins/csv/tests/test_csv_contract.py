@@ -43,3 +43,11 @@ class TestCsvConnector(ConnectorContract):
     @pytest.fixture
     def invalid_connector_config(self, tmp_path: Path) -> dict[str, Any]:
         return {"directory": str(tmp_path / "missing")}
+
+
+class TestCsvConnectorOnTheSampleExport(ConnectorContract):
+    """The small export shipped in tests/data, configured as class attributes."""
+
+    connector_class = CsvConnector
+    valid_config = {"directory": str(Path(__file__).parent / "data")}
+    invalid_config = {"directory": str(Path(__file__).parent / "data"), "delimiter": ";;"}

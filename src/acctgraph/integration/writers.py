@@ -140,7 +140,7 @@ def write_records(batch: Batch, entity: Entity, records: Sequence[CanonicalRecor
     if entity is Entity.USAGE_METRIC:
         outcome.add(_upsert_usage(batch, ready, resolved))
     else:
-        outcome.add(_upsert_source_records(batch, entity, spec, ready, resolved))
+        outcome.add(_upsert_source_records(batch, entity, spec, ready, resolved))  # type: ignore[arg-type]
     return outcome
 
 
@@ -211,66 +211,89 @@ def _column_values(spec: EntitySpec, record: CanonicalRecord, only_set: bool) ->
     return {name: getattr(record, name) for name in names if name in spec.table.c and name != "id"}
 
 
+@dataclass
+class WritePlan:
+    """What a batch of source records changes: rows to insert (with their records), updates, and how
+    many rows are already as the records say."""
+
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    inserted_records: list[SourceRecord] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: int = 0
+
+
 def _upsert_source_records(
     batch: Batch,
     entity: Entity,
     spec: EntitySpec,
-    records: list[CanonicalRecord],
+    records: list[SourceRecord],
     resolved: dict[int, dict[str, Any]],
 ) -> BatchOutcome:
-    outcome = BatchOutcome(written=list(records))
-    session = batch.session
-    ids = identity.known_refs(session, batch.source, entity, [r.external_id for r in records])  # type: ignore[attr-defined]
-    adopted = _adopt_existing(batch, entity, spec, [r for r in records if r.external_id not in ids])  # type: ignore[attr-defined]
-    identity.add_refs(session, batch.source, entity, adopted.items())
-    ids.update(adopted)
-    model = spec.model
-    existing = {
-        row.id: row for row in session.execute(select(spec.table).where(spec.table.c.id.in_(set(ids.values())))).all()
-    }
-    inserts: list[dict[str, Any]] = []
-    new_records: list[SourceRecord] = []
-    updates: list[dict[str, Any]] = []
+    ids = _internal_ids(batch, entity, spec, records)
+    table = spec.table
+    existing = {row.id: row for row in batch.session.execute(select(table).where(table.c.id.in_(set(ids.values()))))}
+    plan = _plan(batch, spec, records, resolved, ids, existing)
+    if plan.inserts:
+        new_ids = batch.session.scalars(
+            insert(spec.model).returning(spec.model.id, sort_by_parameter_order=True), plan.inserts
+        ).all()
+        created = list(zip((r.external_id for r in plan.inserted_records), new_ids, strict=True))
+        identity.add_refs(batch.session, batch.source, entity, created)
+        ids.update(created)
+    if plan.updates:
+        batch.session.execute(update(spec.model), plan.updates)
+    outcome = BatchOutcome(created=len(plan.inserts), updated=len(plan.updates), unchanged=plan.unchanged)
+    outcome.written = list(records)
+    _link_within_batch(batch, entity, spec, records, resolved, ids)
+    if entity is Entity.ACCOUNT:
+        _add_domains(batch.session, ids, [r for r in records if isinstance(r, AccountRecord)])
+    if entity is Entity.CONTRACT:
+        outcome.add(_write_nested_lines(batch, ids, [r for r in records if isinstance(r, ContractRecord)]))
+    return outcome
+
+
+def _internal_ids(batch: Batch, entity: Entity, spec: EntitySpec, records: list[SourceRecord]) -> dict[str, int]:
+    """external id -> row id, for the records that already have a row (adopting rows of other sources)."""
+    ids = identity.known_refs(batch.session, batch.source, entity, [r.external_id for r in records])
+    adopted = _adopt_existing(batch, entity, spec, [r for r in records if r.external_id not in ids])
+    identity.add_refs(batch.session, batch.source, entity, adopted.items())
+    return {**ids, **adopted}
+
+
+def _plan(
+    batch: Batch,
+    spec: EntitySpec,
+    records: list[SourceRecord],
+    resolved: dict[int, dict[str, Any]],
+    ids: dict[str, int],
+    existing: dict[int, Any],
+) -> WritePlan:
+    plan = WritePlan()
     for record in records:
-        assert isinstance(record, SourceRecord)
         foreign = resolved[id(record)]
         row = existing.get(ids.get(record.external_id, -1))
         if row is None:
-            inserts.append(
+            plan.inserts.append(
                 {**_column_values(spec, record, only_set=False), **foreign, "extra": _jsonable(record.extra)}
             )
-            new_records.append(record)
+            plan.inserted_records.append(record)
             continue
         wanted = {**_column_values(spec, record, only_set=True), **_set_foreign(record, foreign, spec)}
         wanted["extra"] = {**row.extra, **_jsonable(record.extra)}
         wanted["deleted_at"] = None
         changes = {column: value for column, value in wanted.items() if getattr(row, column) != value}
         if changes:
-            updates.append({"id": row.id, **changes, "updated_at": batch.now})
+            plan.updates.append({"id": row.id, **changes, "updated_at": batch.now})
         else:
-            outcome.unchanged += 1
-    if inserts:
-        new_ids = session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), inserts).all()
-        identity.add_refs(
-            session, batch.source, entity, zip((r.external_id for r in new_records), new_ids, strict=True)
-        )
-        ids.update(zip((r.external_id for r in new_records), new_ids, strict=True))
-    if updates:
-        session.execute(update(model), updates)
-    outcome.created, outcome.updated = len(inserts), len(updates)
-    _link_within_batch(batch, entity, spec, records, resolved, ids)
-    if entity is Entity.ACCOUNT:
-        _add_domains(session, ids, [r for r in records if isinstance(r, AccountRecord)])
-    if entity is Entity.CONTRACT:
-        outcome.add(_write_nested_lines(batch, ids, [r for r in records if isinstance(r, ContractRecord)]))
-    return outcome
+            plan.unchanged += 1
+    return plan
 
 
 def _link_within_batch(
     batch: Batch,
     entity: Entity,
     spec: EntitySpec,
-    records: list[CanonicalRecord],
+    records: list[SourceRecord],
     resolved: dict[int, dict[str, Any]],
     ids: dict[str, int],
 ) -> None:
@@ -279,7 +302,7 @@ def _link_within_batch(
         if reference.entity is not entity:
             continue
         late = [
-            {"id": ids[r.external_id], reference.column: ids[getattr(r, reference.field)]}  # type: ignore[attr-defined]
+            {"id": ids[r.external_id], reference.column: ids[getattr(r, reference.field)]}
             for r in records
             if resolved[id(r)][reference.column] is None and getattr(r, reference.field, None) in ids
         ]
@@ -299,17 +322,17 @@ def _jsonable(extra: dict[str, Any]) -> dict[str, Any]:
     return to_jsonable_python(extra)  # type: ignore[no-any-return]
 
 
-def _adopt_existing(batch: Batch, entity: Entity, spec: EntitySpec, records: list[CanonicalRecord]) -> dict[str, int]:
+def _adopt_existing(batch: Batch, entity: Entity, spec: EntitySpec, records: list[SourceRecord]) -> dict[str, int]:
     """Rows that already exist under another source: accounts by domain or mapping, others by natural key."""
     if not records:
         return {}
     if entity is Entity.ACCOUNT:
-        candidates = {r.external_id: _domains_of(r) for r in records}  # type: ignore[attr-defined]
+        candidates = {r.external_id: _domains_of(r) for r in records}
         return identity.resolve_accounts(batch.session, batch.source, candidates)
     if spec.natural_key is None:
         return {}
     column = spec.table.c[spec.natural_key]
-    by_key = {getattr(r, spec.natural_key): r.external_id for r in records}  # type: ignore[attr-defined]
+    by_key = {getattr(r, spec.natural_key): r.external_id for r in records}
     rows = batch.session.execute(select(column, spec.table.c.id).where(column.in_(set(by_key))))
     return {by_key[key]: internal_id for key, internal_id in rows}
 
