@@ -401,7 +401,8 @@ def _upsert_usage(batch: Batch, records: list[CanonicalRecord], resolved: dict[i
         else:
             outcome.unchanged += 1
     if inserts:
-        batch.session.execute(insert(table), inserts)
+        # With RETURNING, SQLAlchemy sends multi-row VALUES batches ("insertmanyvalues"), not one INSERT a row.
+        batch.session.execute(insert(table).returning(table.c.id), inserts)
     if updates:
         batch.session.execute(update(m.UsageMetric), updates)
     outcome.created, outcome.updated = len(inserts), len(updates)
