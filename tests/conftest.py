@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session
 
 from acctgraph import migrations
+from acctgraph import models as m
 from acctgraph.app import create_app
 from acctgraph.db import create_sync_engine, sync_sessionmaker
 from acctgraph.models import Base
@@ -109,18 +110,40 @@ def session(db_url: str, engine: Engine) -> Iterator[Session]:
 
 @dataclass
 class GraphQLClient:
-    """Posts operations to the real app over ASGI and counts the SQL statements each one issues."""
+    """Posts operations to the real app over ASGI and counts the SQL statements each one issues.
+
+    Authenticated by default as an admin; ``acting_as(user or role)`` and ``anonymous()`` give clients
+    that act as someone else (commit the sample data first: they write their key on their own connection).
+    """
 
     http: httpx.AsyncClient
     statements: list[str]
+    engine: Engine
+    token: str | None = None
+
+    async def post(self, query: str, variables: dict[str, Any] | None = None, **headers: str) -> httpx.Response:
+        self.statements.clear()
+        if self.token:
+            headers = {"Authorization": f"Bearer {self.token}", **headers}
+        return await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
 
     async def execute(self, query: str, variables: dict[str, Any] | None = None, **headers: str) -> dict[str, Any]:
-        self.statements.clear()
-        response = await self.http.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-        )
+        response = await self.post(query, variables, **headers)
         assert response.status_code in (200, 400), response.text
         return response.json()
+
+    def acting_as(self, user: m.User | None = None, role: m.Role = m.Role.ADMIN, integration: bool = False) -> GraphQLClient:
+        from tests.fixtures import SampleData  # imported late: pytest loads it as a plugin (assert rewriting)
+
+        with sync_sessionmaker(self.engine)() as session:
+            sample = SampleData(session)
+            owner = session.get(m.User, user.id) if user else sample.user(role=role, email=f"{uuid.uuid4().hex[:8]}@tests.acctgraph.dev")
+            token = sample.api_key(owner, integration=integration)
+            session.commit()
+        return replace(self, token=token)
+
+    def anonymous(self) -> GraphQLClient:
+        return replace(self, token=None)
 
     async def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The ``data`` of an operation that must succeed."""
@@ -135,14 +158,15 @@ def api_settings(db_url: str) -> Settings:
 
 
 @pytest.fixture
-async def graphql(api_settings: Settings) -> AsyncIterator[GraphQLClient]:
+async def graphql(api_settings: Settings, engine: Engine) -> AsyncIterator[GraphQLClient]:
     app = create_app(api_settings)
     statements: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
+        if "api_keys" not in statement:  # authentication's own bookkeeping is not the operation's work
+            statements.append(statement)
 
     event.listen(app.state.engine.sync_engine, "before_cursor_execute", count)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
-        yield GraphQLClient(http, statements)
+        yield GraphQLClient(http, statements, engine).acting_as(role=m.Role.ADMIN)
     await app.state.engine.dispose()

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from acctgraph import models as m
+from acctgraph.domain.api_keys import create_api_key
 
 TODAY = date.today()
 
@@ -125,6 +126,40 @@ class SampleData:
     def nps(self, account: m.Account, score: int, **fields: Any) -> m.NpsResponse:
         defaults = {"account_id": account.id, "score": score, "responded_at": datetime.now(UTC) - timedelta(days=3)}
         return self._add(m.NpsResponse(**{**defaults, **fields}))
+
+    def api_key(self, user: m.User, integration: bool = False, **fields: Any) -> str:
+        """A key for ``user``; returns the token to send as ``Authorization: Bearer``."""
+        key, token = create_api_key(self.session, user, fields.pop("name", "test key"), integration=integration)
+        for name, value in fields.items():
+            setattr(key, name, value)
+        self.session.flush()
+        return token
+
+    def quote(self, account: m.Account, subtotal_minor: int = 1_000_00, **fields: Any) -> m.Quote:
+        """A draft quote with one line of ``subtotal_minor``."""
+        defaults = {"account_id": account.id, "title": "Renewal quote", "currency": "USD"}
+        quote = self._add(m.Quote(**{**defaults, "subtotal_minor": subtotal_minor, "total_minor": subtotal_minor, **fields}))
+        self._add(
+            m.QuoteLine(
+                quote_id=quote.id,
+                account_id=account.id,
+                product_id=self.product().id,
+                quantity=1,
+                unit_price_minor=subtotal_minor,
+            )
+        )
+        return quote
+
+    def plan_item(self, account: m.Account, **fields: Any) -> m.PlanItem:
+        defaults = {"account_id": account.id, "kind": m.PlanItemKind.GOAL, "title": f"Goal {next(self._serial)}"}
+        return self._add(m.PlanItem(**{**defaults, **fields}))
+
+    def promotion_target(self, account: m.Account, **fields: Any) -> m.PromotionTarget:
+        """``account`` as the target of a new month-long promotion."""
+        promotion = self._add(
+            m.Promotion(name="Spring offer", offer="10% off", starts_on=TODAY, ends_on=TODAY + timedelta(days=30))
+        )
+        return self._add(m.PromotionTarget(**{"promotion_id": promotion.id, "account_id": account.id, **fields}))
 
     def health(self, account: m.Account, score: int, band: m.HealthBand, **fields: Any) -> m.HealthSnapshot:
         defaults = {"account_id": account.id, "day": TODAY, "score": score, "band": band, "measures": {}}

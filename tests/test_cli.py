@@ -11,6 +11,9 @@ from pathlib import Path
 
 import httpx
 
+from acctgraph import models as m
+from tests.fixtures import SampleData
+
 
 def acctgraph(*args: str, database_url: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ACCTGRAPH_DATABASE_URL": database_url}
@@ -71,7 +74,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_serve_answers_graphql_with_two_workers(migrated_url: str) -> None:
+def test_serve_answers_graphql_with_two_workers(migrated_url: str, sample: SampleData) -> None:
+    token = sample.api_key(sample.user(role=m.Role.VIEWER))
+    sample.session.commit()
     port = free_port()
     env = {**os.environ, "ACCTGRAPH_DATABASE_URL": migrated_url}
     server = subprocess.Popen(
@@ -84,7 +89,10 @@ def test_serve_answers_graphql_with_two_workers(migrated_url: str) -> None:
     try:
         health = wait_for(f"http://127.0.0.1:{port}/healthz")
         answer = httpx.post(
-            f"http://127.0.0.1:{port}/graphql", json={"query": "{ accounts { totalCount } }"}, timeout=10
+            f"http://127.0.0.1:{port}/graphql",
+            json={"query": "{ accounts { totalCount } }"},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
         )
     finally:
         server.terminate()

@@ -17,7 +17,15 @@ from acctgraph import migrations
 from acctgraph import models as m
 from acctgraph.cli import app
 from acctgraph.db import create_sync_engine, sync_sessionmaker
-from acctgraph.domain.demo import ADMIN_EMAIL, SOURCE, BookPlan, DemoConflict, load_book, plan_book
+from acctgraph.domain.demo import (
+    ADMIN_EMAIL,
+    SOURCE,
+    BookPlan,
+    DemoConflict,
+    UnsupportedReportingCurrency,
+    load_book,
+    plan_book,
+)
 from acctgraph.domain.demo.loader import object_types
 from acctgraph.domain.mrr import currencies_without_rate, mrr_by_account
 from acctgraph.settings import get_settings
@@ -108,6 +116,11 @@ def test_another_seed_gives_another_book(plan: BookPlan) -> None:
     other = plan_book(ACCOUNTS, SEED + 1, DAY)
     names = {row.values["name"] for row in plan.rows("accounts")}
     assert names != {row.values["name"] for row in other.rows("accounts")}
+
+
+def test_a_reporting_currency_without_demo_rates_is_refused_with_the_supported_ones() -> None:
+    with pytest.raises(UnsupportedReportingCurrency, match="USD, EUR, GBP only, not JPY"):
+        plan_book(ACCOUNTS, SEED, DAY, reporting_currency="JPY")
 
 
 def test_second_run_adds_nothing(demo: Session, plan: BookPlan) -> None:

@@ -1,7 +1,7 @@
 """sync engine: connections, runs, state, quarantine, rejections, identity mappings
 
 Revision ID: 0002
-Revises: 0001
+Revises: 0005
 Create Date: 2026-11-24 04:17:20.868294
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0002'
-down_revision: str | Sequence[str] | None = '0001'
+down_revision: str | Sequence[str] | None = '0005'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

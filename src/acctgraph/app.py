@@ -15,6 +15,7 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 from acctgraph.db import async_session_factory, create_async_db_engine
+from acctgraph.graphql.authentication import RequireBearer, request_actor
 from acctgraph.graphql.context import Database, RequestContext
 from acctgraph.graphql.schema import build_schema
 from acctgraph.settings import Settings, get_settings
@@ -29,14 +30,21 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
         self.sessions = sessions
 
     async def get_context(self, request: Request, response: Response) -> RequestContext:  # type: ignore[override]
-        return RequestContext(db=Database(self.sessions()), settings=self.settings, request=request, response=response)
+        return RequestContext(
+            db=Database(self.sessions()),
+            settings=self.settings,
+            request=request,
+            response=response,
+            viewer=request_actor(request),
+        )
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the app. It keeps no state between requests, so any number of workers can serve it."""
     settings = settings or get_settings()
     engine = create_async_db_engine(settings.database_url)
-    graphql_app = AcctgraphGraphQL(settings, async_session_factory(engine))
+    sessions = async_session_factory(engine)
+    graphql_app = RequireBearer(AcctgraphGraphQL(settings, sessions), sessions, settings)
 
     async def healthz(_request: Request) -> JSONResponse:
         try:

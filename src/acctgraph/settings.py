@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -38,6 +38,26 @@ class Settings(BaseSettings):
         ge=0,
         description="An account is strategic from this MRR, in minor units of the reporting currency.",
     )
+
+    quote_discount_approval_percent: float = Field(
+        default=15.0, ge=0, le=100, description="A quote discounted above this needs the owner's manager's approval."
+    )
+    quote_admin_approval_total_minor: int = Field(
+        default=10_000_000, ge=0, description="A quote total above this (minor units) needs an admin's approval."
+    )
+
+    jwt_issuer: str | None = Field(
+        default=None, description="Accept bearer JWTs from this issuer (SSO) besides API keys; unset: keys only."
+    )
+    jwt_jwks_url: str | None = Field(default=None, description="The issuer's JWKS: an https:// URL or a file path.")
+    jwt_audience: str | None = Field(default=None, description="Required `aud` of the JWTs, if set.")
+    jwt_email_claim: str = Field(default="email", description="The claim holding the acctgraph user's email.")
+
+    @model_validator(mode="after")
+    def _jwt_needs_keys(self) -> "Settings":
+        if self.jwt_issuer and not self.jwt_jwks_url:
+            raise ValueError("ACCTGRAPH_JWT_ISSUER is set: also set ACCTGRAPH_JWT_JWKS_URL to the issuer's JWKS URL")
+        return self
 
 
 @lru_cache

@@ -57,7 +57,7 @@ def test_sync_killed_mid_run_then_rerun_equals_clean_run(backend, new_database_u
         engines[url] = create_sync_engine(url)
         add_csv_connection(engines[url], exports, checkpoint_every=15)
 
-    seed = random.randrange(1_000_000)
+    seed = int(os.environ.get("ACCTGRAPH_KILL_TEST_SEED", random.randrange(1_000_000)))
     rng = random.Random(seed)
     mid_run_kills, attempt, longest_wait = 0, 0, 1.5
     while mid_run_kills < 3 and attempt < 12:

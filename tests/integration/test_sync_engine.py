@@ -66,12 +66,15 @@ def test_second_sync_of_unchanged_data_reports_all_unchanged(sheet: Sync) -> Non
 
 def test_changed_row_is_updated_in_place(sheet: Sync, csv_dir: Path, session: Session) -> None:
     sheet()
+    assert session.scalar(select(m.Account.version).where(m.Account.name == "Account 3")) == 1
     text = (csv_dir / "accounts.csv").read_text().replace("A3,Account 3,", "A3,Account Three,")
     (csv_dir / "accounts.csv").write_text(text)
     run = sheet(streams=["accounts"])
     assert counts(run)["accounts"]["updated"] == 1
     assert session.scalar(select(func.count()).select_from(m.Account)) == 20
-    assert session.scalar(select(m.Account.name).where(m.Account.name == "Account Three")) == "Account Three"
+    assert session.scalar(select(m.Account.version).where(m.Account.name == "Account Three")) == 2, (
+        "a synced change bumps the optimistic-concurrency version"
+    )
 
 
 def test_quarantined_record_is_applied_once_its_account_appears(sheet: Sync, sample, session: Session) -> None:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from acctgraph.cli.context import connected_engine, settings
 from acctgraph.cli.errors import CommandError
+from acctgraph.cli.keys import demo_admin_key, print_demo_key
 from acctgraph.db import sync_sessionmaker
 from acctgraph.domain.demo import (
     ADMIN_EMAIL,
@@ -40,6 +41,7 @@ def demo(
             raise CommandError("the database has no acctgraph tables yet; run `acctgraph db upgrade` first")
         with sync_sessionmaker(engine)() as session:
             result = _load(session, accounts, seed)
+            token = demo_admin_key(session)
     finally:
         engine.dispose()
     if result.already_loaded:
@@ -47,6 +49,7 @@ def demo(
     else:
         rows = sum(result.inserted.values())
         typer.echo(f"loaded the demo book: {result.accounts} accounts, {rows} rows; demo admin: {ADMIN_EMAIL}")
+    print_demo_key(token)
 
 
 def _load(session: Session, accounts: int, seed: int) -> LoadResult:

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
+from acctgraph.domain.actors import Actor
 from acctgraph.settings import Settings
 
 T = TypeVar("T")
@@ -79,3 +80,4 @@ class RequestContext:
     response: Response | None = None
     loaders: Loaders = field(default_factory=Loaders)
     today: date = field(default_factory=lambda: datetime.now(UTC).date())
+    viewer: Actor | None = None

@@ -28,3 +28,11 @@ class InvalidId(ApiError):
 
 class NotFound(ApiError):
     code = "NOT_FOUND"
+
+
+class Unauthenticated(ApiError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(ApiError):
+    code = "FORBIDDEN"

@@ -16,6 +16,7 @@ from strawberry.extensions import (
 )
 
 from acctgraph.graphql.errors import ApiError
+from acctgraph.graphql.policy import EnforcePolicy
 from acctgraph.settings import Settings
 
 
@@ -39,6 +40,7 @@ def schema_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]
     """Factories, so every operation gets fresh extension instances."""
     extensions: list[Callable[[], SchemaExtension]] = [
         CloseSession,
+        EnforcePolicy,
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),

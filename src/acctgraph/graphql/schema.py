@@ -7,15 +7,32 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from acctgraph.graphql.extensions import schema_extensions
+from acctgraph.graphql.mutations.accounts import AccountMutations
+from acctgraph.graphql.mutations.activities import ActivityMutations
+from acctgraph.graphql.mutations.contacts import ContactMutations
+from acctgraph.graphql.mutations.opportunities import OpportunityMutations
+from acctgraph.graphql.mutations.plans import PlanMutations
+from acctgraph.graphql.mutations.promotions import PromotionMutations
+from acctgraph.graphql.mutations.quotes import QuoteMutations
 from acctgraph.graphql.queries.accounts import AccountQueries
+from acctgraph.graphql.queries.audit import AuditQueries
+from acctgraph.graphql.queries.me import MeQueries
 from acctgraph.graphql.queries.relay import RelayQueries
 from acctgraph.graphql.queries.sync import SyncQueries
 from acctgraph.graphql.queries.users import UserQueries
 from acctgraph.graphql.types.scalars import SCALARS
 from acctgraph.settings import Settings
 
-QUERIES: tuple[type, ...] = (RelayQueries, AccountQueries, UserQueries, SyncQueries)
-MUTATIONS: tuple[type, ...] = ()
+QUERIES: tuple[type, ...] = (RelayQueries, AccountQueries, UserQueries, MeQueries, AuditQueries, SyncQueries)
+MUTATIONS: tuple[type, ...] = (
+    AccountMutations,
+    ContactMutations,
+    ActivityMutations,
+    PlanMutations,
+    OpportunityMutations,
+    QuoteMutations,
+    PromotionMutations,
+)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:

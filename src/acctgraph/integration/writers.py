@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -241,7 +241,7 @@ def _upsert_source_records(
         identity.add_refs(batch.session, batch.source, entity, created)
         ids.update(created)
     if plan.updates:
-        batch.session.execute(update(spec.model), plan.updates)
+        update_rows(batch.session, spec.table, plan.updates)
     outcome = BatchOutcome(created=len(plan.inserts), updated=len(plan.updates), unchanged=plan.unchanged)
     outcome.written = list(records)
     _link_within_batch(batch, entity, spec, records, resolved, ids)
@@ -307,7 +307,28 @@ def _link_within_batch(
             if resolved[id(r)][reference.column] is None and getattr(r, reference.field, None) in ids
         ]
         if late:
-            batch.session.execute(update(spec.model), late)
+            update_rows(batch.session, spec.table, late, bump=False)  # completes this batch's own writes
+
+
+def _bumped(table: Table, **values: Any) -> dict[str, Any]:
+    """The values, plus a bump of the optimistic-concurrency ``version`` where the table has one, so an
+    API client holding the old version learns that a sync changed the row."""
+    return {**values, "version": table.c.version + 1} if "version" in table.c else values
+
+
+def update_rows(session: Session, table: Table, rows: list[dict[str, Any]], bump: bool = True) -> None:
+    """UPDATE by primary key, one executemany per set of changed columns (rows carry ``id``)."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        by_columns.setdefault(tuple(sorted(key for key in row if key != "id")), []).append(row)
+    for columns, group in by_columns.items():
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(**{column: bindparam(f"new_{column}") for column in columns})
+        )
+        statement = statement.values(_bumped(table)) if bump else statement
+        session.execute(statement, [{"row_id": row["id"], **{f"new_{c}": row[c] for c in columns}} for row in group])
 
 
 def _set_foreign(record: CanonicalRecord, foreign: dict[str, Any], spec: EntitySpec) -> dict[str, Any]:
@@ -375,7 +396,7 @@ def _write_nested_lines(batch: Batch, contract_ids: dict[str, int], contracts: l
                 table.c.deleted_at.is_(None),
                 table.c.id.not_in(kept),
             )
-            .values(deleted_at=batch.now, updated_at=batch.now)
+            .values(_bumped(table, deleted_at=batch.now, updated_at=batch.now))
         )
         outcome.deleted += result.rowcount
     return outcome
@@ -404,7 +425,7 @@ def _upsert_usage(batch: Batch, records: list[CanonicalRecord], resolved: dict[i
         # With RETURNING, SQLAlchemy sends multi-row VALUES batches ("insertmanyvalues"), not one INSERT a row.
         batch.session.execute(insert(table).returning(table.c.id), inserts)
     if updates:
-        batch.session.execute(update(m.UsageMetric), updates)
+        update_rows(batch.session, table, updates)
     outcome.created, outcome.updated = len(inserts), len(updates)
     return outcome
 
@@ -431,7 +452,7 @@ def mark_deleted(batch: Batch, entity: Entity, external_ids: Sequence[str], dele
     result = batch.session.execute(
         update(table)
         .where(table.c.id.in_(set(ids.values())), table.c.deleted_at.is_(None))
-        .values(deleted_at=deleted_at, updated_at=batch.now)
+        .values(_bumped(table, deleted_at=deleted_at, updated_at=batch.now))
     )
     return result.rowcount
 
@@ -476,6 +497,6 @@ def mark_unseen_deleted(batch: Batch, entity: Entity, generation: int) -> int:
     result = batch.session.execute(
         update(table)
         .where(table.c.id.in_(unseen), table.c.deleted_at.is_(None))
-        .values(deleted_at=batch.now, updated_at=batch.now)
+        .values(_bumped(table, deleted_at=batch.now, updated_at=batch.now))
     )
     return result.rowcount

@@ -1,15 +1,36 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
 
 from acctgraph.models.accounts import Account, AccountDomain, LifecycleStage, Segment
-from acctgraph.models.activities import Activity, ActivityKind, activity_attendees
+from acctgraph.models.activities import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    activity_attendees,
+)
+from acctgraph.models.audit import AuditRecord
+from acctgraph.models.auth import ApiKey
 from acctgraph.models.base import Base
 from acctgraph.models.catalog import Product
 from acctgraph.models.contacts import BuyingRole, Contact, Influence, Sentiment
-from acctgraph.models.contracts import BillingPeriod, Contract, ContractLine, ContractStatus
+from acctgraph.models.contracts import (
+    BillingPeriod,
+    Contract,
+    ContractLine,
+    ContractStatus,
+)
 from acctgraph.models.currency import ExchangeRate
 from acctgraph.models.health import HealthBand, HealthSnapshot
 from acctgraph.models.identity import ExternalRef
-from acctgraph.models.opportunities import ForecastCategory, Opportunity, OpportunityKind, OpportunityStatus
+from acctgraph.models.opportunities import (
+    ForecastCategory,
+    Opportunity,
+    OpportunityKind,
+    OpportunityStatus,
+)
+from acctgraph.models.ownership import OwnershipChange
+from acctgraph.models.plans import PlanItem, PlanItemKind, PlanItemStatus
+from acctgraph.models.promotions import Promotion, PromotionOutcome, PromotionTarget
+from acctgraph.models.quotes import Quote, QuoteLine, QuoteStatus
 from acctgraph.models.signals import (
     Invoice,
     InvoiceStatus,
@@ -20,6 +41,7 @@ from acctgraph.models.signals import (
     TicketStatus,
     UsageMetric,
 )
+from acctgraph.models.stage_history import StageChange
 from acctgraph.models.sync import (  # noqa: F401
     Connection,
     IdentityMapping,
@@ -38,6 +60,9 @@ __all__ = [
     "AccountDomain",
     "Activity",
     "ActivityKind",
+    "ActivityStatus",
+    "ApiKey",
+    "AuditRecord",
     "Base",
     "BillingPeriod",
     "BuyingRole",
@@ -58,11 +83,22 @@ __all__ = [
     "Opportunity",
     "OpportunityKind",
     "OpportunityStatus",
+    "OwnershipChange",
+    "PlanItem",
+    "PlanItemKind",
+    "PlanItemStatus",
     "Product",
+    "Promotion",
+    "PromotionOutcome",
+    "PromotionTarget",
+    "Quote",
+    "QuoteLine",
+    "QuoteStatus",
     "Role",
     "Satisfaction",
     "Segment",
     "Sentiment",
+    "StageChange",
     "SupportTicket",
     "TicketPriority",
     "TicketStatus",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -37,6 +38,10 @@ class Account(SyncedMixin, TimestampMixin, Base):
     lifecycle_stage: Mapped[LifecycleStage] = mapped_column(
         enum_type(LifecycleStage), default=LifecycleStage.ONBOARDING, index=True
     )
+    archived_at: Mapped[datetime | None] = mapped_column(comment="Archived accounts are hidden from lists")
+    version: Mapped[int] = mapped_column(default=1, server_default="1", comment="Optimistic concurrency")
+
+    __mapper_args__ = {"version_id_col": version}
 
     domains: Mapped[list[AccountDomain]] = relationship(
         back_populates="account", cascade="all, delete-orphan", lazy="raise"

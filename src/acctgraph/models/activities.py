@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -18,6 +18,14 @@ class ActivityKind(enum.StrEnum):
     QBR = "qbr"
     NOTE = "note"
     TASK = "task"
+
+
+class ActivityStatus(enum.StrEnum):
+    """Logged activities are done; a QBR can be scheduled first; a task is open until done."""
+
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    DONE = "done"
 
 
 activity_attendees = Table(
@@ -39,3 +47,17 @@ class Activity(SyncedMixin, TimestampMixin, Base):
     subject: Mapped[str] = mapped_column(String(500))
     body: Mapped[str | None] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    status: Mapped[ActivityStatus] = mapped_column(
+        enum_type(ActivityStatus), default=ActivityStatus.DONE, server_default=ActivityStatus.DONE.value
+    )
+    outcomes: Mapped[str | None] = mapped_column(Text)
+    due_on: Mapped[date | None] = mapped_column(comment="Tasks: when it is due")
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True, comment="Tasks: who must do it"
+    )
+    follow_up_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="SET NULL"), index=True, comment="Tasks: the QBR that set them"
+    )
+    version: Mapped[int] = mapped_column(default=1, server_default="1", comment="Optimistic concurrency")
+
+    __mapper_args__ = {"version_id_col": version}

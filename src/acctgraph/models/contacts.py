@@ -44,3 +44,6 @@ class Contact(SyncedMixin, TimestampMixin, Base):
     sentiment: Mapped[Sentiment | None] = mapped_column(enum_type(Sentiment))
     reports_to_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1", comment="Optimistic concurrency")
+
+    __mapper_args__ = {"version_id_col": version}

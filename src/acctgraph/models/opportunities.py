@@ -55,3 +55,6 @@ class Opportunity(SyncedMixin, TimestampMixin, Base):
     )
     closed_at: Mapped[datetime | None]
     close_reason: Mapped[str | None] = mapped_column(String(500))
+    version: Mapped[int] = mapped_column(default=1, server_default="1", comment="Optimistic concurrency")
+
+    __mapper_args__ = {"version_id_col": version}

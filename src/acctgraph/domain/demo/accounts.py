@@ -25,7 +25,8 @@ from acctgraph.models import BillingPeriod, LifecycleStage, Segment
 
 REGION_WEIGHTS = {"North America": 50, "EMEA": 22, "UK & Ireland": 10, "APAC": 12, "LATAM": 6}
 NAME_VARIANTS = ("", " Group", " International", " Co")
-MAX_ACCOUNTS = len(COMPANY_FIRST) * len(COMPANY_SECOND) * len(NAME_VARIANTS)
+MAX_ACCOUNTS = 5_000
+"""A demo, not a benchmark: the plan of everything but daily usage is held in memory."""
 
 
 class Fate(enum.StrEnum):

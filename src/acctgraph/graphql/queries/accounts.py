@@ -38,6 +38,7 @@ class AccountFilter:
         default=None, description="ARR at least this, in minor units of the reporting currency."
     )
     parent_id: strawberry.ID | None = None
+    include_archived: bool = strawberry.field(default=False, description="Also list archived accounts.")
 
 
 @strawberry.enum
@@ -79,6 +80,8 @@ def _conditions(
         conditions.append(account.owner_id.in_(decode_ids(where.owner_ids, "User") or []))
     if where.lifecycle_stages is not None:
         conditions.append(account.lifecycle_stage.in_(where.lifecycle_stages))
+    if not where.include_archived:
+        conditions.append(account.archived_at.is_(None))
     if where.parent_id is not None:
         conditions.append(account.parent_id == decode_id(where.parent_id, "Account"))
     if where.renewal_within_days is not None:

@@ -20,6 +20,7 @@ from acctgraph.graphql.errors import InvalidArgument
 from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id, load_children
 from acctgraph.graphql.types.activities import Activity
+from acctgraph.graphql.types.catalog import Product
 from acctgraph.graphql.types.contacts import Contact
 from acctgraph.graphql.types.contracts import Contract
 from acctgraph.graphql.types.enums import ActivityKind, LifecycleStage, Segment
@@ -28,6 +29,10 @@ from acctgraph.graphql.types.identity import ExternalRef
 from acctgraph.graphql.types.money import Money
 from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.opportunities import Opportunity
+from acctgraph.graphql.types.ownership import OwnershipChange, owner_history
+from acctgraph.graphql.types.plans import PlanItem, plan_goals, whitespace
+from acctgraph.graphql.types.quotes import Quote, account_quotes
+from acctgraph.graphql.types.relationships import Stakeholder, relationship_map
 from acctgraph.graphql.types.signals import Invoice, NpsResponse, SupportTicket, UsagePoint
 from acctgraph.graphql.types.users import User
 
@@ -49,7 +54,10 @@ def _activity_kinds(kinds: Hashable) -> list[ColumnElement[bool]]:
 
 
 CHILD_ACCOUNTS = ChildList(
-    "account-children", models.Account.parent_id, _by_name(models.Account), (models.Account.deleted_at.is_(None),)
+    "account-children",
+    models.Account.parent_id,
+    _by_name(models.Account),
+    (models.Account.deleted_at.is_(None), models.Account.archived_at.is_(None)),
 )
 CONTACTS = ChildList(
     "account-contacts", models.Contact.account_id, _by_name(models.Contact), (models.Contact.deleted_at.is_(None),)
@@ -116,8 +124,30 @@ class Account(ModelNode):
     lifecycle_stage: LifecycleStage
     created_at: datetime
     updated_at: datetime
+    archived_at: datetime | None = strawberry.field(description="Set when archived; archived accounts are hidden from lists.")
+    version: int = strawberry.field(description="Send it back with updates (optimistic concurrency).")
     owner_id: strawberry.Private[int | None]
     parent_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="Ownership transfers, newest first.")
+    async def owner_history(self, info: strawberry.Info[RequestContext, None]) -> list[OwnershipChange]:
+        return await owner_history(info, self.id)
+
+    @strawberry.field(description="Active contacts as a reporting tree: the stakeholder map.")
+    async def relationship_map(self, info: strawberry.Info[RequestContext, None]) -> list[Stakeholder]:
+        return await relationship_map(info, self.id)
+
+    @strawberry.field(description="The account plan: its goals (each with its initiatives).")
+    async def plan(self, info: strawberry.Info[RequestContext, None]) -> list[PlanItem]:
+        return await plan_goals(info, self.id)
+
+    @strawberry.field(description="Catalogue products the account does not have under an active contract.")
+    async def whitespace(self, info: strawberry.Info[RequestContext, None]) -> list[Product]:
+        return await whitespace(info, self.id)
+
+    @strawberry.field(description="Quotes, newest first.")
+    async def quotes(self, info: strawberry.Info[RequestContext, None]) -> list[Quote]:
+        return await account_quotes(info, self.id)
 
     async def _domains(self, info: strawberry.Info[RequestContext, None]) -> list[models.AccountDomain]:
         return await load_children(

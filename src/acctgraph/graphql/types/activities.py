@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
 import strawberry
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from acctgraph import models
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.contacts import Contact
-from acctgraph.graphql.types.enums import ActivityKind
+from acctgraph.graphql.types.enums import ActivityKind, ActivityStatus
 from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.users import User
 
@@ -27,10 +27,20 @@ class Activity(ModelNode):
     occurred_at: datetime
     subject: str
     body: str | None
+    status: ActivityStatus = strawberry.field(description="DONE once it happened; a QBR is SCHEDULED first, a task OPEN.")
+    outcomes: str | None
+    due_on: date | None = strawberry.field(description="Tasks: when it is due.")
+    version: int = strawberry.field(description="Send it back with updates (optimistic concurrency).")
     created_at: datetime
     updated_at: datetime
     author_id: strawberry.Private[int | None]
     account_id: strawberry.Private[int]
+    assignee_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="Tasks: who must do it.")
+    async def assignee(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+        row = await load_by_id(info.context, models.User, self.assignee_id)
+        return None if row is None else User.from_row(row)
 
     @strawberry.field(description="The user who logged it.")
     async def author(self, info: strawberry.Info[RequestContext, None]) -> User | None:

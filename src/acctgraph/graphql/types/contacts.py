@@ -26,6 +26,7 @@ class Contact(ModelNode):
     influence: Influence | None
     sentiment: Sentiment | None
     active: bool
+    version: int = strawberry.field(description="Send it back with updates (optimistic concurrency).")
     created_at: datetime
     updated_at: datetime
     account_id: strawberry.Private[int]

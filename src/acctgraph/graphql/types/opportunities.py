@@ -9,11 +9,18 @@ from strawberry import relay
 
 from acctgraph import models
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.loaders import load_by_id
+from acctgraph.graphql.loaders import load_by_id, load_children
 from acctgraph.graphql.types.enums import ForecastCategory, OpportunityKind, OpportunityStatus
 from acctgraph.graphql.types.money import Money
 from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.users import User
+
+
+@strawberry.type(description="A move of an opportunity from one stage to the next.")
+class StageChange:
+    from_stage: str | None
+    to_stage: str
+    changed_at: datetime
 
 
 @strawberry.type(description="A deal in the pipeline for an account.")
@@ -30,6 +37,7 @@ class Opportunity(ModelNode):
     forecast_category: ForecastCategory
     closed_at: datetime | None
     close_reason: str | None
+    version: int = strawberry.field(description="Send it back with updates (optimistic concurrency).")
     created_at: datetime
     updated_at: datetime
     amount_minor: strawberry.Private[int]
@@ -40,6 +48,12 @@ class Opportunity(ModelNode):
     @strawberry.field
     def amount(self) -> Money:
         return Money(amount_minor=self.amount_minor, currency=self.currency)
+
+    @strawberry.field(description="Every stage the opportunity went through, oldest first.")
+    async def stage_history(self, info: strawberry.Info[RequestContext, None]) -> list[StageChange]:
+        change = models.StageChange
+        rows = await load_children(info.context, change.opportunity_id, self.id, order_by=[change.created_at])
+        return [StageChange(from_stage=row.from_stage, to_stage=row.to_stage, changed_at=row.created_at) for row in rows]
 
     @strawberry.field
     async def owner(self, info: strawberry.Info[RequestContext, None]) -> User | None:

@@ -43,7 +43,7 @@ class SyncRunStream:
         return cls(**{name: getattr(row, name) for name in cls.__annotations__})
 
 
-@strawberry.type(description="A named, configured instance of a connector (its settings and secrets are not exposed).")
+@strawberry.type(description="A named, configured instance of a connector; its configuration is never exposed.")
 class SourceConnection(ModelNode):
     model = models.Connection
 

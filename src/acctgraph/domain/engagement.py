@@ -1,0 +1,144 @@
+"""Engagement with an account: logged calls, emails, meetings and notes; QBRs scheduled, held, and followed up."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from pydantic import AwareDatetime, Field
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from acctgraph.domain.actors import Actor
+from acctgraph.domain.commands import Command, Name, Text, Version
+from acctgraph.domain.rules import BusinessRuleError, check_version, get_row
+from acctgraph.models import Account, Activity, ActivityKind, ActivityStatus, Contact, User, activity_attendees
+from acctgraph.models.base import utcnow
+
+LOGGABLE = (ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.NOTE)
+CLOCK_SKEW = timedelta(hours=1)
+
+
+class LogActivity(Command):
+    account_id: int
+    kind: ActivityKind
+    subject: Name
+    body: Text | None = None
+    occurred_at: AwareDatetime | None = Field(default=None, description="Default: now")
+    attendee_ids: list[int] = Field(default_factory=list, max_length=100)
+
+
+class ScheduleQbr(Command):
+    account_id: int
+    scheduled_for: AwareDatetime
+    subject: Name = "Quarterly business review"
+    attendee_ids: list[int] = Field(default_factory=list, max_length=100)
+
+
+class NextStep(Command):
+    title: Name
+    owner_id: int
+    due_on: date
+
+
+class CompleteQbr(Command):
+    id: int
+    version: Version
+    notes: Text
+    outcomes: Text | None = None
+    next_steps: list[NextStep] = Field(default_factory=list, max_length=50)
+
+
+def _attend(session: Session, activity: Activity, attendee_ids: list[int]) -> None:
+    """Attendees must be active contacts of the activity's account."""
+    for index, contact_id in enumerate(attendee_ids):
+        contact = get_row(session, Contact, contact_id, f"attendeeIds.{index}")
+        if contact.account_id != activity.account_id or not contact.active:
+            raise BusinessRuleError(
+                "NOT_ATTENDEE", f"{contact.name} is not an active contact of this account", f"attendeeIds.{index}"
+            )
+    if attendee_ids:
+        session.execute(
+            insert(activity_attendees),
+            [{"activity_id": activity.id, "contact_id": pk} for pk in dict.fromkeys(attendee_ids)],
+        )
+
+
+def _new_activity(session: Session, activity: Activity, attendee_ids: list[int]) -> Activity:
+    get_row(session, Account, activity.account_id, "accountId")
+    session.add(activity)
+    session.flush()
+    _attend(session, activity, attendee_ids)
+    return activity
+
+
+def log_activity(session: Session, actor: Actor, command: LogActivity) -> Activity:
+    if command.kind not in LOGGABLE:
+        kinds = ", ".join(kind.name for kind in LOGGABLE)
+        raise BusinessRuleError("INVALID_KIND", f"log one of {kinds}; schedule QBRs with scheduleQbr", "kind")
+    occurred_at = command.occurred_at or utcnow()
+    if occurred_at > utcnow() + CLOCK_SKEW:
+        raise BusinessRuleError(
+            "IN_FUTURE", "occurredAt is in the future; log activities once they happened", "occurredAt"
+        )
+    activity = Activity(
+        account_id=command.account_id,
+        kind=command.kind,
+        subject=command.subject,
+        body=command.body,
+        occurred_at=occurred_at,
+        author_id=actor.user_id,
+        status=ActivityStatus.DONE,
+    )
+    return _new_activity(session, activity, command.attendee_ids)
+
+
+def schedule_qbr(session: Session, actor: Actor, command: ScheduleQbr) -> Activity:
+    if command.scheduled_for < utcnow() - CLOCK_SKEW:
+        raise BusinessRuleError(
+            "IN_PAST", "scheduledFor is in the past; log a QBR that happened as a MEETING", "scheduledFor"
+        )
+    activity = Activity(
+        account_id=command.account_id,
+        kind=ActivityKind.QBR,
+        subject=command.subject,
+        occurred_at=command.scheduled_for,
+        author_id=actor.user_id,
+        status=ActivityStatus.SCHEDULED,
+    )
+    return _new_activity(session, activity, command.attendee_ids)
+
+
+def complete_qbr(session: Session, actor: Actor, command: CompleteQbr, today: date) -> tuple[Activity, list[Activity]]:
+    """Record what the QBR decided; each next step becomes an open task with an owner and a due date."""
+    qbr = get_row(session, Activity, command.id)
+    if qbr.kind is not ActivityKind.QBR or qbr.status is not ActivityStatus.SCHEDULED:
+        raise BusinessRuleError("NOT_SCHEDULED_QBR", "only a scheduled QBR can be completed; schedule one first", "id")
+    check_version(qbr, command.version)
+    tasks = [_next_step_task(session, actor, qbr, step, index, today) for index, step in enumerate(command.next_steps)]
+    qbr.status = ActivityStatus.DONE
+    qbr.body = command.notes
+    qbr.outcomes = command.outcomes
+    qbr.occurred_at = min(qbr.occurred_at, utcnow())
+    session.add_all(tasks)
+    return qbr, tasks
+
+
+def _next_step_task(session: Session, actor: Actor, qbr: Activity, step: NextStep, index: int, today: date) -> Activity:
+    owner = get_row(session, User, step.owner_id, f"nextSteps.{index}.ownerId")
+    if not owner.active:
+        raise BusinessRuleError(
+            "INACTIVE_OWNER", f"{owner.email} is deactivated; pick an active owner", f"nextSteps.{index}.ownerId"
+        )
+    if step.due_on < today:
+        raise BusinessRuleError("IN_PAST", "a next step cannot be due in the past", f"nextSteps.{index}.dueOn")
+    return Activity(
+        account_id=qbr.account_id,
+        kind=ActivityKind.TASK,
+        subject=step.title,
+        occurred_at=datetime.combine(step.due_on, datetime.min.time(), tzinfo=utcnow().tzinfo),
+        due_on=step.due_on,
+        assignee_id=owner.id,
+        author_id=actor.user_id,
+        follow_up_of_id=qbr.id,
+        status=ActivityStatus.OPEN,
+    )

@@ -1,0 +1,81 @@
+"""Promotions: a campaign with an offer for strategic accounts over a period, and what each account did."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from acctgraph.domain.actors import Actor
+from acctgraph.domain.commands import Command, Currency, Name, Text, Version
+from acctgraph.domain.mrr import mrr_by_account
+from acctgraph.domain.rules import BusinessRuleError, check_version, get_row, get_rows
+from acctgraph.models import Account, Promotion, PromotionOutcome, PromotionTarget, Segment
+
+
+class CreatePromotion(Command):
+    name: Name
+    offer: Text = Field(min_length=1)
+    starts_on: date
+    ends_on: date
+    account_ids: list[int] = Field(min_length=1, max_length=1000)
+
+
+class RecordPromotionResult(Command):
+    id: int = Field(description="The promotion target (one account in one promotion)")
+    version: Version
+    outcome: PromotionOutcome
+    revenue_minor: int = Field(default=0, ge=0)
+    currency: Currency | None = None
+    note: Text | None = None
+
+
+def strategic_account_ids(
+    session: Session, account_ids: list[int], today: date, currency: str, threshold_minor: int
+) -> set[int]:
+    """Accounts in the strategic segment or whose MRR reaches the strategic threshold."""
+    revenue = mrr_by_account(today, currency).subquery()
+    by_mrr = select(revenue.c.account_id).where(
+        revenue.c.account_id.in_(account_ids), revenue.c.mrr_minor >= threshold_minor
+    )
+    by_segment = select(Account.id).where(Account.id.in_(account_ids), Account.segment == Segment.STRATEGIC)
+    return set(session.scalars(by_mrr)) | set(session.scalars(by_segment))
+
+
+def create_promotion(
+    session: Session, actor: Actor, command: CreatePromotion, today: date, currency: str, threshold_minor: int
+) -> Promotion:
+    if command.ends_on < command.starts_on:
+        raise BusinessRuleError("INVALID_PERIOD", "endsOn is before startsOn; swap them", "endsOn")
+    if command.ends_on < today:
+        raise BusinessRuleError(
+            "INVALID_PERIOD", "the promotion would be over already; end it today or later", "endsOn"
+        )
+    if len(set(command.account_ids)) != len(command.account_ids):
+        raise BusinessRuleError("DUPLICATE", "list each account once", "accountIds")
+    accounts = get_rows(session, Account, command.account_ids, "accountIds")
+    strategic = strategic_account_ids(session, command.account_ids, today, currency, threshold_minor)
+    for index, account in enumerate(accounts):
+        if account.id not in strategic:
+            raise BusinessRuleError(
+                "NOT_STRATEGIC",
+                f"{account.name!r} is not a strategic account (segment or MRR threshold)",
+                f"accountIds.{index}",
+            )
+    promotion = Promotion(**command.model_dump(exclude={"account_ids"}), created_by_id=actor.user_id)
+    session.add(promotion)
+    session.flush()
+    session.add_all(PromotionTarget(promotion_id=promotion.id, account_id=account.id) for account in accounts)
+    return promotion
+
+
+def record_result(session: Session, _actor: Actor, command: RecordPromotionResult) -> PromotionTarget:
+    target = get_row(session, PromotionTarget, command.id)
+    check_version(target, command.version)
+    if command.revenue_minor and not command.currency:
+        raise BusinessRuleError("CURRENCY_REQUIRED", "give the currency of the revenue", "currency")
+    for field, value in command.model_dump(exclude={"id", "version"}).items():
+        setattr(target, field, value)
+    return target

@@ -1,0 +1,50 @@
+"""Ownership history: who owned an account before, from when, and why it moved."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+from strawberry import relay
+
+from acctgraph import models
+from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.loaders import load_by_id, load_children
+from acctgraph.graphql.types.node import ModelNode
+from acctgraph.graphql.types.users import User
+
+
+async def _user(info: strawberry.Info[RequestContext, None], user_id: int | None) -> User | None:
+    row = await load_by_id(info.context, models.User, user_id)
+    return None if row is None else User.from_row(row)
+
+
+@strawberry.type(description="A transfer of an account from one owner to another.")
+class OwnershipChange(ModelNode):
+    model = models.OwnershipChange
+
+    id: relay.NodeID[int]
+    effective_on: date
+    reason: str
+    created_at: datetime
+    from_owner_id: strawberry.Private[int | None]
+    to_owner_id: strawberry.Private[int | None]
+    changed_by_id: strawberry.Private[int | None]
+
+    @strawberry.field
+    async def from_owner(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+        return await _user(info, self.from_owner_id)
+
+    @strawberry.field
+    async def to_owner(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+        return await _user(info, self.to_owner_id)
+
+    @strawberry.field(description="Who made the transfer.")
+    async def changed_by(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+        return await _user(info, self.changed_by_id)
+
+
+async def owner_history(info: strawberry.Info[RequestContext, None], account_id: int) -> list[OwnershipChange]:
+    change = models.OwnershipChange
+    rows = await load_children(info.context, change.account_id, account_id, order_by=[change.created_at.desc()])
+    return [OwnershipChange.from_row(row) for row in rows]
