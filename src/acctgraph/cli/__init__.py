@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from acctgraph.cli import alerts, db, demo, health, keys, revenue, schema, serve
+from acctgraph.cli import alerts, connections, db, demo, health, identities, keys, plugins, revenue, schema, serve, sync
 from acctgraph.cli.errors import UserFacingError, report
 
 app = typer.Typer(
@@ -22,6 +22,10 @@ app.add_typer(health.app, name="health")
 app.add_typer(alerts.app, name="alerts")
 app.add_typer(revenue.renewals_app, name="renewals")
 app.add_typer(revenue.forecast_app, name="forecast")
+app.add_typer(plugins.app, name="plugins")
+app.add_typer(connections.app, name="connections")
+app.add_typer(sync.app, name="sync")
+app.add_typer(identities.app, name="identities")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 

@@ -22,6 +22,7 @@ from acctgraph.graphql.queries.health import HealthQueries
 from acctgraph.graphql.queries.me import MeQueries
 from acctgraph.graphql.queries.relay import RelayQueries
 from acctgraph.graphql.queries.revenue import RevenueQueries
+from acctgraph.graphql.queries.sync import SyncQueries
 from acctgraph.graphql.queries.users import UserQueries
 from acctgraph.graphql.types.scalars import SCALARS
 from acctgraph.settings import Settings
@@ -35,6 +36,7 @@ QUERIES: tuple[type, ...] = (
     AlertQueries,
     HealthQueries,
     RevenueQueries,
+    SyncQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutations,

@@ -45,6 +45,17 @@ from acctgraph.models.signals import (
     UsageMetric,
 )
 from acctgraph.models.stage_history import StageChange
+from acctgraph.models.sync import (  # noqa: F401
+    Connection,
+    IdentityMapping,
+    QuarantinedRecord,
+    RejectedRecord,
+    SyncRun,
+    SyncRunStatus,
+    SyncRunStream,
+    SyncSighting,
+    SyncState,
+)
 from acctgraph.models.users import Role, User
 
 __all__ = [
