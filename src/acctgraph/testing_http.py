@@ -1,0 +1,133 @@
+"""Local HTTP servers that stand in for a vendor's API in connector tests.
+
+A connector test starts a real server on 127.0.0.1 (uvicorn in a thread, on a free port) and points
+the connector at it, so the connector's real HTTP code runs: headers, paging, retries. What every
+vendor stand-in needs is here, once: starting and stopping the server, refusing requests without the
+right credentials, answering 429 with ``Retry-After`` on demand, and a log of the requests received.
+The vendor's own endpoints and JSON shapes live with each connector's tests.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+
+@dataclass
+class RequestLog:
+    """What the stand-in received, for tests that assert how the connector called the API."""
+
+    method: str
+    path: str
+    query: str
+    status: int
+
+
+@dataclass
+class VendorControls:
+    """Faults a test injects and what it can read back: throttling, and the requests received."""
+
+    requests: list[RequestLog] = field(default_factory=list)
+    _throttled: list[tuple[str, int]] = field(default_factory=list)
+
+    def throttle(self, path_prefix: str, times: int = 1, retry_after: int = 1) -> None:
+        """Answer the next ``times`` requests under ``path_prefix`` with 429 and ``Retry-After``."""
+        self._throttled.extend([(path_prefix, retry_after)] * times)
+
+    def throttling_for(self, path: str) -> int | None:
+        """The Retry-After seconds if this request is to be throttled (consuming one fault)."""
+        for index, (prefix, retry_after) in enumerate(self._throttled):
+            if path.startswith(prefix):
+                del self._throttled[index]
+                return retry_after
+        return None
+
+    def paths(self, status: int | None = None) -> list[str]:
+        return [entry.path for entry in self.requests if status is None or entry.status == status]
+
+
+class _VendorGate:
+    """ASGI middleware: logs each request, refuses bad credentials, throttles on demand."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        controls: VendorControls,
+        authorized: Callable[[Request], bool],
+        unauthorized: Callable[[], Response],
+        throttled: Callable[[int], Response],
+    ) -> None:
+        self.app, self.controls = app, controls
+        self.authorized, self.unauthorized, self.throttled = authorized, unauthorized, throttled
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        refusal = self._refusal(request)
+        entry = RequestLog(request.method, request.url.path, request.url.query, 200)
+        self.controls.requests.append(entry)
+
+        async def logging_send(message: dict) -> None:  # type: ignore[type-arg]
+            if message["type"] == "http.response.start":
+                entry.status = message["status"]
+            await send(message)
+
+        await (refusal or self.app)(scope, receive, logging_send)
+
+    def _refusal(self, request: Request) -> Response | None:
+        if not self.authorized(request):
+            return self.unauthorized()
+        retry_after = self.controls.throttling_for(request.url.path)
+        if retry_after is not None:
+            response = self.throttled(retry_after)
+            response.headers["Retry-After"] = str(retry_after)
+            return response
+        return None
+
+
+def vendor_app(
+    routes: list[BaseRoute],
+    controls: VendorControls,
+    authorized: Callable[[Request], bool],
+    unauthorized: Callable[[], Response] = lambda: JSONResponse({"error": "unauthorized"}, status_code=401),
+    throttled: Callable[[int], Response] = lambda seconds: JSONResponse({"error": "rate limited"}, status_code=429),
+) -> ASGIApp:
+    """A Starlette app of a vendor's endpoints behind the credential check and the throttle.
+
+    ``unauthorized`` and ``throttled`` build the vendor's own error bodies (status 401 and 429).
+    """
+    return _VendorGate(Starlette(routes=routes), controls, authorized, unauthorized, throttled)
+
+
+@contextmanager
+def serve(app: ASGIApp) -> Iterator[str]:
+    """Run ``app`` on a free port of 127.0.0.1 for the block; yields its base URL (no trailing slash)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("the local vendor server failed to start")
+            threading.Event().wait(0.01)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
