@@ -1,8 +1,9 @@
 """Every setting of acctgraph, typed, read from ``ACCTGRAPH_*`` environment variables or ``.env``."""
 
 from functools import lru_cache
+from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -25,6 +26,11 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=1)
     max_query_tokens: int = Field(default=5000, ge=1)
     max_query_aliases: int = Field(default=30, ge=1)
+
+    plugins_dir: Path | None = Field(default=None, description="A directory of local plugin modules (*.py).")
+    load_plugins: str | None = Field(default=None, description="Comma-separated plugin names to load; unset: all.")
+    trace_plugins: bool = Field(default=False, description="Print every hook call to stderr.")
+    secret_key: SecretStr | None = Field(default=None, description="Fernet key encrypting connection secrets.")
 
     reporting_currency: str = Field(default="USD", min_length=3, max_length=3)
     strategic_mrr_threshold_minor: int = Field(

@@ -1,0 +1,177 @@
+"""The connector contract (version 1), modelled on the Airbyte and Singer protocols, kept Pythonic.
+
+A connector is a class with a ``name``, a pydantic ``config_model`` (secrets typed ``SecretStr``),
+``check(config)``, ``streams(config)`` and ``read(stream, config, state)``. ``read`` is a generator of
+canonical records (or dicts to validate), :class:`Tombstone`, :class:`RecordError` and
+:class:`Checkpoint` messages. Connectors speak only this module, :mod:`acctgraph.integration.records`,
+:mod:`acctgraph.integration.errors` and :mod:`acctgraph.integration.http`: never our models or the database.
+"""
+
+from __future__ import annotations
+
+import enum
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr
+
+from acctgraph.integration.records import RECORD_TYPES, CanonicalRecord, Entity
+
+CONTRACT_VERSION = 1
+
+
+class SyncMode(enum.StrEnum):
+    FULL_REFRESH = "full_refresh"
+    INCREMENTAL = "incremental"
+
+
+class ConnectorConfig(BaseModel):
+    """Base of a connector's configuration: unknown keys are refused, secrets are ``SecretStr``.
+
+    A ``SecretStr`` field is never printed, logged or returned by the CLI or API, and is stored
+    encrypted or as a reference to an environment variable.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @classmethod
+    def secret_fields(cls) -> frozenset[str]:
+        """The names of the fields holding secrets."""
+        return frozenset(
+            name
+            for name, info in cls.model_fields.items()
+            if info.annotation is SecretStr or info.annotation == SecretStr | None
+        )
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One kind of object a connector reads, mapped to one canonical entity.
+
+    ``cursor_field`` names the record field incremental reads filter on with ``>=``; ``lookback`` is how
+    far behind the sync's start the saved cursor is kept, so records changed during a sync (or sharing a
+    timestamp) are read again next time. A stream that cannot report deletes gets a periodic full
+    refresh that marks deleted what it did not see.
+    """
+
+    name: str
+    entity: Entity
+    primary_key: tuple[str, ...] = ()
+    cursor_field: str | None = None
+    lookback: timedelta = timedelta(0)
+    reports_deletes: bool = False
+    sync_modes: frozenset[SyncMode] = frozenset({SyncMode.FULL_REFRESH})
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.primary_key:
+            object.__setattr__(self, "primary_key", self.record_type.primary_key)
+        if SyncMode.INCREMENTAL in self.sync_modes and not self.cursor_field:
+            raise ValueError(f"stream {self.name!r} supports incremental reads but declares no cursor_field")
+
+    @property
+    def record_type(self) -> type[CanonicalRecord]:
+        return RECORD_TYPES[self.entity]
+
+    @property
+    def incremental(self) -> bool:
+        return SyncMode.INCREMENTAL in self.sync_modes
+
+
+class StreamState(BaseModel):
+    """What a stream resumes from: small by design (the engine refuses more than a few kilobytes).
+
+    ``cursor``: read records whose cursor field is ``>=`` this (None: from the beginning).
+    ``resume``: opaque position inside an unfinished read (a page token, a file and row); cleared
+    by the engine when the stream completes.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    cursor: AwareDatetime | None = None
+    resume: dict[str, Any] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Everything yielded before this message is covered by this state.
+
+    The engine commits the state in the same transaction as the records it covers. ``cursor`` is the
+    highest cursor value read so far; the engine saves at most the sync's start minus the stream's
+    lookback. Yield one at least every page or every few hundred records.
+    """
+
+    cursor: datetime | None = None
+    resume: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """The record ``external_id`` was deleted upstream: the engine marks its row deleted (never drops it)."""
+
+    external_id: str
+    deleted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RecordError:
+    """A record the connector could not turn into a canonical record; the engine rejects it with this reason.
+
+    ``location`` says where: e.g. ``row 12, column amount``.
+    """
+
+    reason: str
+    payload: Mapping[str, Any]
+    location: str = ""
+    external_id: str | None = None
+
+
+Message = CanonicalRecord | Mapping[str, Any] | Tombstone | RecordError | Checkpoint
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    ok: bool
+    message: str
+
+
+class Connector(ABC):
+    """Base class of every connector. Subclasses are stateless; configuration arrives in each call."""
+
+    name: ClassVar[str]
+    version: ClassVar[str] = "0.0.0"
+    config_model: ClassVar[type[ConnectorConfig]]
+    contract_version: ClassVar[int] = CONTRACT_VERSION
+    description: ClassVar[str] = ""
+
+    @classmethod
+    def parse_config(cls, values: Mapping[str, Any]) -> ConnectorConfig:
+        """Validate a configuration; raises pydantic's ``ValidationError`` naming each bad field."""
+        return cls.config_model.model_validate(dict(values))
+
+    @abstractmethod
+    def check(self, config: ConnectorConfig) -> CheckResult:
+        """Test the configuration against the source (credentials, reachability); never raises for a bad
+        config: returns ``CheckResult(ok=False, message=...)`` saying what to fix."""
+
+    @abstractmethod
+    def streams(self, config: ConnectorConfig) -> list[Stream]:
+        """The streams this configuration offers, in the order they should sync (accounts first)."""
+
+    @abstractmethod
+    def read(self, stream: Stream, config: ConnectorConfig, state: StreamState) -> Iterator[Message]:
+        """Yield the stream's records from ``state`` on, with tombstones, record errors and checkpoints.
+
+        Raise :class:`~acctgraph.integration.errors.ConfigError`, ``TransientError`` or ``RateLimited``
+        when the source fails; the engine knows what to do with each.
+        """
+
+    def stream(self, config: ConnectorConfig, name: str) -> Stream:
+        """The stream called ``name``; raises ``KeyError`` listing the known ones."""
+        by_name = {stream.name: stream for stream in self.streams(config)}
+        if name not in by_name:
+            raise KeyError(f"connector {self.name!r} has no stream {name!r}; streams: {', '.join(by_name)}")
+        return by_name[name]
