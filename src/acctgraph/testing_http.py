@@ -4,7 +4,8 @@ A connector test starts a real server on 127.0.0.1 (uvicorn in a thread, on a fr
 the connector at it, so the connector's real HTTP code runs: headers, paging, retries. What every
 vendor stand-in needs is here, once: starting and stopping the server, refusing requests without the
 right credentials, answering 429 with ``Retry-After`` on demand, and a log of the requests received.
-The vendor's own endpoints and JSON shapes live with each connector's tests.
+The vendor's own endpoints and JSON shapes live with each connector's tests; ``read_stream`` runs
+one read of a connector and sorts what it yielded, for tests that look at a connector without the engine.
 """
 
 from __future__ import annotations
@@ -14,13 +15,19 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import uvicorn
+from pydantic import BaseModel
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from acctgraph.integration.connector import (
+    Checkpoint, Connector, ConnectorConfig, RecordError, StreamState, Tombstone,
+)
 
 
 @dataclass
@@ -131,3 +138,38 @@ def serve(app: ASGIApp) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@dataclass
+class StreamRead:
+    """The messages of one ``Connector.read``, sorted by kind, for assertions."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    tombstones: list[Tombstone] = field(default_factory=list)
+    errors: list[RecordError] = field(default_factory=list)
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+
+    def state(self) -> StreamState:
+        """The state the last checkpoint leaves, as the engine would pass it to the next read."""
+        last = self.checkpoints[-1]
+        return StreamState(cursor=last.cursor, resume=dict(last.resume))
+
+    def ids(self) -> list[str]:
+        return [record["external_id"] for record in self.records]
+
+
+def read_stream(connector: Connector, config: ConnectorConfig, stream: str, state: StreamState | None = None) -> StreamRead:
+    """Run one read to its end; records are validated against the stream's canonical schema."""
+    record_type = connector.stream(config, stream).record_type
+    result = StreamRead()
+    for message in connector.read(connector.stream(config, stream), config, state or StreamState()):
+        if isinstance(message, Tombstone):
+            result.tombstones.append(message)
+        elif isinstance(message, RecordError):
+            result.errors.append(message)
+        elif isinstance(message, Checkpoint):
+            result.checkpoints.append(message)
+        else:
+            record = message if isinstance(message, BaseModel) else record_type.model_validate(message)
+            result.records.append(record.model_dump())
+    return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import time
 from typing import Any
 
 from starlette.requests import Request
@@ -20,7 +21,6 @@ from starlette.types import ASGIApp
 from acctgraph.testing_http import VendorControls, vendor_app
 
 API_KEY = "sk_test_acctgraph"
-START = 1_767_225_600  # 2026-01-01T00:00:00Z
 EVENT_PREFIX = {"customer": "customer", "product": "product", "subscription": "customer.subscription", "invoice": "invoice"}
 LIST_PATHS = {"customers": "customer", "products": "product", "subscriptions": "subscription", "invoices": "invoice"}
 
@@ -35,7 +35,7 @@ class FakeStripe:
     def __init__(self, api_key: str = API_KEY) -> None:
         self.api_key = api_key
         self.controls = VendorControls()
-        self.now = START
+        self.now = int(time.time()) - 3600  # Stripe keeps events 30 days: a clock near the real one
         self.objects: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in EVENT_PREFIX}
         self.events: list[dict[str, Any]] = []
         self._serial = itertools.count(1)
