@@ -19,6 +19,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from acctgraph.testing_http import VendorControls, vendor_app
+from acctgraph_hubspot.mapping import modified_property
 
 TOKEN = "pat-na1-acctgraph-test"
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -29,11 +30,6 @@ OPERATORS = {
     "GT": lambda value, bound: value > bound, "GTE": lambda value, bound: value >= bound,
     "LT": lambda value, bound: value < bound, "LTE": lambda value, bound: value <= bound,
 }
-
-
-def modified_property(object_type: str) -> str:
-    """Contacts name their last-modified property differently from every other object."""
-    return "lastmodifieddate" if object_type == "contacts" else "hs_lastmodifieddate"
 
 
 def created_property(object_type: str) -> str:

@@ -1,0 +1,35 @@
+"""A local HubSpot per test, and the connector's configuration pointing at it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fake_hubspot import FakeHubSpot
+
+from acctgraph.testing_http import serve
+from acctgraph_hubspot import HubSpotConnector
+from acctgraph_hubspot.connector import HubSpotConfig
+
+SEARCH_WINDOW = 6  # HubSpot's 10,000-results cap, scaled down so tests cross it
+
+
+@pytest.fixture
+def hubspot() -> Iterator[FakeHubSpot]:
+    fake = FakeHubSpot(search_window=SEARCH_WINDOW)
+    with serve(fake.app()) as base_url:
+        fake.base_url = base_url
+        yield fake
+
+
+@pytest.fixture
+def config(hubspot: FakeHubSpot) -> HubSpotConfig:
+    return HubSpotConnector.parse_config({
+        "access_token": hubspot.token, "base_url": hubspot.base_url, "page_size": 2,
+        "search_results_limit": SEARCH_WINDOW,
+    })
+
+
+@pytest.fixture
+def connector() -> HubSpotConnector:
+    return HubSpotConnector()
