@@ -130,6 +130,7 @@ class FakeZendesk:
             Route("/api/v2/incremental/tickets/cursor.json", self._ticket_export),
             Route("/api/v2/incremental/organizations.json", self._organization_export),
             Route("/api/v2/satisfaction_ratings.json", self._satisfaction_ratings),
+            Route("/api/v2/tickets/show_many.json", self._show_many),
         ]
         return vendor_app(
             routes, self.controls, self._authorized,
@@ -186,6 +187,12 @@ class FakeZendesk:
             "organizations": page, "count": len(page), "end_time": end_time, "next_page": next_page,
             "end_of_stream": len(page) == len(following),
         })
+
+    async def _show_many(self, request: Request) -> JSONResponse:
+        """Up to 100 tickets by id; deleted tickets are not shown."""
+        ids = [int(i) for i in request.query_params.get("ids", "").split(",") if i][:100]
+        shown = [self.tickets[i] for i in ids if i in self.tickets and self.tickets[i]["status"] != "deleted"]
+        return JSONResponse({"tickets": shown, "next_page": None, "previous_page": None, "count": len(shown)})
 
     async def _satisfaction_ratings(self, request: Request) -> JSONResponse:
         params = request.query_params

@@ -1,0 +1,32 @@
+"""A local Zendesk per test, and the connector's configuration pointing at it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fake_zendesk import FakeZendesk
+
+from acctgraph.testing_http import serve
+from acctgraph_zendesk import ZendeskConnector
+from acctgraph_zendesk.connector import ZendeskConfig
+
+
+@pytest.fixture
+def zendesk() -> Iterator[FakeZendesk]:
+    fake = FakeZendesk()
+    with serve(fake.app()) as base_url:
+        fake.base_url = base_url
+        yield fake
+
+
+@pytest.fixture
+def config(zendesk: FakeZendesk) -> ZendeskConfig:
+    return ZendeskConnector.parse_config({
+        "subdomain": "acme", "email": zendesk.email, "api_token": zendesk.api_token, "base_url": zendesk.base_url, "page_size": 2,
+    })
+
+
+@pytest.fixture
+def connector() -> ZendeskConnector:
+    return ZendeskConnector()
