@@ -20,6 +20,7 @@ from acctgraph.models.signals import (
     TicketStatus,
     UsageMetric,
 )
+from acctgraph.models.sync import Connection, IdentityMapping, QuarantinedRecord, RejectedRecord, SyncRun, SyncRunStatus, SyncRunStream, SyncSighting, SyncState  # noqa: F401
 from acctgraph.models.users import Role, User
 
 __all__ = [

@@ -1,0 +1,160 @@
+"""acctgraph CSV connector: one CSV file per canonical entity, columns named as the canonical fields
+unless a mapping file renames them. Bad rows are reported with their row number, column and problem."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from acctgraph import hookimpl
+from acctgraph.integration.connector import (
+    Checkpoint,
+    CheckResult,
+    Connector,
+    ConnectorConfig,
+    Message,
+    RecordError,
+    Stream,
+    StreamState,
+    SyncMode,
+)
+from acctgraph.integration.records import Entity
+
+__version__ = "0.1.0"
+
+# The default file of each entity, in the order streams sync (referenced records first).
+DEFAULT_FILES: dict[Entity, str] = {
+    Entity.ACCOUNT: "accounts.csv",
+    Entity.PRODUCT: "products.csv",
+    Entity.CONTACT: "contacts.csv",
+    Entity.CONTRACT: "contracts.csv",
+    Entity.CONTRACT_LINE: "contract_lines.csv",
+    Entity.OPPORTUNITY: "opportunities.csv",
+    Entity.ACTIVITY: "activities.csv",
+    Entity.INVOICE: "invoices.csv",
+    Entity.SUPPORT_TICKET: "support_tickets.csv",
+    Entity.NPS_RESPONSE: "nps_responses.csv",
+    Entity.USAGE_METRIC: "usage_metrics.csv",
+}
+CHECKPOINT_EVERY = 500
+
+
+class StreamMapping(BaseModel):
+    """How one entity's CSV file is named and which column holds each canonical field."""
+
+    model_config = ConfigDict(extra="forbid")
+    file: str | None = None
+    columns: dict[str, str] = Field(default_factory=dict, description="canonical field -> CSV column")
+
+
+class CsvConfig(ConnectorConfig):
+    directory: Path = Field(description="The folder holding the CSV files")
+    mapping_file: Path | None = Field(default=None, description="JSON: {stream: {file, columns}}")
+    delimiter: str = Field(default=",", min_length=1, max_length=1)
+    encoding: str = "utf-8-sig"
+
+    @field_validator("directory")
+    @classmethod
+    def _directory_exists(cls, value: Path) -> Path:
+        if not value.is_dir():
+            raise ValueError(f"{value} is not a directory")
+        return value
+
+    def mappings(self) -> dict[str, StreamMapping]:
+        if self.mapping_file is None:
+            return {}
+        raw = json.loads(self.mapping_file.read_text())
+        return {name: StreamMapping.model_validate(value) for name, value in raw.items()}
+
+
+def stream_name(entity: Entity) -> str:
+    return DEFAULT_FILES[entity].removesuffix(".csv")
+
+
+class CsvConnector(Connector):
+    name = "csv"
+    version = __version__
+    config_model = CsvConfig
+    description = "Any canonical entity from CSV files"
+
+    def check(self, config: CsvConfig) -> CheckResult:  # type: ignore[override]
+        try:
+            streams = self.streams(config)
+        except (OSError, ValueError) as error:
+            return CheckResult(ok=False, message=f"cannot read the mapping file: {error}")
+        if not streams:
+            expected = ", ".join(DEFAULT_FILES.values())
+            return CheckResult(ok=False, message=f"no CSV file found in {config.directory} (expected some of {expected})")
+        return CheckResult(ok=True, message=f"{len(streams)} CSV files: {', '.join(s.name for s in streams)}")
+
+    def streams(self, config: CsvConfig) -> list[Stream]:  # type: ignore[override]
+        mappings = config.mappings()
+        return [
+            Stream(
+                stream_name(entity),
+                entity,
+                cursor_field="file_modified_at",
+                sync_modes=frozenset({SyncMode.FULL_REFRESH, SyncMode.INCREMENTAL}),
+                description=f"{entity} rows of {self._path(config, entity, mappings).name}",
+            )
+            for entity in DEFAULT_FILES
+            if self._path(config, entity, mappings).is_file()
+        ]
+
+    @staticmethod
+    def _path(config: CsvConfig, entity: Entity, mappings: Mapping[str, StreamMapping]) -> Path:
+        mapping = mappings.get(stream_name(entity))
+        return config.directory / (mapping.file if mapping and mapping.file else DEFAULT_FILES[entity])
+
+    def read(self, stream: Stream, config: CsvConfig, state: StreamState) -> Iterator[Message]:  # type: ignore[override]
+        """Rows from ``state.resume["row"]`` on; nothing when the file is older than the state's cursor."""
+        mappings = config.mappings()
+        path = self._path(config, stream.entity, mappings)
+        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        if state.cursor is not None and modified < state.cursor:
+            yield Checkpoint(cursor=state.cursor)
+            return
+        columns = mappings.get(stream.name, StreamMapping()).columns
+        done = int(state.resume.get("row", 1))
+        with path.open(newline="", encoding=config.encoding) as handle:
+            reader = csv.DictReader(handle, delimiter=config.delimiter)
+            for row_number, row in enumerate(reader, start=2):
+                if row_number <= done:
+                    continue
+                yield self._message(stream, row, row_number, columns)
+                if row_number % CHECKPOINT_EVERY == 0:
+                    yield Checkpoint(cursor=modified, resume={"row": row_number})
+        yield Checkpoint(cursor=modified)
+
+    @staticmethod
+    def _message(stream: Stream, row: dict[str, Any], row_number: int, columns: Mapping[str, str]) -> Message:
+        """The row as a canonical record, or a RecordError naming the row, the column and the problem."""
+        column_of = {field: columns.get(field, field) for field in stream.record_type.model_fields}
+        mapped_columns = set(column_of.values())
+        payload: dict[str, Any] = {
+            field: row[column] for field, column in column_of.items() if row.get(column) not in (None, "")
+        }
+        payload.update({column: value for column, value in row.items() if column not in mapped_columns and column and value})
+        try:
+            return stream.record_type.model_validate(payload)
+        except ValidationError as error:
+            problems = []
+            for item in error.errors(include_url=False):
+                field = str(item["loc"][0]) if item["loc"] else ""
+                column = column_of.get(field, field)
+                problems.append(f"column {column!r}: {item['msg']}" + (f" (got {item['input']!r})" if item["type"] != "missing" else ""))
+            return RecordError(
+                reason="; ".join(problems), payload=row, location=f"row {row_number}",
+                external_id=payload.get("external_id") and f"{payload['external_id']}",
+            )
+
+
+@hookimpl
+def register_connectors() -> list[type[Connector]]:
+    return [CsvConnector]

@@ -1,0 +1,82 @@
+"""``acctgraph sync``: run a connection's sync with a live progress display, and show recent runs."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+from sqlalchemy import select
+
+from acctgraph.cli.context import connected_engine, settings
+from acctgraph.cli.errors import CommandError
+from acctgraph.cli.plugins import loaded_connectors
+from acctgraph.db import sync_sessionmaker
+from acctgraph.integration.connections import ConnectionSetupError
+from acctgraph.integration.engine import SyncOptions, run_sync
+from acctgraph.integration.locks import SyncLockedError
+from acctgraph.models import Connection, SyncRun, SyncRunStatus, SyncRunStream
+
+app = typer.Typer(help="Sync connections and inspect their runs.", no_args_is_help=True)
+
+COUNT_COLUMNS = ("read", "created", "updated", "unchanged", "deleted", "rejected", "quarantined")
+
+
+def _counts_table(title: str, streams: list[SyncRunStream]) -> Table:
+    table = Table("stream", *COUNT_COLUMNS, title=title)
+    for stream in streams:
+        table.add_row(stream.stream, *(str(getattr(stream, column)) for column in COUNT_COLUMNS))
+    return table
+
+
+@app.command("run")
+def run(
+    connection: str = typer.Argument(..., help="The connection to sync."),
+    stream: list[str] = typer.Option([], "--stream", "-s", help="Sync only this stream (repeatable)."),
+    full_refresh: bool = typer.Option(False, help="Read everything again and mark deleted what is gone."),
+) -> None:
+    """Sync CONNECTION into the database, showing per-stream counts as batches commit."""
+    manager, connectors = loaded_connectors()
+    seen: dict[str, SyncRunStream] = {}
+    console = Console(stderr=True)
+    with Live(_counts_table(f"syncing {connection}", []), console=console, refresh_per_second=4) as live:
+
+        def on_progress(counts: SyncRunStream) -> None:
+            seen[counts.stream] = counts
+            live.update(_counts_table(f"syncing {connection}", list(seen.values())))
+
+        try:
+            result = run_sync(
+                connected_engine(),
+                connection,
+                connectors,
+                secret_key=settings().secret_key,
+                options=SyncOptions(streams=stream or None, full_refresh=full_refresh),
+                hook=manager.hook,
+                on_progress=on_progress,
+            )
+        except (SyncLockedError, ConnectionSetupError, KeyError) as error:
+            raise CommandError(str(error).strip("'\"")) from None
+        live.update(_counts_table(f"{connection}: run {result.id} {result.status}", result.streams))
+    if result.status is SyncRunStatus.FAILED:
+        raise CommandError(f"sync of {connection!r} failed: {result.error}")
+    if result.status is SyncRunStatus.PARTIAL:
+        typer.echo(f"partial: {result.error}")
+
+
+@app.command()
+def status(limit: int = typer.Option(10, min=1, help="How many recent runs to show.")) -> None:
+    """Show the most recent runs: status, timings, counts, error."""
+    table = Table("run", "connection", "status", "started", "duration", *COUNT_COLUMNS, "error")
+    with sync_sessionmaker(connected_engine())() as session:
+        rows = session.execute(
+            select(SyncRun, Connection.name).join(Connection).order_by(SyncRun.id.desc()).limit(limit)
+        ).all()
+        for run_, name in rows:
+            duration = f"{(run_.finished_at - run_.started_at).total_seconds():.1f}s" if run_.finished_at else "-"
+            totals = [str(sum(getattr(s, column) for s in run_.streams)) for column in COUNT_COLUMNS]
+            table.add_row(
+                str(run_.id), name, str(run_.status), f"{run_.started_at:%Y-%m-%d %H:%M:%S}", duration, *totals,
+                run_.error or "",
+            )
+    Console(width=220).print(table)
