@@ -4,30 +4,37 @@ A connector test starts a real server on 127.0.0.1 (uvicorn in a thread, on a fr
 the connector at it, so the connector's real HTTP code runs: headers, paging, retries. What every
 vendor stand-in needs is here, once: starting and stopping the server, refusing requests without the
 right credentials, answering 429 with ``Retry-After`` on demand, and a log of the requests received.
-The vendor's own endpoints and JSON shapes live with each connector's tests; ``read_stream`` runs
-one read of a connector and sorts what it yielded, for tests that look at a connector without the engine.
+The vendor's own endpoints and JSON shapes live with each connector's tests. ``read_stream`` runs
+one read of a connector and sorts what it yielded (a connector on its own); ``sync_connection`` runs a
+connection of it through the sync engine into a test database (the connector end to end).
 """
 
 from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretStr
+from sqlalchemy import Engine, select
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from acctgraph.db import sync_sessionmaker
+from acctgraph.integration.connections import Connectors, add_connection
 from acctgraph.integration.connector import (
     Checkpoint, Connector, ConnectorConfig, RecordError, StreamState, Tombstone,
 )
+from acctgraph.integration.engine import SyncOptions, run_sync
+from acctgraph.integration.secrets import new_key
+from acctgraph.models import Connection, SyncRun
 
 
 @dataclass
@@ -173,3 +180,25 @@ def read_stream(connector: Connector, config: ConnectorConfig, stream: str, stat
             record = message if isinstance(message, BaseModel) else record_type.model_validate(message)
             result.records.append(record.model_dump())
     return result
+
+
+#: One key per test process, so a connection added by a test can be read back by the engine.
+TEST_SECRET_KEY = SecretStr(new_key())
+
+
+def sync_connection(
+    engine: Engine, connector_class: type[Connector], values: Mapping[str, Any], options: SyncOptions = SyncOptions()
+) -> SyncRun:
+    """Sync a connection of ``connector_class`` (added on first use, named after it) through the engine."""
+    connectors = Connectors({connector_class.name: connector_class})
+    with sync_sessionmaker(engine)() as session:
+        if session.scalar(select(Connection).where(Connection.name == connector_class.name)) is None:
+            add_connection(session, connectors, connector_class.name, connector_class.name, values, TEST_SECRET_KEY)
+            session.commit()
+    return run_sync(engine, connector_class.name, connectors, secret_key=TEST_SECRET_KEY, options=options)
+
+
+def stream_counts(run: SyncRun) -> dict[str, dict[str, int]]:
+    """A run's per-stream counts: ``{stream: {"read", "created", "updated", "unchanged", "deleted", ...}}``."""
+    names = ("read", "created", "updated", "unchanged", "deleted", "rejected", "quarantined")
+    return {counts.stream: {name: getattr(counts, name) for name in names} for counts in run.streams}

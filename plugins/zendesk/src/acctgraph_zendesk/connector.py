@@ -10,6 +10,7 @@ the shared client waits out each 429's ``Retry-After``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -24,6 +25,9 @@ from acctgraph.integration.errors import ConnectorError
 from acctgraph.integration.http import HttpClient
 from acctgraph.integration.records import Entity
 from acctgraph_zendesk import mapping
+
+
+HOLD_BACK = timedelta(minutes=1)
 
 
 class ZendeskConfig(ConnectorConfig):
@@ -86,10 +90,22 @@ def _mapped(to_record: Callable[[dict[str, Any]], dict[str, Any]], zendesk_objec
         return RecordError(f"cannot map Zendesk object: {error!r}", zendesk_object, external_id=str(zendesk_object.get("id")))
 
 
+def _export_start(state: StreamState) -> int | None:
+    """The export's ``start_time``; None when the cursor is within the last minute (or ahead), which
+    Zendesk refuses and which cannot hold anything new: its exports hold the last minute back."""
+    if state.cursor is None:
+        return 0
+    start = mapping.epoch(state.cursor)
+    return None if start > time.time() - HOLD_BACK.total_seconds() else start
+
+
 def _organizations(client: HttpClient, config: ZendeskConfig, state: StreamState) -> Iterator[Message]:
     """Time-based export: each page ends with every organization sharing its last second, and the next
     starts at that second (so those come twice, absorbed by the upsert)."""
-    start = mapping.epoch(state.cursor) if state.cursor else 0
+    start = _export_start(state)
+    if start is None:
+        yield Checkpoint(cursor=state.cursor)
+        return
     while True:
         answer = client.get_json("/api/v2/incremental/organizations.json", params={"start_time": start, "per_page": config.page_size})
         for organization in answer["organizations"]:
@@ -117,8 +133,11 @@ def _tickets(client: HttpClient, config: ZendeskConfig, state: StreamState) -> I
     """Cursor-based export; an unfinished read resumes at its saved export cursor."""
     if "cursor" in state.resume:
         params: dict[str, Any] = {"cursor": state.resume["cursor"]}
+    elif (start := _export_start(state)) is not None:
+        params = {"start_time": start}
     else:
-        params = {"start_time": mapping.epoch(state.cursor) if state.cursor else 0}
+        yield Checkpoint(cursor=state.cursor)
+        return
     newest = state.cursor
     while True:
         answer = client.get_json("/api/v2/incremental/tickets/cursor.json", params={**params, "per_page": config.page_size})
