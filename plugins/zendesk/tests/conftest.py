@@ -1,4 +1,5 @@
-"""A local Zendesk per test, and the connector's configuration pointing at it."""
+"""A local Zendesk per test, the connector's configuration pointing at it, and the project's test
+databases (a SQLite file, and PostgreSQL when ACCTGRAPH_TEST_POSTGRES_URL is set) for syncs."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from fake_zendesk import FakeZendesk
 
 from acctgraph.testing_http import serve
+from tests.conftest import backend, db_url, engine, migrated_url, new_database_url  # noqa: F401
 from acctgraph_zendesk import ZendeskConnector
 from acctgraph_zendesk.connector import ZendeskConfig
 

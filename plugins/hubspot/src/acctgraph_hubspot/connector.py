@@ -78,7 +78,7 @@ class HubSpotConnector(Connector):
     def streams(self, config: HubSpotConfig) -> list[Stream]:  # type: ignore[override]
         return [
             Stream(
-                name=spec.name, entity=spec.entity, cursor_field="updated_at", lookback=timedelta(minutes=5),
+                name=spec.name, entity=spec.entity, cursor_field="hubspot_modified_at", lookback=timedelta(minutes=5),
                 reports_deletes=True, sync_modes=frozenset(SyncMode),
                 description=f"HubSpot {', '.join(spec.object_types)} modified since the cursor; archived ones as deletes",
             )

@@ -1,7 +1,7 @@
 """HubSpot CRM objects -> canonical records (as dicts the engine validates).
 
 HubSpot sends every property as a string (or null). Fields the canonical schemas lack are kept under
-``hubspot_*`` names (stored in ``extra``); ``updated_at`` is the object's last-modified time, the cursor.
+``hubspot_*`` names (stored in ``extra``); ``hubspot_modified_at``, the last-modified time, is the cursor.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def account(company: dict[str, Any]) -> dict[str, Any]:
         "hubspot_owner_id": p.get("hubspot_owner_id"),
         "hubspot_lifecyclestage": p.get("lifecyclestage"),
         "hubspot_domain": p.get("domain"),
-        "updated_at": modified_at(company, "companies"),
+        "hubspot_modified_at": modified_at(company, "companies"),
     }
     if domain:
         record["domain"] = domain
@@ -103,7 +103,7 @@ def contact(hubspot_contact: dict[str, Any], company_id: str) -> dict[str, Any]:
         "email": p.get("email"),
         "title": p.get("jobtitle"),
         "hubspot_lifecyclestage": p.get("lifecyclestage"),
-        "updated_at": modified_at(hubspot_contact, "contacts"),
+        "hubspot_modified_at": modified_at(hubspot_contact, "contacts"),
     }
 
 
@@ -134,7 +134,7 @@ def opportunity(deal: dict[str, Any], company_id: str, default_currency: str) ->
         "close_reason": p.get("closed_lost_reason"),
         "hubspot_pipeline": p.get("pipeline"),
         "hubspot_owner_id": p.get("hubspot_owner_id"),
-        "updated_at": modified_at(deal, "deals"),
+        "hubspot_modified_at": modified_at(deal, "deals"),
     }
     if p.get("hs_deal_stage_probability") not in (None, ""):
         record["probability"] = round(float(p["hs_deal_stage_probability"]) * 100)
@@ -166,5 +166,5 @@ def activity(engagement: dict[str, Any], object_type: str, company_id: str) -> d
         "body": p.get(body_property),
         "hubspot_object_type": object_type,
         "hubspot_owner_id": p.get("hubspot_owner_id"),
-        "updated_at": modified_at(engagement, object_type),
+        "hubspot_modified_at": modified_at(engagement, object_type),
     }

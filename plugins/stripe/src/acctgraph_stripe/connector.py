@@ -74,7 +74,7 @@ class StripeConnector(Connector):
     def streams(self, config: StripeConfig) -> list[Stream]:  # type: ignore[override]
         return [
             Stream(
-                name=spec.stream, entity=spec.entity, cursor_field="created", lookback=timedelta(minutes=5),
+                name=spec.stream, entity=spec.entity, cursor_field="stripe_created", lookback=timedelta(minutes=5),
                 reports_deletes=True, sync_modes=frozenset(SyncMode),
                 description=f"Stripe {spec.path.removeprefix('/v1/')}; changes through {spec.event_prefix}.* events",
             )

@@ -40,7 +40,7 @@ def account(customer: dict[str, Any]) -> dict[str, Any]:
         "name": customer.get("name") or customer.get("email") or customer["id"],
         "stripe_email": customer.get("email"),
         "stripe_delinquent": customer.get("delinquent"),
-        "created": moment(customer["created"]),
+        "stripe_created": moment(customer["created"]),
     }
     if domain := (customer.get("metadata") or {}).get("domain"):
         record["domain"] = domain
@@ -55,7 +55,7 @@ def product(stripe_product: dict[str, Any]) -> dict[str, Any]:
         "name": stripe_product["name"],
         "family": metadata.get("family"),
         "stripe_active": stripe_product.get("active"),
-        "created": moment(stripe_product["created"]),
+        "stripe_created": moment(stripe_product["created"]),
     }
 
 
@@ -116,7 +116,7 @@ def contract(subscription: dict[str, Any], items: list[dict[str, Any]]) -> dict[
         "billing_period": billing_period(items[0]["price"]) if items else BillingPeriod.MONTHLY,
         "lines": [contract_line(item) for item in items],
         "stripe_status": subscription["status"],
-        "created": moment(subscription["created"]),
+        "stripe_created": moment(subscription["created"]),
     }
 
 
@@ -143,5 +143,5 @@ def invoice(stripe_invoice: dict[str, Any]) -> dict[str, Any]:
         "paid_at": moment(transitions.get("paid_at")),
         "status": stripe_invoice["status"],
         "stripe_amount_remaining": stripe_invoice.get("amount_remaining"),
-        "created": moment(stripe_invoice["created"]),
+        "stripe_created": moment(stripe_invoice["created"]),
     }

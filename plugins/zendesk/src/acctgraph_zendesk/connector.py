@@ -65,11 +65,11 @@ class ZendeskConnector(Connector):
     def streams(self, config: ZendeskConfig) -> list[Stream]:  # type: ignore[override]
         both = frozenset(SyncMode)
         return [
-            Stream("organizations", Entity.ACCOUNT, cursor_field="updated_at", lookback=timedelta(minutes=2),
+            Stream("organizations", Entity.ACCOUNT, cursor_field="zendesk_updated_at", lookback=timedelta(minutes=2),
                    reports_deletes=True, sync_modes=both, description="Incremental organization export (time-based)"),
-            Stream("tickets", Entity.SUPPORT_TICKET, cursor_field="updated_at", lookback=timedelta(minutes=2),
+            Stream("tickets", Entity.SUPPORT_TICKET, cursor_field="zendesk_updated_at", lookback=timedelta(minutes=2),
                    reports_deletes=True, sync_modes=both, description="Incremental ticket export (cursor-based)"),
-            Stream("satisfaction_ratings", Entity.SUPPORT_TICKET, cursor_field="rated_at", lookback=timedelta(minutes=2),
+            Stream("satisfaction_ratings", Entity.SUPPORT_TICKET, cursor_field="zendesk_rated_at", lookback=timedelta(minutes=2),
                    reports_deletes=False, sync_modes=both, description="Satisfaction ratings, applied to their tickets"),
         ]
 

@@ -1,7 +1,7 @@
 """Zendesk Support objects -> canonical records (as dicts the engine validates).
 
 Fields the canonical schemas lack are kept under ``zendesk_*`` names (stored in ``extra``);
-``updated_at`` is the object's last change, the cursor.
+``zendesk_updated_at`` is the object's last change, the cursor.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def account(organization: dict[str, Any]) -> dict[str, Any]:
         "domains": domains[1:],
         "zendesk_external_id": organization.get("external_id"),
         "zendesk_tags": organization.get("tags") or [],
-        "updated_at": parse_time(organization["updated_at"]),
+        "zendesk_updated_at": parse_time(organization["updated_at"]),
     }
     if domains:
         record["domain"] = domains[0]
@@ -78,7 +78,7 @@ def support_ticket(ticket: dict[str, Any]) -> dict[str, Any]:
         "zendesk_requester_id": ticket.get("requester_id"),
         "zendesk_type": ticket.get("type"),
         "zendesk_tags": ticket.get("tags") or [],
-        "updated_at": parse_time(ticket["updated_at"]),
+        "zendesk_updated_at": parse_time(ticket["updated_at"]),
     }
 
 
@@ -89,5 +89,5 @@ def rated_ticket(ticket: dict[str, Any], rating: dict[str, Any]) -> dict[str, An
         "satisfaction": satisfaction(rating),
         "zendesk_satisfaction_comment": rating.get("comment"),
         "zendesk_satisfaction_reason": rating.get("reason"),
-        "rated_at": parse_time(rating["created_at"]),
+        "zendesk_rated_at": parse_time(rating["created_at"]),
     }
