@@ -34,7 +34,7 @@ def known_refs(session: Session, source: Source, object_type: str, external_ids:
             ExternalRef.external_id.in_(set(external_ids)),
         )
     )
-    return {key: value for key, value in rows.tuples()}
+    return {key: value for key, value in rows}
 
 
 def add_refs(session: Session, source: Source, object_type: str, pairs: Iterable[tuple[str, int]]) -> None:
@@ -52,7 +52,7 @@ def accounts_by_domain(session: Session, domains: Collection[str]) -> dict[str, 
     rows = session.execute(
         select(AccountDomain.domain, AccountDomain.account_id).where(AccountDomain.domain.in_(set(domains)))
     )
-    return {key: value for key, value in rows.tuples()}
+    return {key: value for key, value in rows}
 
 
 def mapped_accounts(session: Session, source: Source, external_ids: Collection[str]) -> dict[str, int]:
@@ -63,7 +63,7 @@ def mapped_accounts(session: Session, source: Source, external_ids: Collection[s
             IdentityMapping.connection_id == source.id, IdentityMapping.external_id.in_(set(external_ids))
         )
     )
-    return {key: value for key, value in rows.tuples()}
+    return {key: value for key, value in rows}
 
 
 def users_by_email(session: Session, emails: Collection[str]) -> dict[str, int]:
@@ -71,7 +71,7 @@ def users_by_email(session: Session, emails: Collection[str]) -> dict[str, int]:
         return {}
     lowered = {email.lower() for email in emails}
     rows = session.execute(select(func.lower(User.email), User.id).where(func.lower(User.email).in_(lowered)))
-    return {key: value for key, value in rows.tuples()}
+    return {key: value for key, value in rows}
 
 
 def resolve_accounts(

@@ -208,7 +208,7 @@ def _foreign_keys(
 
 def _column_values(spec: EntitySpec, record: CanonicalRecord, only_set: bool) -> dict[str, Any]:
     """The record's own columns: all of them for an insert, only those the connector set for an update."""
-    names = record.model_fields_set if only_set else record.model_fields.keys()
+    names = record.model_fields_set if only_set else type(record).model_fields.keys()
     return {name: getattr(record, name) for name in names if name in spec.table.c and name != "id"}
 
 
@@ -313,7 +313,7 @@ def _adopt_existing(
     column = spec.table.c[spec.natural_key]
     by_key = {getattr(r, spec.natural_key): r.external_id for r in records}  # type: ignore[attr-defined]
     rows = batch.session.execute(select(column, spec.table.c.id).where(column.in_(set(by_key))))
-    return {by_key[key]: internal_id for key, internal_id in rows.tuples()}
+    return {by_key[key]: internal_id for key, internal_id in rows}
 
 
 def _add_domains(session: Session, ids: dict[str, int], records: list[AccountRecord]) -> None:

@@ -42,7 +42,6 @@ DEFAULT_FILES: dict[Entity, str] = {
     Entity.NPS_RESPONSE: "nps_responses.csv",
     Entity.USAGE_METRIC: "usage_metrics.csv",
 }
-CHECKPOINT_EVERY = 500
 
 
 class StreamMapping(BaseModel):
@@ -58,6 +57,7 @@ class CsvConfig(ConnectorConfig):
     mapping_file: Path | None = Field(default=None, description="JSON: {stream: {file, columns}}")
     delimiter: str = Field(default=",", min_length=1, max_length=1)
     encoding: str = "utf-8-sig"
+    checkpoint_every: int = Field(default=500, ge=1, description="Rows between state checkpoints")
 
     @field_validator("directory")
     @classmethod
@@ -128,7 +128,7 @@ class CsvConnector(Connector):
                 if row_number <= done:
                     continue
                 yield self._message(stream, row, row_number, columns)
-                if row_number % CHECKPOINT_EVERY == 0:
+                if (row_number - 1) % config.checkpoint_every == 0:
                     yield Checkpoint(cursor=modified, resume={"row": row_number})
         yield Checkpoint(cursor=modified)
 

@@ -1,0 +1,43 @@
+"""The acctgraph connector contract, run on the CSV connector over files written by the test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from acctgraph.testing import ConnectorContract
+from acctgraph_csv import CsvConnector
+
+
+def write_sample_files(directory: Path, accounts: int = 30) -> None:
+    """Accounts, their contacts and daily usage: enough rows for several checkpoints of 10."""
+    account_rows = [f"A{n},Account {n},account{n}.example,smb,,EMEA,,,{n * 10}" for n in range(accounts)]
+    (directory / "accounts.csv").write_text(
+        "external_id,name,domain,segment,industry,region,owner_email,parent_external_id,employees\n"
+        + "\n".join(account_rows) + "\n"
+    )
+    (directory / "contacts.csv").write_text(
+        "external_id,account_external_id,name,email\n"
+        + "\n".join(f"C{n},A{n},Contact {n},c{n}@account{n}.example" for n in range(accounts)) + "\n"
+    )
+    (directory / "usage_metrics.csv").write_text(
+        "account_external_id,metric,day,value\n"
+        + "\n".join(f"A{n % accounts},active_users,2024-01-{1 + n // accounts:02d},{n}" for n in range(accounts * 2))
+        + "\n"
+    )
+
+
+class TestCsvConnector(ConnectorContract):
+    connector_class = CsvConnector
+    abort_after_checkpoint = 2
+
+    @pytest.fixture
+    def connector_config(self, tmp_path: Path) -> dict[str, Any]:
+        write_sample_files(tmp_path)
+        return {"directory": str(tmp_path), "checkpoint_every": 10}
+
+    @pytest.fixture
+    def invalid_connector_config(self, tmp_path: Path) -> dict[str, Any]:
+        return {"directory": str(tmp_path / "missing")}

@@ -1,0 +1,114 @@
+"""The sync engine on real databases: counts, idempotence, quarantine, rejections, soft deletes, locks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from acctgraph import models as m
+from acctgraph.integration.locks import SyncLockedError, connection_lock
+from acctgraph.models import SyncRun, SyncRunStatus
+from tests.integration.conftest import counts, write_csv_files
+
+Sync = Callable[..., SyncRun]
+
+
+def test_first_sync_creates_rows_and_reports_per_stream_counts(sheet: Sync, session: Session) -> None:
+    run = sheet()
+    assert run.status is SyncRunStatus.SUCCEEDED
+    assert counts(run) == {
+        "accounts": {"read": 20, "created": 20, "updated": 0, "unchanged": 0, "deleted": 0, "rejected": 0, "quarantined": 0},
+        "contacts": {"read": 22, "created": 20, "updated": 0, "unchanged": 0, "deleted": 0, "rejected": 1, "quarantined": 1},
+        "usage_metrics": {"read": 60, "created": 60, "updated": 0, "unchanged": 0, "deleted": 0, "rejected": 0, "quarantined": 0},
+    }
+    child = session.scalar(select(m.Account).where(m.Account.name == "Account 5"))
+    assert child is not None and child.parent_id is not None
+    assert child.extra == {"employees": "5"}
+
+
+def test_second_sync_of_unchanged_data_reports_all_unchanged(sheet: Sync) -> None:
+    sheet()
+    second = counts(sheet())
+    for stream, stream_counts in second.items():
+        assert stream_counts["created"] == stream_counts["updated"] == stream_counts["deleted"] == 0, stream
+    assert second["accounts"]["unchanged"] == 20
+    assert second["contacts"]["unchanged"] == 20
+    assert second["usage_metrics"]["unchanged"] == 60
+
+
+def test_changed_row_is_updated_in_place(sheet: Sync, csv_dir: Path, session: Session) -> None:
+    sheet()
+    text = (csv_dir / "accounts.csv").read_text().replace("A3,Account 3,", "A3,Account Three,")
+    (csv_dir / "accounts.csv").write_text(text)
+    run = sheet(streams=["accounts"])
+    assert counts(run)["accounts"]["updated"] == 1
+    assert session.scalar(select(func.count()).select_from(m.Account)) == 20
+    assert session.scalar(select(m.Account.name).where(m.Account.name == "Account Three")) == "Account Three"
+
+
+def test_quarantined_record_is_applied_once_its_account_appears(sheet: Sync, sample, session: Session) -> None:  # type: ignore[no-untyped-def]
+    sheet()
+    entry = session.scalar(select(m.QuarantinedRecord))
+    assert entry is not None and entry.waiting_for == "Z1" and "later.example" in entry.reason
+    account = sample.account(domain="later.example", name="Later Inc")
+    session.commit()
+    sheet(streams=["accounts"])
+    assert session.scalar(select(func.count()).select_from(m.QuarantinedRecord)) == 0
+    orphan = session.scalar(select(m.Contact).where(m.Contact.name == "Orphan"))
+    assert orphan is not None and orphan.account_id == account.id
+
+
+def test_rejected_record_keeps_payload_and_precise_reason(sheet: Sync, session: Session) -> None:
+    run = sheet()
+    rejected = session.scalars(select(m.RejectedRecord)).all()
+    assert [(r.stream, r.record_key, r.run_id) for r in rejected] == [("contacts", "C-bad", run.id)]
+    assert rejected[0].reason == "row 23: column 'name': Field required"
+    assert rejected[0].payload["email"] == "bad@account0.example"
+    sheet()
+    assert session.scalar(select(func.count()).select_from(m.RejectedRecord)) == 1, "a re-run must not duplicate it"
+
+
+def test_full_refresh_soft_deletes_rows_no_longer_in_the_source(sheet: Sync, csv_dir: Path, session: Session) -> None:
+    sheet()
+    lines = (csv_dir / "accounts.csv").read_text().splitlines(keepends=True)
+    (csv_dir / "accounts.csv").write_text("".join(line for line in lines if not line.startswith("A7,")))
+    run = sheet(streams=["accounts"], full_refresh=True)
+    assert counts(run)["accounts"]["deleted"] == 1
+    deleted = session.scalars(select(m.Account.name).where(m.Account.deleted_at.is_not(None))).all()
+    assert deleted == ["Account 7"]
+    assert session.scalar(select(func.count()).select_from(m.Account)) == 20, "kept, not hard-deleted"
+
+
+def test_incremental_run_skips_a_file_older_than_the_cursor(sheet: Sync) -> None:
+    sheet()
+    run = sheet()
+    assert run.streams[0].full_refresh is False
+    assert all(stream_counts["read"] for stream_counts in counts(run).values()), ">= cursor re-reads the file"
+
+
+def test_a_connection_cannot_sync_twice_at_once(sheet: Sync, engine: Engine) -> None:
+    with connection_lock(engine, "sheet"):
+        with pytest.raises(SyncLockedError, match="'sheet' is already being synced by another process"):
+            sheet()
+    assert sheet().status is SyncRunStatus.SUCCEEDED, "the lock is released after the block"
+
+
+def test_unknown_account_reference_in_a_new_source_resolves_by_domain(
+    sheet: Sync, engine: Engine, tmp_path: Path, session: Session
+) -> None:
+    from tests.integration.conftest import add_csv_connection, sync
+
+    sheet()
+    other = tmp_path / "billing"
+    write_csv_files(other, accounts=3)
+    (other / "accounts.csv").write_text("external_id,name,domain\ncus_1,Account 1 Billing,account1.example\n")
+    add_csv_connection(engine, other, name="billing")
+    run = sync(engine, "billing", streams=["accounts"])
+    assert counts(run)["accounts"]["created"] == 0 and counts(run)["accounts"]["updated"] == 1
+    refs = session.scalars(select(m.ExternalRef.source).where(m.ExternalRef.external_id.in_(["A1", "cus_1"]))).all()
+    assert sorted(refs) == ["billing", "sheet"]
+    assert session.scalar(select(func.count()).select_from(m.Account)) == 20
