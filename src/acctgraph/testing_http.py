@@ -4,7 +4,7 @@ A connector test starts a real server on 127.0.0.1 (uvicorn in a thread, on a fr
 the connector at it, so the connector's real HTTP code runs: headers, paging, retries. What every
 vendor stand-in needs is here, once: starting and stopping the server, refusing requests without the
 right credentials, answering 429 with ``Retry-After`` on demand, and a log of the requests received.
-The vendor's own endpoints and JSON shapes live with each connector's tests. ``read_stream`` runs
+The vendor's own endpoints and JSON shapes live with each connector's tests. ``read_messages`` runs
 one read of a connector and sorts what it yielded (a connector on its own); ``sync_connection`` runs a
 connection of it through the sync engine into a test database (the connector end to end).
 """
@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import uvicorn
 from pydantic import BaseModel, SecretStr
@@ -28,13 +28,16 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from acctgraph.db import sync_sessionmaker
-from acctgraph.integration.connections import Connectors, add_connection
+from acctgraph.integration.connections import Connectors, add_connection, check_connection, get_connection
 from acctgraph.integration.connector import (
-    Checkpoint, Connector, ConnectorConfig, RecordError, StreamState, Tombstone,
+    CheckResult, Checkpoint, Connector, ConnectorConfig, RecordError, StreamState, Tombstone,
 )
 from acctgraph.integration.engine import SyncOptions, run_sync
 from acctgraph.integration.secrets import new_key
 from acctgraph.models import Connection, SyncRun
+
+
+V = TypeVar("V", bound="VendorStandIn")
 
 
 @dataclass
@@ -125,6 +128,22 @@ def vendor_app(
     return _VendorGate(Starlette(routes=routes), controls, authorized, unauthorized, throttled)
 
 
+class VendorStandIn(Protocol):
+    """What a vendor stand-in offers: its app, and the base URL it is served at once started."""
+
+    base_url: str
+
+    def app(self) -> ASGIApp: ...
+
+
+@contextmanager
+def serving(vendor: V) -> Iterator[V]:
+    """Serve a vendor stand-in for the block, its ``base_url`` set."""
+    with serve(vendor.app()) as base_url:
+        vendor.base_url = base_url
+        yield vendor
+
+
 @contextmanager
 def serve(app: ASGIApp) -> Iterator[str]:
     """Run ``app`` on a free port of 127.0.0.1 for the block; yields its base URL (no trailing slash)."""
@@ -148,8 +167,9 @@ def serve(app: ASGIApp) -> Iterator[str]:
 
 
 @dataclass
-class StreamRead:
-    """The messages of one ``Connector.read``, sorted by kind, for assertions."""
+class StreamMessages:
+    """The messages of one ``Connector.read``, sorted by kind and in order (unlike
+    ``acctgraph.testing.read_stream``, tombstones are kept), for assertions."""
 
     records: list[dict[str, Any]] = field(default_factory=list)
     tombstones: list[Tombstone] = field(default_factory=list)
@@ -165,10 +185,12 @@ class StreamRead:
         return [record["external_id"] for record in self.records]
 
 
-def read_stream(connector: Connector, config: ConnectorConfig, stream: str, state: StreamState | None = None) -> StreamRead:
+def read_messages(
+    connector: Connector, config: ConnectorConfig, stream: str, state: StreamState | None = None
+) -> StreamMessages:
     """Run one read to its end; records are validated against the stream's canonical schema."""
     record_type = connector.stream(config, stream).record_type
-    result = StreamRead()
+    result = StreamMessages()
     for message in connector.read(connector.stream(config, stream), config, state or StreamState()):
         if isinstance(message, Tombstone):
             result.tombstones.append(message)
@@ -196,6 +218,13 @@ def sync_connection(
             add_connection(session, connectors, connector_class.name, connector_class.name, values, TEST_SECRET_KEY)
             session.commit()
     return run_sync(engine, connector_class.name, connectors, secret_key=TEST_SECRET_KEY, options=options)
+
+
+def check_connection_of(engine: Engine, connector_class: type[Connector]) -> CheckResult:
+    """``check`` of the connection ``sync_connection`` added, as ``acctgraph connections check`` runs it."""
+    with sync_sessionmaker(engine)() as session:
+        connection = get_connection(session, connector_class.name)
+        return check_connection(connection, Connectors({connector_class.name: connector_class}), TEST_SECRET_KEY)
 
 
 def stream_counts(run: SyncRun) -> dict[str, dict[str, int]]:

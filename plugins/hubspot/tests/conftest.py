@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fake_hubspot import FakeHubSpot
 
-from acctgraph.testing_http import serve
+from acctgraph.testing_http import serving
 from tests.conftest import backend, db_url, engine, migrated_url, new_database_url  # noqa: F401
 from acctgraph_hubspot import HubSpotConnector
 from acctgraph_hubspot.connector import HubSpotConfig
@@ -18,9 +18,7 @@ SEARCH_WINDOW = 6  # HubSpot's 10,000-results cap, scaled down so tests cross it
 
 @pytest.fixture
 def hubspot() -> Iterator[FakeHubSpot]:
-    fake = FakeHubSpot(search_window=SEARCH_WINDOW)
-    with serve(fake.app()) as base_url:
-        fake.base_url = base_url
+    with serving(FakeHubSpot(search_window=SEARCH_WINDOW)) as fake:
         yield fake
 
 

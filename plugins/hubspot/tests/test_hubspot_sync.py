@@ -7,9 +7,7 @@ from sqlalchemy.orm import Session
 from test_hubspot_reads import crm
 
 from acctgraph import models as m
-from acctgraph.db import sync_sessionmaker
-from acctgraph.integration.connections import Connectors, check_connection, get_connection
-from acctgraph.testing_http import TEST_SECRET_KEY, stream_counts, sync_connection
+from acctgraph.testing_http import check_connection_of, stream_counts, sync_connection
 from acctgraph_hubspot import HubSpotConnector
 
 
@@ -56,7 +54,5 @@ def test_throttled_hubspot_sync_waits_and_succeeds(db_url, engine, hubspot) -> N
 def test_connection_check_with_a_revoked_token_says_what_to_fix(db_url, engine, hubspot) -> None:
     sync(engine, hubspot)
     hubspot.token = "pat-revoked"
-    with sync_sessionmaker(engine)() as session:
-        connection = get_connection(session, "hubspot")
-        result = check_connection(connection, Connectors({"hubspot": HubSpotConnector}), TEST_SECRET_KEY)
+    result = check_connection_of(engine, HubSpotConnector)
     assert result.ok is False and "HubSpot refused the access token" in result.message and "HTTP 401" in result.message

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fake_stripe import FakeStripe
 
-from acctgraph.testing_http import serve
+from acctgraph.testing_http import serving
 from tests.conftest import backend, db_url, engine, migrated_url, new_database_url  # noqa: F401
 from acctgraph_stripe import StripeConnector
 from acctgraph_stripe.connector import StripeConfig
@@ -16,9 +16,7 @@ from acctgraph_stripe.connector import StripeConfig
 
 @pytest.fixture
 def stripe() -> Iterator[FakeStripe]:
-    fake = FakeStripe()
-    with serve(fake.app()) as base_url:
-        fake.base_url = base_url
+    with serving(FakeStripe()) as fake:
         yield fake
 
 

@@ -9,7 +9,7 @@ import pytest
 from fake_stripe import FakeStripe
 
 from acctgraph.integration.errors import ConfigError
-from acctgraph.testing_http import read_stream
+from acctgraph.testing_http import read_messages
 from acctgraph_stripe import StripeConnector
 from acctgraph_stripe.connector import StripeConfig
 
@@ -30,14 +30,14 @@ def book(stripe: FakeStripe) -> dict[str, dict]:
 
 def test_first_read_lists_every_object_in_canonical_shape(stripe, config, connector) -> None:
     objects = book(stripe)
-    customers = read_stream(connector, config, "customers")
+    customers = read_messages(connector, config, "customers")
     assert sorted(r["name"] for r in customers.records) == ["Acme", "Globex", "Initech"]
     acme = next(r for r in customers.records if r["name"] == "Acme")
     assert acme["domain"] == "acme.example" and acme["stripe_email"] == "ap@acme.example"
     assert len(customers.checkpoints) == 2 and customers.checkpoints[0].resume["starting_after"]
     assert customers.checkpoints[-1].resume == {}
 
-    contract = read_stream(connector, config, "subscriptions").records[0]
+    contract = read_messages(connector, config, "subscriptions").records[0]
     assert (contract["external_id"], contract["account_external_id"]) == (objects["subscription"]["id"], objects["acme"]["id"])
     assert (contract["status"], contract["currency"], contract["billing_period"]) == ("active", "USD", "annual")
     assert contract["auto_renew"] is True and contract["end_date"] > contract["start_date"]
@@ -45,15 +45,15 @@ def test_first_read_lists_every_object_in_canonical_shape(stripe, config, connec
     assert lines[objects["seats"]["id"]]["unit_price_minor"] == 10_000 and lines[objects["seats"]["id"]]["quantity"] == 10
     assert lines[objects["support"]["id"]]["unit_price_minor"] == 5_000
 
-    invoice = read_stream(connector, config, "invoices").records[0]
+    invoice = read_messages(connector, config, "invoices").records[0]
     assert invoice["contract_external_id"] == objects["subscription"]["id"]
     assert (invoice["amount_minor"], invoice["status"], invoice["paid_at"]) == (1_800_000, "open", None)
-    assert {r["sku"] for r in read_stream(connector, config, "products").records} == {objects["seats"]["id"], "SUP-1"}
+    assert {r["sku"] for r in read_messages(connector, config, "products").records} == {objects["seats"]["id"], "SUP-1"}
 
 
 def test_next_read_follows_events_with_updates_deletes_and_cancellations(stripe, config, connector) -> None:
     objects = book(stripe)
-    first = {name: read_stream(connector, config, name) for name in ("customers", "subscriptions")}
+    first = {name: read_messages(connector, config, name) for name in ("customers", "subscriptions")}
     stripe.tick()
     stripe.update("customer", objects["acme"]["id"], name="Acme Corp")
     stripe.update("customer", objects["acme"]["id"], name="Acme Corporation")
@@ -62,7 +62,7 @@ def test_next_read_follows_events_with_updates_deletes_and_cancellations(stripe,
     stripe.replace_items(objects["subscription"]["id"], [(objects["seats"]["id"], 120_000, 25)])
     stripe.cancel_subscription(objects["subscription"]["id"])
 
-    customers = read_stream(connector, config, "customers", first["customers"].state())
+    customers = read_messages(connector, config, "customers", first["customers"].state())
     # The cursor is inclusive, so the creations of its second come again (the upsert absorbs them);
     # of Acme's two updates only the newest snapshot is read.
     acme = [r["name"] for r in customers.records if r["external_id"] == objects["acme"]["id"]]
@@ -70,29 +70,29 @@ def test_next_read_follows_events_with_updates_deletes_and_cancellations(stripe,
     assert [t.external_id for t in customers.tombstones] == [globex["id"]]
     assert "/v1/events" in stripe.controls.paths() and customers.checkpoints[-1].cursor >= first["customers"].state().cursor
 
-    contract = read_stream(connector, config, "subscriptions", first["subscriptions"].state()).records
+    contract = read_messages(connector, config, "subscriptions", first["subscriptions"].state()).records
     assert [(c["status"], c["auto_renew"], len(c["lines"])) for c in contract] == [("cancelled", False, 1)]
     assert contract[0]["lines"][0]["quantity"] == 25
 
 
 def test_read_from_the_last_cursor_reads_only_that_seconds_events_again(stripe, config, connector) -> None:
     book(stripe)
-    first = read_stream(connector, config, "invoices")
+    first = read_messages(connector, config, "invoices")
     stripe.tick()
     stripe.add_invoice(first.records[0]["account_external_id"], None, 500)
-    again = read_stream(connector, config, "invoices", first.state())
+    again = read_messages(connector, config, "invoices", first.state())
     assert len(again.records) == 2 and set(again.ids()) - set(first.ids())
     stripe.tick()
-    last = read_stream(connector, config, "invoices", again.state())
+    last = read_messages(connector, config, "invoices", again.state())
     assert last.ids() == [again.ids()[0]] and last.checkpoints[-1].cursor == again.checkpoints[-1].cursor
 
 
 def test_listing_resumed_from_a_checkpoint_reads_the_rest(stripe, config, connector) -> None:
     for n in range(5):
         stripe.add_customer(f"Customer {n}")
-    full = read_stream(connector, config, "customers")
+    full = read_messages(connector, config, "customers")
     resumed_from = full.checkpoints[0]
-    rest = read_stream(connector, config, "customers", full.__class__(checkpoints=[resumed_from]).state())
+    rest = read_messages(connector, config, "customers", full.__class__(checkpoints=[resumed_from]).state())
     assert full.ids()[:2] + rest.ids() == full.ids()
 
 
@@ -100,14 +100,14 @@ def test_subscription_with_more_than_ten_items_has_all_its_lines(stripe, config,
     customer = stripe.add_customer("Bigco")
     products = [stripe.add_product(f"Module {n}") for n in range(12)]
     stripe.add_subscription(customer["id"], [(p["id"], 1_000, 1) for p in products])
-    contract = read_stream(connector, config, "subscriptions").records[0]
+    contract = read_messages(connector, config, "subscriptions").records[0]
     assert len(contract["lines"]) == 12 and "/v1/subscription_items" in stripe.controls.paths()
 
 
 def test_throttled_request_is_retried_after_retry_after(stripe, config, connector) -> None:
     book(stripe)
     stripe.controls.throttle("/v1/customers", times=1, retry_after=1)
-    customers = read_stream(connector, config, "customers")
+    customers = read_messages(connector, config, "customers")
     assert len(customers.records) == 3
     assert stripe.controls.paths(status=429) == ["/v1/customers"]
 
@@ -117,7 +117,7 @@ def test_bad_api_key_fails_check_with_a_clear_message_and_read_with_config_error
     result = connector.check(config)
     assert result.ok is False and "Stripe refused the API key" in result.message and "sk_test_wrong" not in result.message
     with pytest.raises(ConfigError):
-        read_stream(connector, config, "customers")
+        read_messages(connector, config, "customers")
     good = StripeConnector.parse_config({"api_key": stripe.api_key, "base_url": stripe.base_url})
     assert connector.check(good).ok is True
 

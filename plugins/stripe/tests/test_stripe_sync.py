@@ -7,9 +7,7 @@ from sqlalchemy.orm import Session
 from test_stripe_reads import book
 
 from acctgraph import models as m
-from acctgraph.db import sync_sessionmaker
-from acctgraph.integration.connections import Connectors, check_connection, get_connection
-from acctgraph.testing_http import TEST_SECRET_KEY, stream_counts, sync_connection
+from acctgraph.testing_http import check_connection_of, stream_counts, sync_connection
 from acctgraph_stripe import StripeConnector
 
 
@@ -58,7 +56,5 @@ def test_throttled_stripe_sync_waits_and_succeeds(db_url, engine, stripe) -> Non
 def test_connection_check_with_a_revoked_key_says_what_to_fix(db_url, engine, stripe) -> None:
     sync(engine, stripe)
     stripe.api_key = "sk_test_rotated"
-    with sync_sessionmaker(engine)() as session:
-        connection = get_connection(session, "stripe")
-        result = check_connection(connection, Connectors({"stripe": StripeConnector}), TEST_SECRET_KEY)
+    result = check_connection_of(engine, StripeConnector)
     assert result.ok is False and "Stripe refused the API key" in result.message and "HTTP 401" in result.message

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fake_zendesk import FakeZendesk
 
-from acctgraph.testing_http import serve
+from acctgraph.testing_http import serving
 from tests.conftest import backend, db_url, engine, migrated_url, new_database_url  # noqa: F401
 from acctgraph_zendesk import ZendeskConnector
 from acctgraph_zendesk.connector import ZendeskConfig
@@ -16,9 +16,7 @@ from acctgraph_zendesk.connector import ZendeskConfig
 
 @pytest.fixture
 def zendesk() -> Iterator[FakeZendesk]:
-    fake = FakeZendesk()
-    with serve(fake.app()) as base_url:
-        fake.base_url = base_url
+    with serving(FakeZendesk()) as fake:
         yield fake
 
 

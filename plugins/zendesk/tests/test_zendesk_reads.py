@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from acctgraph.integration.errors import ConfigError
-from acctgraph.testing_http import StreamRead, read_stream
+from acctgraph.testing_http import StreamMessages, read_messages
 from acctgraph_zendesk import ZendeskConnector
 
 
@@ -26,11 +26,11 @@ def helpdesk(zendesk) -> dict[str, dict]:
 
 def test_first_read_maps_organizations_and_tickets(zendesk, config, connector) -> None:
     objects = helpdesk(zendesk)
-    organizations = read_stream(connector, config, "organizations").records
+    organizations = read_messages(connector, config, "organizations").records
     acme = next(o for o in organizations if o["name"] == "Acme")
     assert (acme["external_id"], acme["domain"], acme["domains"]) == (str(objects["acme"]["id"]), "acme.example", ["acme-support.example"])
 
-    tickets = read_stream(connector, config, "tickets")
+    tickets = read_messages(connector, config, "tickets")
     by_subject = {t["subject"]: t for t in tickets.records}
     outage, question = by_subject["Outage"], by_subject["How do I export?"]
     assert (outage["priority"], outage["status"], outage["escalated"], outage["closed_at"]) == ("urgent", "on_hold", True, None)
@@ -41,44 +41,44 @@ def test_first_read_maps_organizations_and_tickets(zendesk, config, connector) -
 
 def test_changes_of_the_last_minute_wait_for_the_next_read(zendesk, config, connector) -> None:
     helpdesk(zendesk)
-    first = read_stream(connector, config, "tickets")
+    first = read_messages(connector, config, "tickets")
     late = zendesk.add_ticket("Just now", next(iter(zendesk.organizations)))
     zendesk.tick(30)  # Zendesk still holds it back
-    second = read_stream(connector, config, "tickets", first.state())
+    second = read_messages(connector, config, "tickets", first.state())
     assert str(late["id"]) not in second.ids()
     zendesk.tick()
-    third = read_stream(connector, config, "tickets", second.state())
+    third = read_messages(connector, config, "tickets", second.state())
     assert str(late["id"]) in third.ids()
 
 
 def test_next_read_gets_changes_and_deleted_tickets_and_organizations(zendesk, config, connector) -> None:
     objects = helpdesk(zendesk)
-    first = {name: read_stream(connector, config, name) for name in ("tickets", "organizations")}
+    first = {name: read_messages(connector, config, name) for name in ("tickets", "organizations")}
     zendesk.tick()
     zendesk.update_ticket(objects["outage"]["id"], status="solved")
     zendesk.delete_ticket(objects["question"]["id"])
     zendesk.delete_organization(objects["globex"]["id"])
     zendesk.tick()
-    tickets = read_stream(connector, config, "tickets", first["tickets"].state())
+    tickets = read_messages(connector, config, "tickets", first["tickets"].state())
     assert [(t["subject"], t["status"]) for t in tickets.records] == [("Outage", "solved")]
     assert [t.external_id for t in tickets.tombstones] == [str(objects["question"]["id"])]
-    organizations = read_stream(connector, config, "organizations", first["organizations"].state())
+    organizations = read_messages(connector, config, "organizations", first["organizations"].state())
     assert [t.external_id for t in organizations.tombstones] == [str(objects["globex"]["id"])]
     assert organizations.ids() == [str(objects["acme"]["id"])]  # unchanged, but of the cursor's second (>=)
 
 
 def test_ticket_export_resumed_at_its_cursor_reads_the_rest(zendesk, config, connector) -> None:
     helpdesk(zendesk)
-    full = read_stream(connector, config, "tickets")
+    full = read_messages(connector, config, "tickets")
     assert len(full.checkpoints) == 2 and "cursor" in full.checkpoints[0].resume
-    rest = read_stream(connector, config, "tickets", StreamRead(checkpoints=[full.checkpoints[0]]).state())
+    rest = read_messages(connector, config, "tickets", StreamMessages(checkpoints=[full.checkpoints[0]]).state())
     assert rest.ids() == full.ids()[1:]  # the first page held a ticket and the one of no organization
 
 
 def test_organizations_sharing_one_second_across_pages_are_all_read(zendesk, config, connector) -> None:
     names = [zendesk.add_organization(f"Org {n}")["name"] for n in range(5)]
     zendesk.tick()
-    organizations = read_stream(connector, config, "organizations")
+    organizations = read_messages(connector, config, "organizations")
     assert sorted(o["name"] for o in organizations.records) == names
 
 
@@ -86,7 +86,7 @@ def test_satisfaction_ratings_apply_to_their_tickets_with_comment(zendesk, confi
     objects = helpdesk(zendesk)
     zendesk.rate(objects["outage"]["id"], "bad", "Down for hours")
     zendesk.tick()
-    rated = read_stream(connector, config, "satisfaction_ratings").records
+    rated = read_messages(connector, config, "satisfaction_ratings").records
     assert {(t["subject"], t["satisfaction"], t["zendesk_satisfaction_comment"]) for t in rated} == {
         ("How do I export?", "good", "Quick answer"), ("Outage", "bad", "Down for hours"),
     }
@@ -96,7 +96,7 @@ def test_satisfaction_ratings_apply_to_their_tickets_with_comment(zendesk, confi
 def test_throttled_export_is_retried_after_retry_after(zendesk, config, connector) -> None:
     helpdesk(zendesk)
     zendesk.controls.throttle("/api/v2/incremental/tickets", retry_after=1)
-    assert len(read_stream(connector, config, "tickets").records) == 2
+    assert len(read_messages(connector, config, "tickets").records) == 2
     assert zendesk.controls.paths(status=429) == ["/api/v2/incremental/tickets/cursor.json"]
 
 
@@ -105,6 +105,6 @@ def test_bad_token_fails_check_with_a_clear_message_and_read_with_config_error(z
     result = connector.check(config)
     assert result.ok is False and "Zendesk refused the e-mail and API token" in result.message
     with pytest.raises(ConfigError):
-        read_stream(connector, config, "tickets")
+        read_messages(connector, config, "tickets")
     good = ZendeskConnector.parse_config({"subdomain": "acme", "email": zendesk.email, "api_token": zendesk.api_token, "base_url": zendesk.base_url})
     assert connector.check(good).ok is True

@@ -7,9 +7,7 @@ from sqlalchemy.orm import Session
 from test_zendesk_reads import helpdesk
 
 from acctgraph import models as m
-from acctgraph.db import sync_sessionmaker
-from acctgraph.integration.connections import Connectors, check_connection, get_connection
-from acctgraph.testing_http import TEST_SECRET_KEY, stream_counts, sync_connection
+from acctgraph.testing_http import check_connection_of, stream_counts, sync_connection
 from acctgraph_zendesk import ZendeskConnector
 
 
@@ -55,7 +53,5 @@ def test_throttled_zendesk_sync_waits_and_succeeds(db_url, engine, zendesk) -> N
 def test_connection_check_with_a_revoked_token_says_what_to_fix(db_url, engine, zendesk) -> None:
     sync(engine, zendesk)
     zendesk.api_token = "revoked"
-    with sync_sessionmaker(engine)() as session:
-        connection = get_connection(session, "zendesk")
-        result = check_connection(connection, Connectors({"zendesk": ZendeskConnector}), TEST_SECRET_KEY)
+    result = check_connection_of(engine, ZendeskConnector)
     assert result.ok is False and "Zendesk refused the e-mail and API token" in result.message and "HTTP 401" in result.message
