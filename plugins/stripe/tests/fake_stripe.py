@@ -38,6 +38,7 @@ class FakeStripe:
         self.now = int(time.time()) - 3600  # Stripe keeps events 30 days: a clock near the real one
         self.objects: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in EVENT_PREFIX}
         self.events: list[dict[str, Any]] = []
+        self.deleted: set[str] = set()
         self._serial = itertools.count(1)
 
     # --- changes a test makes ------------------------------------------------------------------
@@ -117,12 +118,14 @@ class FakeStripe:
     def delete(self, kind: str, object_id: str) -> None:
         """Delete an object for good (customers, products, draft invoices); records ``<type>.deleted``."""
         removed = self.objects[kind].pop(object_id)
+        self.deleted.add(object_id)
         self._event(f"{EVENT_PREFIX[kind]}.deleted", {**removed, "deleted": True})
 
     # --- the HTTP API --------------------------------------------------------------------------
 
     def app(self) -> ASGIApp:
         routes = [Route(f"/v1/{path}", self._list_objects) for path in LIST_PATHS]
+        routes += [Route(f"/v1/{path}/{{object_id}}", self._retrieve) for path in LIST_PATHS]
         routes += [Route("/v1/subscription_items", self._list_items), Route("/v1/events", self._list_events)]
         return vendor_app(
             routes, self.controls, self._authorized,
@@ -139,6 +142,16 @@ class FakeStripe:
         if kind == "subscription" and request.query_params.get("status") != "all":
             objects = [o for o in objects if o["status"] != "canceled"]  # Stripe's default for this list
         return self._page(request, _created_filter(request, objects))
+
+    async def _retrieve(self, request: Request) -> JSONResponse:
+        kind = LIST_PATHS[request.url.path.split("/")[2]]
+        object_id = request.path_params["object_id"]
+        if object_id in self.deleted:  # Stripe still answers for a deleted customer or product
+            return JSONResponse({"id": object_id, "object": kind, "deleted": True})
+        stripe_object = self.objects[kind].get(object_id)
+        if stripe_object is None:
+            return stripe_error(404, "invalid_request_error", f"No such {kind}: '{request.path_params['object_id']}'")
+        return JSONResponse(_public(stripe_object))
 
     async def _list_items(self, request: Request) -> JSONResponse:
         subscription = self.objects["subscription"].get(request.query_params.get("subscription", ""))

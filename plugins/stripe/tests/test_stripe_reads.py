@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 from fake_stripe import FakeStripe
 
 from acctgraph.integration.errors import ConfigError
-from acctgraph.testing_http import read_messages
+from acctgraph.testing_http import StreamMessages, read_messages
 from acctgraph_stripe import StripeConnector
 from acctgraph_stripe.connector import StripeConfig
 
-STRIPE_FIXTURES = Path("/work/shared/vendor-fixtures/stripe/fixtures3-subset.json")
+# Stripe's own fixture objects (openapi/fixtures3.json), kept outside the repository.
+STRIPE_FIXTURES = Path(os.environ.get("ACCTGRAPH_VENDOR_FIXTURES", "/work/shared/vendor-fixtures")) / "stripe/fixtures3-subset.json"
 
 
 def book(stripe: FakeStripe) -> dict[str, dict]:
@@ -92,8 +94,17 @@ def test_listing_resumed_from_a_checkpoint_reads_the_rest(stripe, config, connec
         stripe.add_customer(f"Customer {n}")
     full = read_messages(connector, config, "customers")
     resumed_from = full.checkpoints[0]
-    rest = read_messages(connector, config, "customers", full.__class__(checkpoints=[resumed_from]).state())
+    rest = read_messages(connector, config, "customers", StreamMessages(checkpoints=[resumed_from]).state())
     assert full.ids()[:2] + rest.ids() == full.ids()
+
+
+def test_listing_resumed_after_a_deleted_object_lists_again_from_the_top(stripe, config, connector) -> None:
+    for n in range(5):
+        stripe.add_customer(f"Customer {n}")
+    full = read_messages(connector, config, "customers")
+    stripe.delete("customer", full.checkpoints[0].resume["starting_after"])
+    rest = read_messages(connector, config, "customers", StreamMessages(checkpoints=[full.checkpoints[0]]).state())
+    assert rest.ids() == [i for i in full.ids() if i != full.checkpoints[0].resume["starting_after"]]
 
 
 def test_subscription_with_more_than_ten_items_has_all_its_lines(stripe, config, connector) -> None:

@@ -106,7 +106,7 @@ class _Reader:
         """Every object, a checkpoint per page; the cursor is the newest event before the listing began."""
         since = state.resume.get("listing_since") or self._newest_event_time().isoformat()
         params = dict(self.spec.list_params)
-        for page in paginate(lambda after: self._page(self.spec.path, params, after), state.resume.get("starting_after")):
+        for page in paginate(lambda after: self._page(self.spec.path, params, after), self._resume_position(state)):
             yield from self._records(page.items)
             resume = {"listing_since": since, "starting_after": page.next_token} if page.next_token else {}
             yield Checkpoint(cursor=datetime.fromisoformat(since), resume=resume)
@@ -134,6 +134,20 @@ class _Reader:
         answer = self.client.get_json(path, params=query)
         items = answer["data"]
         return items, (items[-1]["id"] if answer["has_more"] and items else None)
+
+    def _resume_position(self, state: StreamState) -> str | None:
+        """Where an interrupted listing resumes: after its last object, unless that object was deleted
+        since (no position to list after), then from the top again."""
+        after = state.resume.get("starting_after")
+        if after is None:
+            return None
+        try:
+            deleted = self.client.get_json(f"{self.spec.path}/{after}").get("deleted", False)
+        except ConnectorError as error:
+            if type(error) is not ConnectorError:  # bad key, outage, rate limit: not about the position
+                raise
+            deleted = True  # 404: no such object
+        return None if deleted else after
 
     def _newest_event_time(self) -> datetime:
         """Stripe's own clock: the newest event's time (ours if the account has no events yet)."""
