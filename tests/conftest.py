@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any
 
+import httpx
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session
 
 from acctgraph import migrations
+from acctgraph.app import create_app
 from acctgraph.db import create_sync_engine, sync_sessionmaker
 from acctgraph.models import Base
+from acctgraph.settings import Settings
 
 pytest_plugins = ["tests.fixtures"]
 
@@ -100,3 +105,44 @@ def db_url(migrated_url: str, engine: Engine) -> Iterator[str]:
 def session(db_url: str, engine: Engine) -> Iterator[Session]:
     with sync_sessionmaker(engine)() as session:
         yield session
+
+
+@dataclass
+class GraphQLClient:
+    """Posts operations to the real app over ASGI and counts the SQL statements each one issues."""
+
+    http: httpx.AsyncClient
+    statements: list[str]
+
+    async def execute(self, query: str, variables: dict[str, Any] | None = None, **headers: str) -> dict[str, Any]:
+        self.statements.clear()
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+        assert response.status_code in (200, 400), response.text
+        return response.json()
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The ``data`` of an operation that must succeed."""
+        result = await self.execute(query, variables)
+        assert "errors" not in result, result["errors"]
+        return result["data"]
+
+
+@pytest.fixture
+def api_settings(db_url: str) -> Settings:
+    return Settings(database_url=db_url, _env_file=None)
+
+
+@pytest.fixture
+async def graphql(api_settings: Settings) -> AsyncIterator[GraphQLClient]:
+    app = create_app(api_settings)
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(app.state.engine.sync_engine, "before_cursor_execute", count)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+        yield GraphQLClient(http, statements)
+    await app.state.engine.dispose()

@@ -33,7 +33,11 @@ class SampleData:
 
     def account(self, domain: str | None = None, **fields: Any) -> m.Account:
         n = next(self._serial)
-        defaults = {"name": f"Account {n:04d}", "segment": m.Segment.MID_MARKET, "lifecycle_stage": m.LifecycleStage.ACTIVE}
+        defaults = {
+            "name": f"Account {n:04d}",
+            "segment": m.Segment.MID_MARKET,
+            "lifecycle_stage": m.LifecycleStage.ACTIVE,
+        }
         account = self._add(m.Account(**{**defaults, **fields}))
         self._add(m.AccountDomain(account_id=account.id, domain=domain or f"account{n}.example", is_primary=True))
         return account
@@ -108,7 +112,11 @@ class SampleData:
 
     def ticket(self, account: m.Account, **fields: Any) -> m.SupportTicket:
         n = next(self._serial)
-        defaults = {"account_id": account.id, "subject": f"Ticket {n}", "opened_at": datetime.now(UTC) - timedelta(days=2)}
+        defaults = {
+            "account_id": account.id,
+            "subject": f"Ticket {n}",
+            "opened_at": datetime.now(UTC) - timedelta(days=2),
+        }
         return self._add(m.SupportTicket(**{**defaults, **fields}))
 
     def usage(self, account: m.Account, metric: str, day: date, value: float) -> m.UsageMetric:

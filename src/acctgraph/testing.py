@@ -28,7 +28,11 @@ class StreamRead:
 
 
 def read_stream(
-    connector: Connector, stream: Stream, config: ConnectorConfig, state: StreamState, stop_after_checkpoints: int | None = None
+    connector: Connector,
+    stream: Stream,
+    config: ConnectorConfig,
+    state: StreamState,
+    stop_after_checkpoints: int | None = None,
 ) -> StreamRead:
     """Read a stream into memory, validating every record; stop after that many checkpoints if asked."""
     from acctgraph.integration.connector import Checkpoint, RecordError, Tombstone

@@ -27,7 +27,13 @@ if str(CSV_PLUGIN_SOURCE) not in sys.path:
 import acctgraph_csv  # noqa: E402
 
 SNAPSHOT_TABLES = (
-    "accounts", "account_domains", "contacts", "usage_metrics", "external_refs", "quarantined_records", "rejected_records",
+    "accounts",
+    "account_domains",
+    "contacts",
+    "usage_metrics",
+    "external_refs",
+    "quarantined_records",
+    "rejected_records",
 )
 IGNORED_COLUMNS = {"id", "created_at", "updated_at", "run_id", "connection_id"}
 
@@ -55,7 +61,9 @@ def write_csv_files(directory: Path, accounts: int = 20, usage_days: int = 3) ->
     )
     (directory / "usage_metrics.csv").write_text(
         "account_external_id,metric,day,value\n"
-        + "".join(f"A{n},active_users,2024-01-{d + 1:02d},{n * d}\n" for d in range(usage_days) for n in range(accounts))
+        + "".join(
+            f"A{n},active_users,2024-01-{d + 1:02d},{n * d}\n" for d in range(usage_days) for n in range(accounts)
+        )
     )
 
 

@@ -68,7 +68,10 @@ def test_sync_killed_mid_run_then_rerun_equals_clean_run(backend, new_database_u
     final = sync(engines[killed_url])
     clean = sync(engines[clean_url])
     assert final.status is clean.status is SyncRunStatus.SUCCEEDED
-    with sync_sessionmaker(engines[killed_url])() as killed_session, sync_sessionmaker(engines[clean_url])() as clean_session:
+    with (
+        sync_sessionmaker(engines[killed_url])() as killed_session,
+        sync_sessionmaker(engines[clean_url])() as clean_session,
+    ):
         assert snapshot(killed_session) == snapshot(clean_session), f"seed {seed}"
         statuses = killed_session.scalars(select(SyncRun.status)).all()
         assert SyncRunStatus.RUNNING not in statuses, "a killed run is recorded as interrupted by the next one"

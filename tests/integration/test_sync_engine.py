@@ -21,9 +21,33 @@ def test_first_sync_creates_rows_and_reports_per_stream_counts(sheet: Sync, sess
     run = sheet()
     assert run.status is SyncRunStatus.SUCCEEDED
     assert counts(run) == {
-        "accounts": {"read": 20, "created": 20, "updated": 0, "unchanged": 0, "deleted": 0, "rejected": 0, "quarantined": 0},
-        "contacts": {"read": 22, "created": 20, "updated": 0, "unchanged": 0, "deleted": 0, "rejected": 1, "quarantined": 1},
-        "usage_metrics": {"read": 60, "created": 60, "updated": 0, "unchanged": 0, "deleted": 0, "rejected": 0, "quarantined": 0},
+        "accounts": {
+            "read": 20,
+            "created": 20,
+            "updated": 0,
+            "unchanged": 0,
+            "deleted": 0,
+            "rejected": 0,
+            "quarantined": 0,
+        },
+        "contacts": {
+            "read": 22,
+            "created": 20,
+            "updated": 0,
+            "unchanged": 0,
+            "deleted": 0,
+            "rejected": 1,
+            "quarantined": 1,
+        },
+        "usage_metrics": {
+            "read": 60,
+            "created": 60,
+            "updated": 0,
+            "unchanged": 0,
+            "deleted": 0,
+            "rejected": 0,
+            "quarantined": 0,
+        },
     }
     child = session.scalar(select(m.Account).where(m.Account.name == "Account 5"))
     assert child is not None and child.parent_id is not None
@@ -91,9 +115,11 @@ def test_incremental_run_skips_a_file_older_than_the_cursor(sheet: Sync) -> None
 
 
 def test_a_connection_cannot_sync_twice_at_once(sheet: Sync, engine: Engine) -> None:
-    with connection_lock(engine, "sheet"):
-        with pytest.raises(SyncLockedError, match="'sheet' is already being synced by another process"):
-            sheet()
+    with (
+        connection_lock(engine, "sheet"),
+        pytest.raises(SyncLockedError, match="'sheet' is already being synced by another process"),
+    ):
+        sheet()
     assert sheet().status is SyncRunStatus.SUCCEEDED, "the lock is released after the block"
 
 

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from acctgraph.cli import connections, db, identities, plugins, serve, sync
+from acctgraph.cli import connections, db, identities, plugins, schema, serve, sync
 from acctgraph.cli.errors import UserFacingError, report
 
 app = typer.Typer(
@@ -16,6 +16,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(schema.app, name="schema")
 app.add_typer(plugins.app, name="plugins")
 app.add_typer(connections.app, name="connections")
 app.add_typer(sync.app, name="sync")

@@ -41,7 +41,9 @@ def add(
     _, connectors = loaded_connectors()
     with sync_sessionmaker(connected_engine())() as session:
         try:
-            service.add_connection(session, connectors, name, connector, _parse_settings(set_), settings().secret_key, replace)
+            service.add_connection(
+                session, connectors, name, connector, _parse_settings(set_), settings().secret_key, replace
+            )
         except service.ConnectionSetupError as error:
             raise CommandError(str(error)) from None
         session.commit()

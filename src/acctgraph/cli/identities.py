@@ -64,7 +64,9 @@ def map_(
         identity.map_identity(session, source, external_id, account_id)
         outcome = triage.apply_quarantined(Batch(session, source, utcnow()), source.id)
         session.commit()
-    typer.echo(f"{connection} {external_id} -> account {account_id}; {outcome.created + outcome.updated} quarantined records applied")
+    typer.echo(
+        f"{connection} {external_id} -> account {account_id}; {outcome.created + outcome.updated} quarantined records applied"
+    )
 
 
 @app.command()

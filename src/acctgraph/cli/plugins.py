@@ -35,11 +35,14 @@ def loaded_connectors() -> tuple[AcctgraphPluginManager, Connectors]:
 
 @app.command("list")
 def list_plugins(
-    plugins_dir: Path = typer.Option(None, help="Also load the *.py plugins of this directory (ACCTGRAPH_PLUGINS_DIR)."),
+    plugins_dir: Path = typer.Option(
+        None, help="Also load the *.py plugins of this directory (ACCTGRAPH_PLUGINS_DIR)."
+    ),
 ) -> None:
     """Show each plugin: name, version, source, hooks implemented, connectors provided, load error."""
     table = Table("name", "version", "source", "hooks", "connectors", "error")
-    for info in plugin_infos(plugin_manager(plugins_dir)):
+    infos = plugin_infos(plugin_manager(plugins_dir))
+    for info in infos:
         table.add_row(
             info.name,
             info.version or "-",
@@ -48,4 +51,8 @@ def list_plugins(
             ", ".join(info.connectors),
             f"[red]{info.error}[/]" if info.error else "",
         )
-    Console(width=200).print(table)
+    console = Console(width=200)
+    console.print(table)
+    for info in infos:
+        if info.error:
+            console.print(f"[red]{info.name} failed to load:[/] {info.error}", highlight=False, soft_wrap=True)

@@ -76,7 +76,12 @@ def status(limit: int = typer.Option(10, min=1, help="How many recent runs to sh
             duration = f"{(run_.finished_at - run_.started_at).total_seconds():.1f}s" if run_.finished_at else "-"
             totals = [str(sum(getattr(s, column) for s in run_.streams)) for column in COUNT_COLUMNS]
             table.add_row(
-                str(run_.id), name, str(run_.status), f"{run_.started_at:%Y-%m-%d %H:%M:%S}", duration, *totals,
+                str(run_.id),
+                name,
+                str(run_.status),
+                f"{run_.started_at:%Y-%m-%d %H:%M:%S}",
+                duration,
+                *totals,
                 run_.error or "",
             )
     Console(width=220).print(table)

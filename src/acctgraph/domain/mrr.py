@@ -30,7 +30,9 @@ def mrr_by_account(as_of: date, reporting_currency: str) -> Select[tuple[int, in
     rate = case((Contract.currency == reporting_currency, literal(1)), else_=ExchangeRate.rate)
     line_mrr = ContractLine.quantity * ContractLine.unit_price_minor * rate
     return (
-        select(Contract.account_id.label("account_id"), cast(func.round(func.sum(line_mrr)), Integer).label("mrr_minor"))
+        select(
+            Contract.account_id.label("account_id"), cast(func.round(func.sum(line_mrr)), Integer).label("mrr_minor")
+        )
         .join(ContractLine, ContractLine.contract_id == Contract.id)
         .outerjoin(ExchangeRate, ExchangeRate.currency == Contract.currency)
         .where(

@@ -38,7 +38,9 @@ def get_connection(session: Session, name: str) -> Connection:
     connection = session.scalar(select(Connection).where(Connection.name == name))
     if connection is None:
         known = ", ".join(session.scalars(select(Connection.name).order_by(Connection.name))) or "none"
-        raise ConnectionSetupError(f"no connection named {name!r}; connections: {known} (add one with `acctgraph connections add`)")
+        raise ConnectionSetupError(
+            f"no connection named {name!r}; connections: {known} (add one with `acctgraph connections add`)"
+        )
     return connection
 
 
@@ -46,7 +48,8 @@ def validate_config(connector: type[Connector], values: Mapping[str, Any]) -> Co
     try:
         return connector.parse_config(values)
     except ValidationError as error:
-        raise ConnectionSetupError(f"invalid configuration for connector {connector.name!r}: {describe_validation_error(error)}") from None
+        reason = describe_validation_error(error, connector.config_model.secret_fields())
+        raise ConnectionSetupError(f"invalid configuration for connector {connector.name!r}: {reason}") from None
 
 
 def add_connection(
@@ -63,7 +66,7 @@ def add_connection(
     secret_fields = connector.config_model.secret_fields()
     try:
         sealed = secrets.seal(values, secret_fields, secret_key)
-        validate_config(connector, secrets.unseal(sealed, secret_fields, secret_key))
+        validate_config(connector, secrets.unseal(sealed, secret_fields, secret_key, require_env=False))
     except secrets.SecretsError as error:
         raise ConnectionSetupError(str(error)) from None
     connection = session.scalar(select(Connection).where(Connection.name == name))

@@ -12,7 +12,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from pydantic import SecretStr, ValidationError
@@ -112,8 +112,15 @@ def run_sync(
             session.add(run)
             session.commit()
             context = RunContext(
-                session, Source(connection.id, connection.name), run, connector, config, options,
-                timedelta(days=connection.full_refresh_days), hook, on_progress,
+                session,
+                Source(connection.id, connection.name),
+                run,
+                connector,
+                config,
+                options,
+                timedelta(days=connection.full_refresh_days),
+                hook,
+                on_progress,
             )
             _run_streams(context, streams)
         session.refresh(run, ["streams"])
@@ -131,7 +138,11 @@ def _fail_interrupted_runs(session: Session, connection_id: int) -> None:
     session.execute(
         update(SyncRun)
         .where(SyncRun.connection_id == connection_id, SyncRun.status == SyncRunStatus.RUNNING)
-        .values(status=SyncRunStatus.FAILED, finished_at=utcnow(), error="interrupted: the process ended before the run finished")
+        .values(
+            status=SyncRunStatus.FAILED,
+            finished_at=utcnow(),
+            error="interrupted: the process ended before the run finished",
+        )
     )
     session.commit()
 
@@ -218,9 +229,7 @@ class StreamSync:
 
     def run(self) -> None:
         for attempt in range(self.context.options.transient_retries + 1):
-            state = StreamState(
-                cursor=None if self.full_refresh else self.state.cursor, resume=self.state.resume or {}
-            )
+            state = StreamState(cursor=None if self.full_refresh else self.state.cursor, resume=self.state.resume or {})
             try:
                 self._consume(self.context.connector.read(self.stream, self.context.config, state))
                 return
@@ -264,7 +273,9 @@ class StreamSync:
             if isinstance(message, record_type):
                 buffer.records.append(message)
             else:
-                payload = message.model_dump(exclude_unset=True) if isinstance(message, CanonicalRecord) else dict(message)
+                payload = (
+                    message.model_dump(exclude_unset=True) if isinstance(message, CanonicalRecord) else dict(message)
+                )
                 buffer.records.append(record_type.model_validate(payload))
         except ValidationError as error:
             payload = dict(message) if not isinstance(message, CanonicalRecord) else message.model_dump()
@@ -289,7 +300,10 @@ class StreamSync:
         self.session.commit()
         if self.context.hook is not None and outcome.written:
             self.context.hook.records_synced(
-                connection=self.context.source.name, stream=self.stream.name, entity=str(entity), records=outcome.written
+                connection=self.context.source.name,
+                stream=self.stream.name,
+                entity=str(entity),
+                records=outcome.written,
             )
         if self.context.on_progress is not None:
             self.context.on_progress(self.counts)
@@ -297,7 +311,9 @@ class StreamSync:
     def _apply_tombstones(self, batch: Batch, tombstones: list[Tombstone]) -> int:
         deleted = 0
         for tombstone in tombstones:
-            deleted += writers.mark_deleted(batch, self.stream.entity, [tombstone.external_id], tombstone.deleted_at or batch.now)
+            deleted += writers.mark_deleted(
+                batch, self.stream.entity, [tombstone.external_id], tombstone.deleted_at or batch.now
+            )
         if tombstones and self.has_quarantined:
             keys = [tombstone.external_id for tombstone in tombstones]
             triage.forget(self.session, QuarantinedRecord, self.context.source.id, self.stream.name, keys)

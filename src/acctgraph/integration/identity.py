@@ -74,9 +74,7 @@ def users_by_email(session: Session, emails: Collection[str]) -> dict[str, int]:
     return {key: value for key, value in rows}
 
 
-def resolve_accounts(
-    session: Session, source: Source, wanted: dict[str, list[str]]
-) -> dict[str, int]:
+def resolve_accounts(session: Session, source: Source, wanted: dict[str, list[str]]) -> dict[str, int]:
     """Resolve account external ids, each with its candidate domains, to account ids; unresolved ones are absent."""
     found = known_refs(session, source, "account", wanted)
     missing = {external_id: domains for external_id, domains in wanted.items() if external_id not in found}
@@ -101,7 +99,9 @@ def unresolved_account_reason(source: Source, external_id: str, domains: list[st
 def map_identity(session: Session, source: Source, external_id: str, account_id: int) -> IdentityMapping:
     """Record the admin's decision that ``external_id`` of this connection is account ``account_id``."""
     mapping = session.scalar(
-        select(IdentityMapping).where(IdentityMapping.connection_id == source.id, IdentityMapping.external_id == external_id)
+        select(IdentityMapping).where(
+            IdentityMapping.connection_id == source.id, IdentityMapping.external_id == external_id
+        )
     )
     if mapping is None:
         mapping = IdentityMapping(connection_id=source.id, external_id=external_id, account_id=account_id)
@@ -114,7 +114,9 @@ def map_identity(session: Session, source: Source, external_id: str, account_id:
 def unmap_identity(session: Session, source: Source, external_id: str) -> bool:
     """Forget a mapping; records already written keep their account. Returns whether one existed."""
     mapping = session.scalar(
-        select(IdentityMapping).where(IdentityMapping.connection_id == source.id, IdentityMapping.external_id == external_id)
+        select(IdentityMapping).where(
+            IdentityMapping.connection_id == source.id, IdentityMapping.external_id == external_id
+        )
     )
     if mapping is not None:
         session.delete(mapping)

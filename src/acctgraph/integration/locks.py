@@ -47,7 +47,9 @@ def _advisory_lock(engine: Engine, connection: str) -> Iterator[None]:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
         if not db.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}):
             holder = db.scalar(
-                text("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid::bigint = (:key & 4294967295)"),
+                text(
+                    "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid::bigint = (:key & 4294967295)"
+                ),
                 {"key": key},
             )
             raise SyncLockedError(_message(connection, f"database backend pid {holder}" if holder else "advisory lock"))

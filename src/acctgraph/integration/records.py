@@ -24,6 +24,7 @@ from acctgraph.models.opportunities import ForecastCategory, OpportunityKind, Op
 from acctgraph.models.signals import InvoiceStatus, Satisfaction, TicketPriority, TicketStatus
 
 __all__ = [
+    "RECORD_TYPES",
     "AccountRecord",
     "ActivityKind",
     "ActivityRecord",
@@ -45,7 +46,6 @@ __all__ = [
     "OpportunityRecord",
     "OpportunityStatus",
     "ProductRecord",
-    "RECORD_TYPES",
     "Satisfaction",
     "Segment",
     "Sentiment",

@@ -30,7 +30,9 @@ def _fernet(key: SecretStr | None) -> Fernet:
     try:
         return Fernet(key.get_secret_value().encode())
     except ValueError:
-        raise SecretsError("ACCTGRAPH_SECRET_KEY is not a valid Fernet key; generate one with `acctgraph connections keygen`") from None
+        raise SecretsError(
+            "ACCTGRAPH_SECRET_KEY is not a valid Fernet key; generate one with `acctgraph connections keygen`"
+        ) from None
 
 
 def new_key() -> str:
@@ -53,17 +55,22 @@ def seal(values: Mapping[str, Any], secret_fields: frozenset[str], key: SecretSt
     return stored
 
 
-def unseal(stored: Mapping[str, Any], secret_fields: frozenset[str], key: SecretStr | None) -> dict[str, Any]:
-    """The configuration with its secrets in clear, to build the connector's config model (only in memory)."""
+def unseal(
+    stored: Mapping[str, Any], secret_fields: frozenset[str], key: SecretStr | None, require_env: bool = True
+) -> dict[str, Any]:
+    """The configuration with its secrets in clear, to build the connector's config model (only in memory).
+
+    ``require_env=False`` lets a connection be added before its environment variable is set (the
+    variable's name stands in for the value while validating)."""
     values = dict(stored)
     for name in secret_fields & values.keys():
         reference = values[name]
         if not isinstance(reference, dict):
             continue
         if "env" in reference:
-            if reference["env"] not in os.environ:
+            if reference["env"] not in os.environ and require_env:
                 raise SecretsError(f"secret {name!r} is read from ${reference['env']}, which is not set")
-            values[name] = os.environ[reference["env"]]
+            values[name] = os.environ.get(reference["env"], f"${reference['env']}")
         else:
             try:
                 values[name] = _fernet(key).decrypt(reference["fernet"].encode()).decode()
@@ -80,5 +87,7 @@ def describe(stored: Mapping[str, Any], secret_fields: frozenset[str]) -> dict[s
     shown = dict(stored)
     for name in secret_fields & shown.keys():
         reference = shown[name]
-        shown[name] = f"{ENV_PREFIX}{reference['env']}" if isinstance(reference, dict) and "env" in reference else HIDDEN
+        shown[name] = (
+            f"{ENV_PREFIX}{reference['env']}" if isinstance(reference, dict) and "env" in reference else HIDDEN
+        )
     return shown

@@ -27,12 +27,14 @@ class Rejection:
     reason: str
 
 
-def describe_validation_error(error: ValidationError) -> str:
-    """``amount_minor: Input should be a valid integer (got 'abc')``, one clause per failing field."""
+def describe_validation_error(error: ValidationError, secret_fields: frozenset[str] = frozenset()) -> str:
+    """``amount_minor: Input should be a valid integer (got 'abc')``, one clause per failing field;
+    the input of a secret field is never repeated."""
     parts = []
     for item in error.errors(include_url=False):
         where = ".".join(str(part) for part in item["loc"]) or "record"
-        given = f" (got {item['input']!r})" if item["type"] != "missing" else ""
+        shown = item["type"] != "missing" and not (item["loc"] and item["loc"][0] in secret_fields)
+        given = f" (got {item['input']!r})" if shown else ""
         parts.append(f"{where}: {item['msg']}{given}")
     return "; ".join(parts)
 
@@ -68,15 +70,29 @@ def reject(batch: Batch, connection_id: int, run_id: int, stream: str, rejection
     _replace(batch.session, RejectedRecord, connection_id, stream, list(rows.values()))
 
 
-def forget(session: Session, model: type[QuarantinedRecord] | type[RejectedRecord], connection_id: int, stream: str, keys: Sequence[str]) -> None:
+def forget(
+    session: Session,
+    model: type[QuarantinedRecord] | type[RejectedRecord],
+    connection_id: int,
+    stream: str,
+    keys: Sequence[str],
+) -> None:
     """Drop the entries of records that have now been written (or deleted upstream)."""
     if keys:
         session.execute(
-            delete(model).where(model.connection_id == connection_id, model.stream == stream, model.record_key.in_(set(keys)))
+            delete(model).where(
+                model.connection_id == connection_id, model.stream == stream, model.record_key.in_(set(keys))
+            )
         )
 
 
-def _replace(session: Session, model: type[QuarantinedRecord] | type[RejectedRecord], connection_id: int, stream: str, rows: list[dict[str, Any]]) -> None:
+def _replace(
+    session: Session,
+    model: type[QuarantinedRecord] | type[RejectedRecord],
+    connection_id: int,
+    stream: str,
+    rows: list[dict[str, Any]],
+) -> None:
     if rows:
         forget(session, model, connection_id, stream, [row["record_key"] for row in rows])
         session.execute(insert(model), rows)

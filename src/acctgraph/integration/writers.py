@@ -22,7 +22,6 @@ from acctgraph import models as m
 from acctgraph.integration import identity
 from acctgraph.integration.identity import Source
 from acctgraph.integration.records import (
-    AccountOwned,
     AccountRecord,
     CanonicalRecord,
     ContactRecord,
@@ -227,8 +226,7 @@ def _upsert_source_records(
     ids.update(adopted)
     model = spec.model
     existing = {
-        row.id: row
-        for row in session.execute(select(spec.table).where(spec.table.c.id.in_(set(ids.values())))).all()
+        row.id: row for row in session.execute(select(spec.table).where(spec.table.c.id.in_(set(ids.values())))).all()
     }
     inserts: list[dict[str, Any]] = []
     new_records: list[SourceRecord] = []
@@ -253,8 +251,10 @@ def _upsert_source_records(
             outcome.unchanged += 1
     if inserts:
         new_ids = session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), inserts).all()
-        identity.add_refs(session, batch.source, entity, zip((r.external_id for r in new_records), new_ids))
-        ids.update(zip((r.external_id for r in new_records), new_ids))
+        identity.add_refs(
+            session, batch.source, entity, zip((r.external_id for r in new_records), new_ids, strict=True)
+        )
+        ids.update(zip((r.external_id for r in new_records), new_ids, strict=True))
     if updates:
         session.execute(update(model), updates)
     outcome.created, outcome.updated = len(inserts), len(updates)
@@ -299,9 +299,7 @@ def _jsonable(extra: dict[str, Any]) -> dict[str, Any]:
     return to_jsonable_python(extra)  # type: ignore[no-any-return]
 
 
-def _adopt_existing(
-    batch: Batch, entity: Entity, spec: EntitySpec, records: list[CanonicalRecord]
-) -> dict[str, int]:
+def _adopt_existing(batch: Batch, entity: Entity, spec: EntitySpec, records: list[CanonicalRecord]) -> dict[str, int]:
     """Rows that already exist under another source: accounts by domain or mapping, others by natural key."""
     if not records:
         return {}
@@ -318,11 +316,7 @@ def _adopt_existing(
 
 def _add_domains(session: Session, ids: dict[str, int], records: list[AccountRecord]) -> None:
     """Give each account the domains its record names that no account has yet (a domain has one owner)."""
-    wanted = {
-        domain: (ids[r.external_id], domain == r.domain)
-        for r in records
-        for domain in _domains_of(r)
-    }
+    wanted = {domain: (ids[r.external_id], domain == r.domain) for r in records for domain in _domains_of(r)}
     taken = identity.accounts_by_domain(session, wanted)
     rows = [
         {"account_id": account_id, "domain": domain, "is_primary": primary}
@@ -337,13 +331,17 @@ def _write_nested_lines(batch: Batch, contract_ids: dict[str, int], contracts: l
     """Upsert the lines sent inside contracts, and mark deleted the lines a contract no longer has."""
     with_lines = [contract for contract in contracts if contract.lines is not None]
     lines = [
-        ContractLineRecord.model_validate({**line.model_dump(exclude_unset=True), "contract_external_id": c.external_id})
+        ContractLineRecord.model_validate(
+            {**line.model_dump(exclude_unset=True), "contract_external_id": c.external_id}
+        )
         for c in with_lines
         for line in c.lines or ()
     ]
     outcome = write_records(batch, Entity.CONTRACT_LINE, lines) if lines else BatchOutcome()
     outcome.written = []
-    line_ids = identity.known_refs(batch.session, batch.source, Entity.CONTRACT_LINE, [line.external_id for line in lines])
+    line_ids = identity.known_refs(
+        batch.session, batch.source, Entity.CONTRACT_LINE, [line.external_id for line in lines]
+    )
     for contract in with_lines:
         kept = [line_ids[line.external_id] for line in contract.lines or () if line.external_id in line_ids]
         table = m.ContractLine.__table__
@@ -369,14 +367,18 @@ def _upsert_usage(batch: Batch, records: list[CanonicalRecord], resolved: dict[s
         account_id = resolved[record_key(record)]["account_id"]
         values[(account_id, record.metric, record.day)] = record.value  # type: ignore[attr-defined]
     key_columns = tuple_(table.c.account_id, table.c.metric, table.c.day)
-    existing = {
-        (row.account_id, row.metric, row.day): row
-        for row in batch.session.execute(
-            select(table.c.id, table.c.account_id, table.c.metric, table.c.day, table.c.value).where(
-                key_columns.in_(list(values))
+    existing = (
+        {
+            (row.account_id, row.metric, row.day): row
+            for row in batch.session.execute(
+                select(table.c.id, table.c.account_id, table.c.metric, table.c.day, table.c.value).where(
+                    key_columns.in_(list(values))
+                )
             )
-        )
-    } if values else {}
+        }
+        if values
+        else {}
+    )
     inserts = []
     updates = []
     for key, value in values.items():
@@ -423,7 +425,9 @@ def record_sightings(batch: Batch, entity: Entity, external_ids: Sequence[str], 
     if not ref_ids:
         return
     dialect = postgresql if batch.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(m.SyncSighting).values([{"external_ref_id": i, "generation": generation} for i in ref_ids])
+    statement = dialect.insert(m.SyncSighting).values(
+        [{"external_ref_id": i, "generation": generation} for i in ref_ids]
+    )
     batch.session.execute(
         statement.on_conflict_do_update(index_elements=["external_ref_id"], set_={"generation": generation})
     )

@@ -19,6 +19,9 @@ class HealthBand(enum.StrEnum):
 
 
 class HealthSnapshot(TimestampMixin, Base):
+    """``measures`` is the scorecard's document: ``{"measures": [{"key", "label", "raw_value", "score",
+    "weight", "explanation"}], "missing": [keys], "trend": score change over 30 days or null}``."""
+
     __tablename__ = "health_snapshots"
     __table_args__ = (
         UniqueConstraint("account_id", "day"),

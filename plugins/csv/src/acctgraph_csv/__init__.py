@@ -90,7 +90,9 @@ class CsvConnector(Connector):
             return CheckResult(ok=False, message=f"cannot read the mapping file: {error}")
         if not streams:
             expected = ", ".join(DEFAULT_FILES.values())
-            return CheckResult(ok=False, message=f"no CSV file found in {config.directory} (expected some of {expected})")
+            return CheckResult(
+                ok=False, message=f"no CSV file found in {config.directory} (expected some of {expected})"
+            )
         return CheckResult(ok=True, message=f"{len(streams)} CSV files: {', '.join(s.name for s in streams)}")
 
     def streams(self, config: CsvConfig) -> list[Stream]:  # type: ignore[override]
@@ -140,7 +142,9 @@ class CsvConnector(Connector):
         payload: dict[str, Any] = {
             field: row[column] for field, column in column_of.items() if row.get(column) not in (None, "")
         }
-        payload.update({column: value for column, value in row.items() if column not in mapped_columns and column and value})
+        payload.update(
+            {column: value for column, value in row.items() if column not in mapped_columns and column and value}
+        )
         try:
             return stream.record_type.model_validate(payload)
         except ValidationError as error:
@@ -148,9 +152,14 @@ class CsvConnector(Connector):
             for item in error.errors(include_url=False):
                 field = str(item["loc"][0]) if item["loc"] else ""
                 column = column_of.get(field, field)
-                problems.append(f"column {column!r}: {item['msg']}" + (f" (got {item['input']!r})" if item["type"] != "missing" else ""))
+                problems.append(
+                    f"column {column!r}: {item['msg']}"
+                    + (f" (got {item['input']!r})" if item["type"] != "missing" else "")
+                )
             return RecordError(
-                reason="; ".join(problems), payload=row, location=f"row {row_number}",
+                reason="; ".join(problems),
+                payload=row,
+                location=f"row {row_number}",
                 external_id=payload.get("external_id") and f"{payload['external_id']}",
             )
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from acctgraph_csv import CsvConnector
+
 from acctgraph.integration.connector import RecordError, StreamState
 from acctgraph.integration.records import AccountRecord, InvoiceRecord
-from acctgraph_csv import CsvConnector
 
 
 def read(directory: Path, stream: str, **config: object) -> list[object]:
@@ -32,10 +33,19 @@ def test_bad_row_is_reported_with_row_number_column_and_problem(tmp_path: Path) 
 
 
 def test_mapping_file_renames_file_and_columns_and_keeps_unknown_columns(tmp_path: Path) -> None:
-    (tmp_path / "Companies.csv").write_text("Record ID,Company name,Website,Employees\n42,Acme,https://www.acme.com,500\n")
+    (tmp_path / "Companies.csv").write_text(
+        "Record ID,Company name,Website,Employees\n42,Acme,https://www.acme.com,500\n"
+    )
     mapping = tmp_path / "mapping.json"
     mapping.write_text(
-        json.dumps({"accounts": {"file": "Companies.csv", "columns": {"external_id": "Record ID", "name": "Company name", "domain": "Website"}}})
+        json.dumps(
+            {
+                "accounts": {
+                    "file": "Companies.csv",
+                    "columns": {"external_id": "Record ID", "name": "Company name", "domain": "Website"},
+                }
+            }
+        )
     )
     (record, _checkpoint) = read(tmp_path, "accounts", mapping_file=str(mapping))
     assert isinstance(record, AccountRecord)

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from acctgraph_csv import CsvConnector
 
 from acctgraph.testing import ConnectorContract
-from acctgraph_csv import CsvConnector
 
 
 def write_sample_files(directory: Path, accounts: int = 30) -> None:
@@ -16,11 +16,13 @@ def write_sample_files(directory: Path, accounts: int = 30) -> None:
     account_rows = [f"A{n},Account {n},account{n}.example,smb,,EMEA,,,{n * 10}" for n in range(accounts)]
     (directory / "accounts.csv").write_text(
         "external_id,name,domain,segment,industry,region,owner_email,parent_external_id,employees\n"
-        + "\n".join(account_rows) + "\n"
+        + "\n".join(account_rows)
+        + "\n"
     )
     (directory / "contacts.csv").write_text(
         "external_id,account_external_id,name,email\n"
-        + "\n".join(f"C{n},A{n},Contact {n},c{n}@account{n}.example" for n in range(accounts)) + "\n"
+        + "\n".join(f"C{n},A{n},Contact {n},c{n}@account{n}.example" for n in range(accounts))
+        + "\n"
     )
     (directory / "usage_metrics.csv").write_text(
         "account_external_id,metric,day,value\n"

@@ -1,0 +1,250 @@
+"""Relay connections over keyset pagination, for root lists and, batched, for the lists of many parents."""
+
+from __future__ import annotations
+
+import inspect
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+from strawberry import relay
+from strawberry.annotation import StrawberryAnnotation
+from strawberry.extensions.field_extension import FieldExtension
+from strawberry.types.arguments import StrawberryArgument
+from strawberry.types.field import StrawberryField
+
+from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.keyset import Ordering, PageRequest, decode_cursor, encode_cursor
+
+NodeType = TypeVar("NodeType")
+
+
+@strawberry.type(description="A page of a list, with cursors to page on (Relay connection, keyset paginated).")
+class Connection(relay.Connection[NodeType], Generic[NodeType]):
+    nodes: list[NodeType] = strawberry.field(description="The nodes of this page, without their cursors.")
+    _count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many items the whole list holds, across all pages.")
+    async def total_count(self) -> int:
+        return await self._count()
+
+
+def build_connection(
+    rows: Sequence[Any],
+    ordering: Ordering,
+    page: PageRequest,
+    to_node: Callable[[Any], Any],
+    count: Callable[[], Awaitable[int]],
+) -> Connection[Any]:
+    """A connection from up to ``limit + 1`` rows of (model, *sort values) in the requested direction."""
+    has_more = len(rows) > page.limit
+    rows = list(rows[: page.limit])
+    if not page.forward:
+        rows.reverse()
+    edges = [relay.Edge(cursor=encode_cursor(ordering, list(row[1:])), node=to_node(row[0])) for row in rows]
+    page_info = relay.PageInfo(
+        has_next_page=has_more if page.forward else page.cursor is not None,
+        has_previous_page=page.cursor is not None if page.forward else has_more,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return Connection(edges=edges, page_info=page_info, nodes=[edge.node for edge in edges], _count=count)
+
+
+def _sort_columns(ordering: Ordering) -> list[ColumnElement[Any]]:
+    return [key.column.label(f"sort_{index}") for index, key in enumerate(ordering.keys)]
+
+
+def _directed(statement: Select[Any], ordering: Ordering, page: PageRequest) -> tuple[Select[Any], Ordering]:
+    """The statement restricted to rows past the cursor, and the ordering to read them in."""
+    directed = ordering if page.forward else ordering.reversed()
+    if page.cursor is not None:
+        statement = statement.where(directed.after(decode_cursor(ordering, page.cursor)))
+    return statement, directed
+
+
+async def paginate(
+    context: RequestContext,
+    statement: Select[Any],
+    ordering: Ordering,
+    page: PageRequest,
+    to_node: Callable[[Any], Any],
+) -> Connection[Any]:
+    """One page of ``statement`` (a filtered ``select(Model)``): one query, plus one if totalCount is asked."""
+    count_statement = select(func.count()).select_from(statement.order_by(None).subquery())
+    paged, directed = _directed(statement, ordering, page)
+    rows = await context.db.all(
+        paged.add_columns(*_sort_columns(ordering)).order_by(*directed.order_by()).limit(page.limit + 1)
+    )
+
+    async def count() -> int:
+        return int(await context.db.scalar(count_statement))
+
+    return build_connection(rows, ordering, page, to_node, count)
+
+
+@dataclass(frozen=True)
+class ChildList:
+    """A list under a parent (an account's contacts, ...), loaded for many parents in one query.
+
+    ``filters`` turns a hashable filter key (plain values from the field's arguments) into predicates.
+    """
+
+    name: str
+    parent: InstrumentedAttribute[Any]
+    ordering: Ordering
+    where: tuple[ColumnElement[bool], ...] = ()
+    filters: Callable[[Hashable], list[ColumnElement[bool]]] = field(default=lambda _key: [])
+
+    @property
+    def model(self) -> Any:
+        return self.parent.class_
+
+    def base(self, parent_ids: list[int], filter_key: Hashable) -> Select[Any]:
+        return select(self.model).where(self.parent.in_(parent_ids), *self.where, *self.filters(filter_key))
+
+
+async def child_connection(
+    context: RequestContext,
+    children: ChildList,
+    parent_id: int,
+    page: PageRequest,
+    to_node: Callable[[Any], Any],
+    filter_key: Hashable = None,
+) -> Connection[Any]:
+    """The page of ``children`` under ``parent_id``, batched with the same page of every other parent."""
+    rows_loader = context.loaders.get(
+        ("child-rows", children.name), lambda keys: _load_child_rows(context, children, keys)
+    )
+    count_loader = context.loaders.get(
+        ("child-count", children.name), lambda keys: _load_child_counts(context, children, keys)
+    )
+    rows = await rows_loader.load((parent_id, page, filter_key))
+    return build_connection(rows, children.ordering, page, to_node, lambda: count_loader.load((parent_id, filter_key)))
+
+
+async def _load_child_rows(
+    context: RequestContext, children: ChildList, keys: list[tuple[int, PageRequest, Hashable]]
+) -> list[list[Any]]:
+    parents_by_request: dict[tuple[PageRequest, Hashable], list[int]] = defaultdict(list)
+    for parent_id, page, filter_key in keys:
+        parents_by_request[(page, filter_key)].append(parent_id)
+    rows_by_key: dict[tuple[int, PageRequest, Hashable], list[Any]] = defaultdict(list)
+    for (page, filter_key), parent_ids in parents_by_request.items():
+        for parent_id, row in await _child_page_rows(context, children, parent_ids, page, filter_key):
+            rows_by_key[(parent_id, page, filter_key)].append(row)
+    return [rows_by_key[key] for key in keys]
+
+
+async def _child_page_rows(
+    context: RequestContext, children: ChildList, parent_ids: list[int], page: PageRequest, filter_key: Hashable
+) -> list[tuple[int, Any]]:
+    """Up to ``limit + 1`` rows per parent, numbered by a window function: one query for all parents."""
+    statement, directed = _directed(children.base(parent_ids, filter_key), children.ordering, page)
+    position = func.row_number().over(partition_by=children.parent, order_by=directed.order_by())
+    numbered = statement.add_columns(*_sort_columns(children.ordering), position.label("position")).subquery()
+    child = aliased(children.model, numbered)
+    sort_values = [numbered.c[f"sort_{index}"] for index in range(len(children.ordering.keys))]
+    parent_column = numbered.c[children.parent.key]
+    rows = await context.db.all(
+        select(child, *sort_values, parent_column)
+        .where(numbered.c.position <= page.limit + 1)
+        .order_by(parent_column, numbered.c.position)
+    )
+    return [(row[-1], tuple(row[:-1])) for row in rows]
+
+
+async def _load_child_counts(
+    context: RequestContext, children: ChildList, keys: list[tuple[int, Hashable]]
+) -> list[int]:
+    parents_by_filter: dict[Hashable, list[int]] = defaultdict(list)
+    for parent_id, filter_key in keys:
+        parents_by_filter[filter_key].append(parent_id)
+    counts: dict[tuple[int, Hashable], int] = {}
+    for filter_key, parent_ids in parents_by_filter.items():
+        base = children.base(parent_ids, filter_key).subquery()
+        rows = await context.db.all(
+            select(base.c[children.parent.key], func.count()).group_by(base.c[children.parent.key])
+        )
+        counts.update({(parent_id, filter_key): count for parent_id, count in rows})
+    return [counts.get(key, 0) for key in keys]
+
+
+@dataclass(frozen=True)
+class RootList:
+    """A root list: the filtered ``select(Model)``, its ordering, and how a row becomes a node."""
+
+    statement: Select[Any]
+    ordering: Ordering
+    to_node: Callable[[Any], Any]
+
+    async def page(self, context: RequestContext, page: PageRequest) -> Connection[Any]:
+        return await paginate(context, self.statement, self.ordering, page, self.to_node)
+
+
+@dataclass(frozen=True)
+class ChildPage:
+    """The children of one parent, to be paged together with those of the parent's siblings."""
+
+    children: ChildList
+    parent_id: int
+    to_node: Callable[[Any], Any]
+    filter_key: Hashable = None
+
+    async def page(self, context: RequestContext, page: PageRequest) -> Connection[Any]:
+        return await child_connection(context, self.children, self.parent_id, page, self.to_node, self.filter_key)
+
+
+class KeysetPagination(FieldExtension):
+    """Adds Relay's ``first/after/last/before`` to a field whose resolver returns a RootList or ChildPage."""
+
+    def apply(self, field: StrawberryField) -> None:
+        field.arguments = [*field.arguments, *_PAGE_ARGUMENTS]
+
+    def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        """Sync resolvers get the same treatment; the page itself is always loaded asynchronously."""
+        return self.resolve_async(next_, source, info, **kwargs)
+
+    async def resolve_async(
+        self,
+        next_: Any,
+        source: Any,
+        info: strawberry.Info[RequestContext, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        **kwargs: Any,
+    ) -> Connection[Any]:
+        page = PageRequest.from_arguments(info.context.settings, first, after, last, before)
+        source_list = next_(source, info, **kwargs)
+        if inspect.isawaitable(source_list):
+            source_list = await source_list
+        return await source_list.page(info.context, page)
+
+
+def _page_argument(name: str, annotation: Any, description: str) -> StrawberryArgument:
+    return StrawberryArgument(
+        python_name=name,
+        graphql_name=None,
+        type_annotation=StrawberryAnnotation(annotation),
+        description=description,
+        default=None,
+    )
+
+
+_PAGE_ARGUMENTS = (
+    _page_argument("first", int | None, "Page forward: at most this many items (default and maximum in settings)."),
+    _page_argument("after", str | None, "Page forward from this cursor (exclusive)."),
+    _page_argument("last", int | None, "Page backward: at most this many items before `before`, or the end."),
+    _page_argument("before", str | None, "Page backward from this cursor (exclusive)."),
+)
+
+
+def paginated(description: str, connection_type: Any) -> Any:
+    """A connection field: its resolver returns a RootList or ChildPage; the extension pages it."""
+    return strawberry.field(description=description, graphql_type=connection_type, extensions=[KeysetPagination()])

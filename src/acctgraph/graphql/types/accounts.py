@@ -1,0 +1,323 @@
+"""Accounts: the customer companies of the book, with everything known about each."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+
+import strawberry
+from sqlalchemy import ColumnElement, func, select
+from strawberry import relay
+
+from acctgraph import models
+from acctgraph.domain.account_facts import active_contracts_ending_from
+from acctgraph.domain.mrr import mrr_by_account
+from acctgraph.graphql.connections import ChildList, ChildPage, Connection, paginated
+from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.errors import InvalidArgument
+from acctgraph.graphql.keyset import Ordering, SortKey
+from acctgraph.graphql.loaders import load_by_id, load_children
+from acctgraph.graphql.types.activities import Activity
+from acctgraph.graphql.types.contacts import Contact
+from acctgraph.graphql.types.contracts import Contract
+from acctgraph.graphql.types.enums import ActivityKind, LifecycleStage, Segment
+from acctgraph.graphql.types.health import Health
+from acctgraph.graphql.types.identity import ExternalRef
+from acctgraph.graphql.types.money import Money
+from acctgraph.graphql.types.node import ModelNode
+from acctgraph.graphql.types.opportunities import Opportunity
+from acctgraph.graphql.types.signals import Invoice, NpsResponse, SupportTicket, UsagePoint
+from acctgraph.graphql.types.users import User
+
+MAX_HISTORY_DAYS = 3 * 366
+
+
+def _newest_first(model: Any, column: Any, value_type: type) -> Ordering:
+    return Ordering(
+        (SortKey(column.key, column, descending=True, value_type=value_type), SortKey("id", model.id, descending=True))
+    )
+
+
+def _by_name(model: Any) -> Ordering:
+    return Ordering((SortKey("name", model.name, value_type=str), SortKey("id", model.id)))
+
+
+def _activity_kinds(kinds: Hashable) -> list[ColumnElement[bool]]:
+    return [models.Activity.kind.in_(kinds)] if kinds else []
+
+
+CHILD_ACCOUNTS = ChildList(
+    "account-children", models.Account.parent_id, _by_name(models.Account), (models.Account.deleted_at.is_(None),)
+)
+CONTACTS = ChildList(
+    "account-contacts", models.Contact.account_id, _by_name(models.Contact), (models.Contact.deleted_at.is_(None),)
+)
+CONTRACTS = ChildList(
+    "account-contracts",
+    models.Contract.account_id,
+    _newest_first(models.Contract, models.Contract.start_date, date),
+    (models.Contract.deleted_at.is_(None),),
+)
+OPPORTUNITIES = ChildList(
+    "account-opportunities",
+    models.Opportunity.account_id,
+    _newest_first(models.Opportunity, models.Opportunity.created_at, datetime),
+    (models.Opportunity.deleted_at.is_(None),),
+)
+ACTIVITIES = ChildList(
+    "account-activities",
+    models.Activity.account_id,
+    _newest_first(models.Activity, models.Activity.occurred_at, datetime),
+    (models.Activity.deleted_at.is_(None),),
+    filters=_activity_kinds,
+)
+INVOICES = ChildList(
+    "account-invoices",
+    models.Invoice.account_id,
+    _newest_first(models.Invoice, models.Invoice.due_date, date),
+    (models.Invoice.deleted_at.is_(None),),
+)
+SUPPORT_TICKETS = ChildList(
+    "account-tickets",
+    models.SupportTicket.account_id,
+    _newest_first(models.SupportTicket, models.SupportTicket.opened_at, datetime),
+    (models.SupportTicket.deleted_at.is_(None),),
+)
+NPS_RESPONSES = ChildList(
+    "account-nps",
+    models.NpsResponse.account_id,
+    _newest_first(models.NpsResponse, models.NpsResponse.responded_at, datetime),
+    (models.NpsResponse.deleted_at.is_(None),),
+)
+
+
+def _date_range(since: date | None, until: date | None, today: date) -> tuple[date, date]:
+    """A bounded, ordered date range: default the last 90 days, at most three years."""
+    until = until or today
+    since = since or until - timedelta(days=90)
+    if since > until:
+        raise InvalidArgument(f"`from` ({since}) is after `to` ({until}); swap them")
+    if (until - since).days > MAX_HISTORY_DAYS:
+        raise InvalidArgument(f"ask for at most {MAX_HISTORY_DAYS} days at a time; narrow `from`/`to`")
+    return since, until
+
+
+@strawberry.type(description="A customer company: the unit of the book of business.")
+class Account(ModelNode):
+    model = models.Account
+
+    id: relay.NodeID[int]
+    name: str
+    segment: Segment
+    industry: str | None
+    region: str | None
+    lifecycle_stage: LifecycleStage
+    created_at: datetime
+    updated_at: datetime
+    owner_id: strawberry.Private[int | None]
+    parent_id: strawberry.Private[int | None]
+
+    async def _domains(self, info: strawberry.Info[RequestContext, None]) -> list[models.AccountDomain]:
+        return await load_children(
+            info.context, models.AccountDomain.account_id, self.id, order_by=[models.AccountDomain.is_primary.desc()]
+        )
+
+    @strawberry.field(description="The primary web domain.")
+    async def domain(self, info: strawberry.Info[RequestContext, None]) -> str | None:
+        domains = await self._domains(info)
+        return domains[0].domain if domains else None
+
+    @strawberry.field(description="Every domain of the account, the primary first.")
+    async def domains(self, info: strawberry.Info[RequestContext, None]) -> list[str]:
+        return [row.domain for row in await self._domains(info)]
+
+    @strawberry.field(description="The account manager who owns the account.")
+    async def owner(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+        row = await load_by_id(info.context, models.User, self.owner_id)
+        return None if row is None else User.from_row(row)
+
+    @strawberry.field(description="The parent account in a hierarchy (e.g. the group a subsidiary belongs to).")
+    async def parent(self, info: strawberry.Info[RequestContext, None]) -> Account | None:
+        row = await load_by_id(info.context, models.Account, self.parent_id)
+        return None if row is None else Account.from_row(row)
+
+    @paginated("Child accounts, by name.", Connection["Account"])
+    def children(self) -> ChildPage:
+        return ChildPage(CHILD_ACCOUNTS, self.id, Account.from_row)
+
+    @strawberry.field(description="Monthly recurring revenue of active contracts, in the reporting currency.")
+    async def mrr(self, info: strawberry.Info[RequestContext, None]) -> Money:
+        context = info.context
+        currency = context.settings.reporting_currency
+
+        async def batch(account_ids: list[int]) -> list[int]:
+            revenue = mrr_by_account(context.today, currency).subquery()
+            rows = await context.db.all(select(revenue).where(revenue.c.account_id.in_(account_ids)))
+            by_account = dict(rows)
+            return [by_account.get(account_id, 0) for account_id in account_ids]
+
+        amount = await context.loaders.get("account-mrr", batch).load(self.id)
+        return Money(amount_minor=amount, currency=currency)
+
+    @strawberry.field(description="Annual recurring revenue: 12 x MRR, in the reporting currency.")
+    async def arr(self, info: strawberry.Info[RequestContext, None]) -> Money:
+        monthly = await self.mrr(info)
+        return Money(amount_minor=12 * monthly.amount_minor, currency=monthly.currency)
+
+    @strawberry.field(
+        description="Whether MRR reaches the strategic threshold (ACCTGRAPH_STRATEGIC_MRR_THRESHOLD_MINOR)."
+    )
+    async def is_strategic(self, info: strawberry.Info[RequestContext, None]) -> bool:
+        return (await self.mrr(info)).amount_minor >= info.context.settings.strategic_mrr_threshold_minor
+
+    @paginated("The account's contacts, by name.", Connection[Contact])
+    def contacts(self) -> ChildPage:
+        return ChildPage(CONTACTS, self.id, Contact.from_row)
+
+    @paginated("Contracts, newest start first.", Connection[Contract])
+    def contracts(self) -> ChildPage:
+        return ChildPage(CONTRACTS, self.id, Contract.from_row)
+
+    @paginated("Opportunities, newest first.", Connection[Opportunity])
+    def opportunities(self) -> ChildPage:
+        return ChildPage(OPPORTUNITIES, self.id, Opportunity.from_row)
+
+    @paginated("Activities, newest first; optionally only some kinds.", Connection[Activity])
+    def activities(self, kinds: list[ActivityKind] | None = None) -> ChildPage:
+        return ChildPage(ACTIVITIES, self.id, Activity.from_row, tuple(sorted(kinds)) if kinds else None)
+
+    @paginated("Invoices, latest due date first.", Connection[Invoice])
+    def invoices(self) -> ChildPage:
+        return ChildPage(INVOICES, self.id, Invoice.from_row)
+
+    @paginated("Support tickets, newest first.", Connection[SupportTicket])
+    def support_tickets(self) -> ChildPage:
+        return ChildPage(SUPPORT_TICKETS, self.id, SupportTicket.from_row)
+
+    @paginated("NPS survey responses, newest first.", Connection[NpsResponse])
+    def nps_responses(self) -> ChildPage:
+        return ChildPage(NPS_RESPONSES, self.id, NpsResponse.from_row)
+
+    @strawberry.field(description="The latest health snapshot; null until health has been computed.")
+    async def health(self, info: strawberry.Info[RequestContext, None]) -> Health | None:
+        context = info.context
+
+        async def batch(account_ids: list[int]) -> list[Health | None]:
+            snapshot = models.HealthSnapshot
+            newest = (
+                select(snapshot.account_id, func.max(snapshot.day).label("day"))
+                .where(snapshot.account_id.in_(account_ids))
+                .group_by(snapshot.account_id)
+                .subquery()
+            )
+            rows = await context.db.scalars(
+                select(snapshot).join(
+                    newest, (newest.c.account_id == snapshot.account_id) & (newest.c.day == snapshot.day)
+                )
+            )
+            by_account = {row.account_id: Health.from_row(row) for row in rows}
+            return [by_account.get(account_id) for account_id in account_ids]
+
+        return await context.loaders.get("account-health", batch).load(self.id)
+
+    @strawberry.field(description="Daily health snapshots between two days (default: the last 90 days), oldest first.")
+    async def health_history(
+        self,
+        info: strawberry.Info[RequestContext, None],
+        since: Annotated[date | None, strawberry.argument(name="from")] = None,
+        until: Annotated[date | None, strawberry.argument(name="to")] = None,
+    ) -> list[Health]:
+        context = info.context
+        since, until = _date_range(since, until, context.today)
+        rows = await _rows_in_range(
+            context, models.HealthSnapshot, models.HealthSnapshot.day, self.id, since, until, extra_key="health"
+        )
+        return [Health.from_row(row) for row in rows]
+
+    @strawberry.field(description="A usage metric's daily values between two days (default: the last 90 days).")
+    async def usage(
+        self,
+        info: strawberry.Info[RequestContext, None],
+        metric: str,
+        since: Annotated[date | None, strawberry.argument(name="from")] = None,
+        until: Annotated[date | None, strawberry.argument(name="to")] = None,
+    ) -> list[UsagePoint]:
+        context = info.context
+        since, until = _date_range(since, until, context.today)
+        rows = await _rows_in_range(
+            context,
+            models.UsageMetric,
+            models.UsageMetric.day,
+            self.id,
+            since,
+            until,
+            extra_key=metric,
+            where=[models.UsageMetric.metric == metric],
+        )
+        return [UsagePoint(day=row.day, value=row.value) for row in rows]
+
+    @strawberry.field(description="The active contract that ends soonest: the next renewal.")
+    async def next_renewal(self, info: strawberry.Info[RequestContext, None]) -> Contract | None:
+        context = info.context
+
+        async def batch(account_ids: list[int]) -> list[Contract | None]:
+            rows = await context.db.scalars(
+                active_contracts_ending_from(context.today)
+                .where(models.Contract.account_id.in_(account_ids))
+                .order_by(models.Contract.end_date, models.Contract.id)
+            )
+            soonest: dict[int, Contract] = {}
+            for row in rows:
+                soonest.setdefault(row.account_id, Contract.from_row(row))
+            return [soonest.get(account_id) for account_id in account_ids]
+
+        return await context.loaders.get("account-next-renewal", batch).load(self.id)
+
+    @strawberry.field(description="The account's ids in the systems it was synced from.")
+    async def external_refs(self, info: strawberry.Info[RequestContext, None]) -> list[ExternalRef]:
+        context = info.context
+
+        async def batch(account_ids: list[int]) -> list[list[ExternalRef]]:
+            ref = models.ExternalRef
+            rows = await context.db.scalars(
+                select(ref)
+                .where(ref.object_type == "account", ref.internal_id.in_(account_ids))
+                .order_by(ref.source, ref.external_id)
+            )
+            grouped: dict[int, list[ExternalRef]] = defaultdict(list)
+            for row in rows:
+                grouped[row.internal_id].append(
+                    ExternalRef(source=row.source, object_type=row.object_type, external_id=row.external_id)
+                )
+            return [grouped[account_id] for account_id in account_ids]
+
+        return await context.loaders.get("account-external-refs", batch).load(self.id)
+
+
+async def _rows_in_range(
+    context: RequestContext,
+    model: Any,
+    day: Any,
+    account_id: int,
+    since: date,
+    until: date,
+    extra_key: str,
+    where: list[ColumnElement[bool]] | None = None,
+) -> list[Any]:
+    """Rows of ``model`` for accounts in one batch, between two days, oldest first."""
+
+    async def batch(account_ids: list[int]) -> list[list[Any]]:
+        rows = await context.db.scalars(
+            select(model)
+            .where(model.account_id.in_(account_ids), day.between(since, until), *(where or []))
+            .order_by(model.account_id, day)
+        )
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for row in rows:
+            grouped[row.account_id].append(row)
+        return [grouped[account_id] for account_id in account_ids]
+
+    loader = context.loaders.get(("in-range", model, extra_key, since, until), batch)
+    return await loader.load(account_id)

@@ -1,0 +1,57 @@
+"""Activities logged against an account: calls, emails, meetings, QBRs, notes, tasks."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+import strawberry
+from sqlalchemy import select
+from strawberry import relay
+
+from acctgraph import models
+from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.loaders import load_by_id
+from acctgraph.graphql.types.contacts import Contact
+from acctgraph.graphql.types.enums import ActivityKind
+from acctgraph.graphql.types.node import ModelNode
+from acctgraph.graphql.types.users import User
+
+
+@strawberry.type(description="Something that happened with an account.")
+class Activity(ModelNode):
+    model = models.Activity
+
+    id: relay.NodeID[int]
+    kind: ActivityKind
+    occurred_at: datetime
+    subject: str
+    body: str | None
+    created_at: datetime
+    updated_at: datetime
+    author_id: strawberry.Private[int | None]
+    account_id: strawberry.Private[int]
+
+    @strawberry.field(description="The user who logged it.")
+    async def author(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+        row = await load_by_id(info.context, models.User, self.author_id)
+        return None if row is None else User.from_row(row)
+
+    @strawberry.field(description="The customer's contacts who took part.")
+    async def attendees(self, info: strawberry.Info[RequestContext, None]) -> list[Contact]:
+        context = info.context
+
+        async def batch(activity_ids: list[int]) -> list[list[Contact]]:
+            attendees = models.activity_attendees
+            rows = await context.db.all(
+                select(attendees.c.activity_id, models.Contact)
+                .join(models.Contact, models.Contact.id == attendees.c.contact_id)
+                .where(attendees.c.activity_id.in_(activity_ids), models.Contact.deleted_at.is_(None))
+                .order_by(models.Contact.name, models.Contact.id)
+            )
+            grouped: dict[int, list[Contact]] = defaultdict(list)
+            for activity_id, contact in rows:
+                grouped[activity_id].append(Contact.from_row(contact))
+            return [grouped[activity_id] for activity_id in activity_ids]
+
+        return await context.loaders.get("activity-attendees", batch).load(self.id)

@@ -1,0 +1,89 @@
+"""Contracts and their lines: MRR in the contract's own currency."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+from strawberry import relay
+
+from acctgraph import models
+from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.loaders import load_by_id, load_children
+from acctgraph.graphql.types.catalog import Product
+from acctgraph.graphql.types.enums import BillingPeriod, ContractStatus
+from acctgraph.graphql.types.money import Money
+from acctgraph.graphql.types.node import ModelNode
+
+
+@strawberry.type(description="A product on a contract.")
+class ContractLine(ModelNode):
+    model = models.ContractLine
+
+    id: relay.NodeID[int]
+    quantity: int
+    product_id: strawberry.Private[int]
+    unit_price_minor: strawberry.Private[int]
+    currency: strawberry.Private[str]
+
+    @classmethod
+    def of_contract(cls, row: models.ContractLine, currency: str) -> ContractLine:
+        return cls(
+            id=row.id,
+            quantity=row.quantity,
+            product_id=row.product_id,
+            unit_price_minor=row.unit_price_minor,
+            currency=currency,
+        )
+
+    @strawberry.field(description="Price per unit per month.")
+    def unit_price(self) -> Money:
+        return Money(amount_minor=self.unit_price_minor, currency=self.currency)
+
+    @strawberry.field(description="Monthly recurring revenue: quantity x unit price.")
+    def mrr(self) -> Money:
+        return Money(amount_minor=self.quantity * self.unit_price_minor, currency=self.currency)
+
+    @strawberry.field
+    async def product(self, info: strawberry.Info[RequestContext, None]) -> Product | None:
+        row = await load_by_id(info.context, models.Product, self.product_id)
+        return None if row is None else Product.from_row(row)
+
+
+@strawberry.type(description="A contract of an account, with its lines and renewal terms.")
+class Contract(ModelNode):
+    model = models.Contract
+
+    id: relay.NodeID[int]
+    number: str
+    status: ContractStatus
+    start_date: date
+    end_date: date
+    auto_renew: bool
+    notice_period_days: int
+    currency: str
+    billing_period: BillingPeriod
+    created_at: datetime
+    updated_at: datetime
+    account_id: strawberry.Private[int]
+    renewal_of_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="The contract this one renewed.")
+    async def renewal_of(self, info: strawberry.Info[RequestContext, None]) -> Contract | None:
+        row = await load_by_id(info.context, models.Contract, self.renewal_of_id)
+        return None if row is None else Contract.from_row(row)
+
+    @strawberry.field
+    async def lines(self, info: strawberry.Info[RequestContext, None]) -> list[ContractLine]:
+        rows = await load_children(info.context, models.ContractLine.contract_id, self.id)
+        return [ContractLine.of_contract(row, self.currency) for row in rows]
+
+    @strawberry.field(description="Monthly recurring revenue of all lines, in the contract's currency.")
+    async def mrr(self, info: strawberry.Info[RequestContext, None]) -> Money:
+        rows = await load_children(info.context, models.ContractLine.contract_id, self.id)
+        return Money(amount_minor=sum(row.quantity * row.unit_price_minor for row in rows), currency=self.currency)
+
+    @strawberry.field(description="Annual recurring revenue: 12 x MRR.")
+    async def arr(self, info: strawberry.Info[RequestContext, None]) -> Money:
+        monthly = await self.mrr(info)
+        return Money(amount_minor=12 * monthly.amount_minor, currency=self.currency)

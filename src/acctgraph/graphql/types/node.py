@@ -1,0 +1,37 @@
+"""Node types backed by one model row each, resolvable by global id in batches."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any, ClassVar, Self
+
+import strawberry
+from strawberry import relay
+
+from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.errors import NotFound
+from acctgraph.graphql.loaders import load_many_by_id
+
+
+class ModelNode(relay.Node):
+    """A Node whose fields are copied by name from a row of ``model``."""
+
+    model: ClassVar[type[Any]]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Self:
+        fields = (field.name for field in dataclasses.fields(cls) if field.init)
+        return cls(**{name: getattr(row, name) for name in fields})
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: strawberry.Info[RequestContext, None], node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        node_ids = list(node_ids)
+        pks = [int(node_id) if node_id.isdigit() else -1 for node_id in node_ids]
+        rows = await load_many_by_id(info.context, cls.model, pks)
+        if required and None in rows:
+            missing = node_ids[rows.index(None)]
+            raise NotFound(f"no {cls.__name__} with id {relay.GlobalID(cls.__name__, missing)}")
+        return [None if row is None else cls.from_row(row) for row in rows]

@@ -1,0 +1,47 @@
+"""Opportunities: new business, renewals, upsells and cross-sells."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+from strawberry import relay
+
+from acctgraph import models
+from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.loaders import load_by_id
+from acctgraph.graphql.types.enums import ForecastCategory, OpportunityKind, OpportunityStatus
+from acctgraph.graphql.types.money import Money
+from acctgraph.graphql.types.node import ModelNode
+from acctgraph.graphql.types.users import User
+
+
+@strawberry.type(description="A deal in the pipeline for an account.")
+class Opportunity(ModelNode):
+    model = models.Opportunity
+
+    id: relay.NodeID[int]
+    name: str
+    kind: OpportunityKind
+    stage: str
+    status: OpportunityStatus
+    probability: int = strawberry.field(description="Chance of winning, 0-100.")
+    expected_close_date: date | None
+    forecast_category: ForecastCategory
+    closed_at: datetime | None
+    close_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+    amount_minor: strawberry.Private[int]
+    currency: strawberry.Private[str]
+    owner_id: strawberry.Private[int | None]
+    account_id: strawberry.Private[int]
+
+    @strawberry.field
+    def amount(self) -> Money:
+        return Money(amount_minor=self.amount_minor, currency=self.currency)
+
+    @strawberry.field
+    async def owner(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+        row = await load_by_id(info.context, models.User, self.owner_id)
+        return None if row is None else User.from_row(row)

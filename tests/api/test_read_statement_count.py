@@ -1,0 +1,58 @@
+"""Batched loading: a request issues the same number of SQL statements whatever the page size."""
+
+from __future__ import annotations
+
+from acctgraph import models as m
+from tests.conftest import GraphQLClient
+from tests.fixtures import SampleData
+
+BOOK_PAGE = """
+query($first: Int!) {
+  accounts(first: $first, orderBy: {field: ARR, direction: DESC}) {
+    totalCount
+    edges {
+      cursor
+      node {
+        name domain isStrategic arr { amountMinor formatted }
+        owner { name manager { name } }
+        contacts(first: 10) { totalCount nodes { name reportsTo { name } } }
+        contracts(first: 5) { nodes { number mrr { amountMinor } lines { quantity product { sku } } } }
+        health { score band measures { key } }
+        nextRenewal { endDate }
+      }
+    }
+  }
+}
+"""
+
+
+def large_book(sample: SampleData, accounts: int) -> None:
+    manager = sample.user(role=m.Role.MANAGER)
+    owners = [sample.user(manager_id=manager.id) for _ in range(7)]
+    products = [sample.product() for _ in range(3)]
+    for index in range(accounts):
+        account = sample.account(owner_id=owners[index % 7].id)
+        champion = sample.contact(account)
+        sample.contact(account, reports_to_id=champion.id)
+        contract = sample.contract(account, mrr_minor=100_00 * (index + 1), product=products[index % 3])
+        sample.line(contract, product=products[(index + 1) % 3])
+        sample.health(account, score=index % 100, band=m.HealthBand.GREEN)
+    sample.session.commit()
+
+
+async def test_a_page_of_5_and_a_page_of_100_issue_the_same_statements(
+    graphql: GraphQLClient, sample: SampleData
+) -> None:
+    large_book(sample, accounts=100)
+
+    small = await graphql.data(BOOK_PAGE, {"first": 5})
+    small_count = len(graphql.statements)
+    large = await graphql.data(BOOK_PAGE, {"first": 100})
+    large_count = len(graphql.statements)
+
+    assert len(small["accounts"]["edges"]) == 5
+    assert len(large["accounts"]["edges"]) == 100
+    assert all(len(edge["node"]["contracts"]["nodes"][0]["lines"]) == 2 for edge in large["accounts"]["edges"])
+    # accounts, count, domains, owners, managers, MRR, contacts, contact counts, reports-to,
+    # contracts, lines, products, health, renewals: 14, independent of the page size.
+    assert small_count == large_count == 14
