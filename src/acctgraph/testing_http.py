@@ -30,12 +30,17 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from acctgraph.db import sync_sessionmaker
 from acctgraph.integration.connections import Connectors, add_connection, check_connection, get_connection
 from acctgraph.integration.connector import (
-    CheckResult, Checkpoint, Connector, ConnectorConfig, RecordError, StreamState, Tombstone,
+    Checkpoint,
+    CheckResult,
+    Connector,
+    ConnectorConfig,
+    RecordError,
+    StreamState,
+    Tombstone,
 )
 from acctgraph.integration.engine import SyncOptions, run_sync
 from acctgraph.integration.secrets import new_key
 from acctgraph.models import Connection, SyncRun
-
 
 V = TypeVar("V", bound="VendorStandIn")
 

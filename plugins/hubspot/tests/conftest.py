@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from acctgraph_hubspot import HubSpotConnector
+from acctgraph_hubspot.connector import HubSpotConfig
 from fake_hubspot import FakeHubSpot
 
 from acctgraph.testing_http import serving
 from tests.conftest import backend, db_url, engine, migrated_url, new_database_url  # noqa: F401
-from acctgraph_hubspot import HubSpotConnector
-from acctgraph_hubspot.connector import HubSpotConfig
 
 SEARCH_WINDOW = 6  # HubSpot's 10,000-results cap, scaled down so tests cross it
 
@@ -24,10 +24,14 @@ def hubspot() -> Iterator[FakeHubSpot]:
 
 @pytest.fixture
 def config(hubspot: FakeHubSpot) -> HubSpotConfig:
-    return HubSpotConnector.parse_config({
-        "access_token": hubspot.token, "base_url": hubspot.base_url, "page_size": 2,
-        "search_results_limit": SEARCH_WINDOW,
-    })
+    return HubSpotConnector.parse_config(
+        {
+            "access_token": hubspot.token,
+            "base_url": hubspot.base_url,
+            "page_size": 2,
+            "search_results_limit": SEARCH_WINDOW,
+        }
+    )
 
 
 @pytest.fixture

@@ -13,22 +13,25 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from acctgraph_hubspot.mapping import modified_property
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from acctgraph.testing_http import VendorControls, vendor_app
-from acctgraph_hubspot.mapping import modified_property
 
 TOKEN = "pat-na1-acctgraph-test"
 START = datetime(2026, 1, 1, tzinfo=UTC)
 OBJECT_TYPES = ("companies", "contacts", "deals", "calls", "emails", "meetings", "notes", "tasks")
 ENGAGEMENT_TYPES = ("calls", "emails", "meetings", "notes", "tasks")
 OPERATORS = {
-    "EQ": lambda value, bound: value == bound, "NEQ": lambda value, bound: value != bound,
-    "GT": lambda value, bound: value > bound, "GTE": lambda value, bound: value >= bound,
-    "LT": lambda value, bound: value < bound, "LTE": lambda value, bound: value <= bound,
+    "EQ": lambda value, bound: value == bound,
+    "NEQ": lambda value, bound: value != bound,
+    "GT": lambda value, bound: value > bound,
+    "GTE": lambda value, bound: value >= bound,
+    "LT": lambda value, bound: value < bound,
+    "LTE": lambda value, bound: value <= bound,
 }
 
 
@@ -41,7 +44,12 @@ def hubspot_time(moment: datetime) -> str:
 
 
 def hubspot_error(status: int, category: str, message: str) -> JSONResponse:
-    body = {"status": "error", "message": message, "correlationId": "00000000-0000-0000-0000-000000000000", "category": category}
+    body = {
+        "status": "error",
+        "message": message,
+        "correlationId": "00000000-0000-0000-0000-000000000000",
+        "category": category,
+    }
     return JSONResponse(body, status_code=status)
 
 
@@ -65,8 +73,18 @@ class FakeHubSpot:
     def add(self, object_type: str, properties: dict[str, Any], companies: list[str] = ()) -> dict[str, Any]:
         """Create an object (associated with ``companies``), stamped with the current time."""
         object_id, stamp = str(next(self._ids)), hubspot_time(self.now)
-        system = {"hs_object_id": object_id, created_property(object_type): stamp, modified_property(object_type): stamp}
-        record = {"id": object_id, "properties": {**properties, **system}, "createdAt": stamp, "updatedAt": stamp, "archived": False}
+        system = {
+            "hs_object_id": object_id,
+            created_property(object_type): stamp,
+            modified_property(object_type): stamp,
+        }
+        record = {
+            "id": object_id,
+            "properties": {**properties, **system},
+            "createdAt": stamp,
+            "updatedAt": stamp,
+            "archived": False,
+        }
         self.objects[object_type][object_id] = record
         if companies:
             self.associations.setdefault((object_type, "companies"), {})[object_id] = list(companies)
@@ -93,9 +111,12 @@ class FakeHubSpot:
             Route("/crm/v4/associations/{from_type}/{to_type}/batch/read", self._associations, methods=["POST"]),
         ]
         return vendor_app(
-            routes, self.controls, self._authorized,
+            routes,
+            self.controls,
+            self._authorized,
             unauthorized=lambda: hubspot_error(
-                401, "INVALID_AUTHENTICATION",
+                401,
+                "INVALID_AUTHENTICATION",
                 "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview",
             ),
             throttled=lambda _: hubspot_error(429, "RATE_LIMITS", "You have reached your ten_secondly_rolling limit."),
@@ -111,7 +132,9 @@ class FakeHubSpot:
         body = await request.json()
         offset = int(body.get("after") or 0)
         if offset >= self.search_window:
-            return hubspot_error(400, "VALIDATION_ERROR", f"Search API only supports up to {self.search_window} results.")
+            return hubspot_error(
+                400, "VALIDATION_ERROR", f"Search API only supports up to {self.search_window} results."
+            )
         live = [record for record in self.objects[object_type].values() if not record["archived"]]
         matching = _sorted([r for r in live if _matches(r, body.get("filterGroups", []))], body.get("sorts", []))
         limit = min(int(body.get("limit", 10)), 200)
@@ -127,9 +150,14 @@ class FakeHubSpot:
             return hubspot_error(400, "VALIDATION_ERROR", f"Unable to infer object type from: {object_type}")
         archived = request.query_params.get("archived", "false") == "true"
         records = [r for r in self.objects[object_type].values() if r["archived"] == archived]
-        offset, limit = int(request.query_params.get("after", "0")), min(int(request.query_params.get("limit", "10")), 100)
+        offset, limit = (
+            int(request.query_params.get("after", "0")),
+            min(int(request.query_params.get("limit", "10")), 100),
+        )
         properties = request.query_params.get("properties")
-        page = [_with_properties(r, properties.split(",") if properties else None) for r in records[offset : offset + limit]]
+        page = [
+            _with_properties(r, properties.split(",") if properties else None) for r in records[offset : offset + limit]
+        ]
         answer: dict[str, Any] = {"results": page}
         if offset + limit < len(records):
             next_after = str(offset + limit)
@@ -140,10 +168,18 @@ class FakeHubSpot:
         linked = self.associations.get((request.path_params["from_type"], request.path_params["to_type"]), {})
         stamp = hubspot_time(self.now)
         results = [
-            {"from": {"id": item["id"]},
-             "to": [{"toObjectId": int(to_id), "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 1, "label": None}]}
-                    for to_id in linked[item["id"]]]}
-            for item in (await request.json())["inputs"] if linked.get(item["id"])
+            {
+                "from": {"id": item["id"]},
+                "to": [
+                    {
+                        "toObjectId": int(to_id),
+                        "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 1, "label": None}],
+                    }
+                    for to_id in linked[item["id"]]
+                ],
+            }
+            for item in (await request.json())["inputs"]
+            if linked.get(item["id"])
         ]
         return JSONResponse({"status": "COMPLETE", "results": results, "startedAt": stamp, "completedAt": stamp})
 
@@ -188,6 +224,10 @@ def _sorted(records: list[dict[str, Any]], sorts: list[Any]) -> list[dict[str, A
 
 def _with_properties(record: dict[str, Any], names: list[str] | None) -> dict[str, Any]:
     """HubSpot returns the requested properties (null when unset) plus a few defaults."""
-    defaults = [name for name in record["properties"] if name in ("hs_object_id", "createdate", "hs_createdate", "lastmodifieddate", "hs_lastmodifieddate")]
+    defaults = [
+        name
+        for name in record["properties"]
+        if name in ("hs_object_id", "createdate", "hs_createdate", "lastmodifieddate", "hs_lastmodifieddate")
+    ]
     wanted = list(dict.fromkeys([*defaults, *(names or [])]))
     return {**record, "properties": {name: record["properties"].get(name) for name in wanted}}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from acctgraph_hubspot import HubSpotConnector
 from test_hubspot_reads import crm
 
 from acctgraph.testing import ConnectorContract
-from acctgraph_hubspot import HubSpotConnector
 
 
 class TestHubSpotContract(ConnectorContract):
@@ -19,7 +19,12 @@ class TestHubSpotContract(ConnectorContract):
     @pytest.fixture
     def connector_config(self, hubspot) -> dict[str, Any]:
         crm(hubspot)
-        return {"access_token": hubspot.token, "base_url": hubspot.base_url, "page_size": 2, "search_results_limit": hubspot.search_window}
+        return {
+            "access_token": hubspot.token,
+            "base_url": hubspot.base_url,
+            "page_size": 2,
+            "search_results_limit": hubspot.search_window,
+        }
 
     @pytest.fixture
     def invalid_connector_config(self) -> dict[str, Any]:

@@ -3,50 +3,88 @@
 from __future__ import annotations
 
 import pytest
+from acctgraph_hubspot import HubSpotConnector
 from fake_hubspot import ENGAGEMENT_TYPES
 
 from acctgraph.integration.connector import Checkpoint, StreamState
 from acctgraph.integration.errors import ConfigError, ConnectorError
 from acctgraph.testing_http import StreamMessages, read_messages
-from acctgraph_hubspot import HubSpotConnector
 
 
 def crm(hubspot) -> dict[str, dict]:
     """A company with a contact, a won deal and one engagement of each type; a contact of no company."""
-    acme = hubspot.add("companies", {"name": "Acme", "domain": "https://www.Acme.example/", "industry": "Software", "country": "France"})
+    acme = hubspot.add(
+        "companies",
+        {"name": "Acme", "domain": "https://www.Acme.example/", "industry": "Software", "country": "France"},
+    )
     hubspot.tick()
-    ada = hubspot.add("contacts", {"firstname": "Ada", "lastname": "Lovelace", "email": "ada@acme.example", "jobtitle": "CTO"}, [acme["id"]])
+    ada = hubspot.add(
+        "contacts",
+        {"firstname": "Ada", "lastname": "Lovelace", "email": "ada@acme.example", "jobtitle": "CTO"},
+        [acme["id"]],
+    )
     hubspot.add("contacts", {"email": "loner@nowhere.example"})
-    deal = hubspot.add("deals", {
-        "dealname": "Acme renewal 2026", "dealstage": "closedwon", "amount": "1500.50", "deal_currency_code": "EUR",
-        "closedate": "2026-03-31T00:00:00.000Z", "hs_is_closed": "true", "hs_is_closed_won": "true",
-        "hs_deal_stage_probability": "1.0", "dealtype": "existingbusiness", "hs_manual_forecast_category": "CLOSED",
-    }, [acme["id"]])
+    deal = hubspot.add(
+        "deals",
+        {
+            "dealname": "Acme renewal 2026",
+            "dealstage": "closedwon",
+            "amount": "1500.50",
+            "deal_currency_code": "EUR",
+            "closedate": "2026-03-31T00:00:00.000Z",
+            "hs_is_closed": "true",
+            "hs_is_closed_won": "true",
+            "hs_deal_stage_probability": "1.0",
+            "dealtype": "existingbusiness",
+            "hs_manual_forecast_category": "CLOSED",
+        },
+        [acme["id"]],
+    )
     for object_type in ENGAGEMENT_TYPES:
         hubspot.tick(1)
-        hubspot.add(object_type, {
-            "hs_timestamp": "2026-01-02T10:00:00.000Z", "hs_call_title": "Kick-off call", "hs_email_subject": "Welcome",
-            "hs_meeting_title": "QBR", "hs_note_body": "<p>Renewal at risk</p><p>Budget cut</p>", "hs_task_subject": "Send deck",
-        }, [acme["id"]])
+        hubspot.add(
+            object_type,
+            {
+                "hs_timestamp": "2026-01-02T10:00:00.000Z",
+                "hs_call_title": "Kick-off call",
+                "hs_email_subject": "Welcome",
+                "hs_meeting_title": "QBR",
+                "hs_note_body": "<p>Renewal at risk</p><p>Budget cut</p>",
+                "hs_task_subject": "Send deck",
+            },
+            [acme["id"]],
+        )
     return {"acme": acme, "ada": ada, "deal": deal}
 
 
 def test_first_read_maps_companies_contacts_deals_and_engagements(hubspot, config, connector) -> None:
     objects = crm(hubspot)
     company = read_messages(connector, config, "companies").records
-    assert [(c["name"], c["domain"], c["region"], c["industry"]) for c in company] == [("Acme", "acme.example", "France", "Software")]
+    assert [(c["name"], c["domain"], c["region"], c["industry"]) for c in company] == [
+        ("Acme", "acme.example", "France", "Software")
+    ]
 
     contacts = read_messages(connector, config, "contacts")
-    assert [(c["name"], c["title"], c["account_external_id"]) for c in contacts.records] == [("Ada Lovelace", "CTO", objects["acme"]["id"])]
+    assert [(c["name"], c["title"], c["account_external_id"]) for c in contacts.records] == [
+        ("Ada Lovelace", "CTO", objects["acme"]["id"])
+    ]
     assert len(contacts.errors) == 1 and "associated with no company" in contacts.errors[0].reason
 
     deal = read_messages(connector, config, "deals").records[0]
     assert (deal["amount_minor"], deal["currency"], deal["status"], deal["probability"]) == (150_050, "EUR", "won", 100)
-    assert (deal["kind"], deal["forecast_category"], str(deal["expected_close_date"])) == ("upsell", "closed", "2026-03-31")
+    assert (deal["kind"], deal["forecast_category"], str(deal["expected_close_date"])) == (
+        "upsell",
+        "closed",
+        "2026-03-31",
+    )
 
     activities = read_messages(connector, config, "activities").records
     assert {(a["kind"], a["subject"]) for a in activities} == {
-        ("call", "Kick-off call"), ("email", "Welcome"), ("meeting", "QBR"), ("note", "Renewal at risk"), ("task", "Send deck"),
+        ("call", "Kick-off call"),
+        ("email", "Welcome"),
+        ("meeting", "QBR"),
+        ("note", "Renewal at risk"),
+        ("task", "Send deck"),
     }
 
 
@@ -85,7 +123,11 @@ def test_activities_resumed_from_a_checkpoint_equal_a_full_read(hubspot, config,
     crm(hubspot)
     for _ in range(3):
         hubspot.tick(1)
-        hubspot.add("calls", {"hs_call_title": "Follow-up", "hs_timestamp": "2026-01-03T00:00:00Z"}, [next(iter(hubspot.objects["companies"]))])
+        hubspot.add(
+            "calls",
+            {"hs_call_title": "Follow-up", "hs_timestamp": "2026-01-03T00:00:00Z"},
+            [next(iter(hubspot.objects["companies"]))],
+        )
     full = read_messages(connector, config, "activities")
     stream = connector.stream(config, "activities")
     before: list[str] = []
@@ -113,6 +155,10 @@ def test_throttled_search_is_retried_after_retry_after(hubspot, config, connecto
 def test_bad_token_fails_check_with_a_clear_message_and_read_with_config_error(hubspot, connector) -> None:
     config = HubSpotConnector.parse_config({"access_token": "pat-wrong", "base_url": hubspot.base_url})
     result = connector.check(config)
-    assert result.ok is False and "HubSpot refused the access token" in result.message and "pat-wrong" not in result.message
+    assert (
+        result.ok is False
+        and "HubSpot refused the access token" in result.message
+        and "pat-wrong" not in result.message
+    )
     with pytest.raises(ConfigError):
         read_messages(connector, config, "companies")

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from acctgraph_hubspot import HubSpotConnector
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_hubspot_reads import crm
 
 from acctgraph import models as m
 from acctgraph.testing_http import check_connection_of, stream_counts, sync_connection
-from acctgraph_hubspot import HubSpotConnector
 
 
 def sync(engine, hubspot) -> dict[str, dict[str, int]]:
-    values = {"access_token": hubspot.token, "base_url": hubspot.base_url, "page_size": 2, "search_results_limit": hubspot.search_window}
+    values = {
+        "access_token": hubspot.token,
+        "base_url": hubspot.base_url,
+        "page_size": 2,
+        "search_results_limit": hubspot.search_window,
+    }
     run = sync_connection(engine, HubSpotConnector, values)
     assert run.status == m.SyncRunStatus.SUCCEEDED, run.error
     return stream_counts(run)
@@ -22,13 +27,23 @@ def test_hubspot_syncs_then_resyncs_unchanged_then_applies_updates_and_archives(
     objects = crm(hubspot)
     first = sync(engine, hubspot)
     assert {name: (c["created"], c["rejected"]) for name, c in first.items()} == {
-        "companies": (1, 0), "contacts": (1, 1), "deals": (1, 0), "activities": (5, 0),
+        "companies": (1, 0),
+        "contacts": (1, 1),
+        "deals": (1, 0),
+        "activities": (5, 0),
     }
     with Session(engine) as session:
         account = session.scalars(select(m.Account)).one()
         deal = session.scalars(select(m.Opportunity)).one()
-        assert (deal.account_id, deal.amount_minor, deal.currency, deal.status) == (account.id, 150_050, "EUR", m.OpportunityStatus.WON)
-        kinds = sorted(a.kind.value for a in session.scalars(select(m.Activity).where(m.Activity.account_id == account.id)))
+        assert (deal.account_id, deal.amount_minor, deal.currency, deal.status) == (
+            account.id,
+            150_050,
+            "EUR",
+            m.OpportunityStatus.WON,
+        )
+        kinds = sorted(
+            a.kind.value for a in session.scalars(select(m.Activity).where(m.Activity.account_id == account.id))
+        )
         assert kinds == ["call", "email", "meeting", "note", "task"]
 
     second = sync(engine, hubspot)

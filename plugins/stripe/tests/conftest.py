@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from acctgraph_stripe import StripeConnector
+from acctgraph_stripe.connector import StripeConfig
 from fake_stripe import FakeStripe
 
 from acctgraph.testing_http import serving
 from tests.conftest import backend, db_url, engine, migrated_url, new_database_url  # noqa: F401
-from acctgraph_stripe import StripeConnector
-from acctgraph_stripe.connector import StripeConfig
 
 
 @pytest.fixture

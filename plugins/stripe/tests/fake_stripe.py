@@ -21,7 +21,12 @@ from starlette.types import ASGIApp
 from acctgraph.testing_http import VendorControls, vendor_app
 
 API_KEY = "sk_test_acctgraph"
-EVENT_PREFIX = {"customer": "customer", "product": "product", "subscription": "customer.subscription", "invoice": "invoice"}
+EVENT_PREFIX = {
+    "customer": "customer",
+    "product": "product",
+    "subscription": "customer.subscription",
+    "invoice": "invoice",
+}
 LIST_PATHS = {"customers": "customer", "products": "product", "subscriptions": "subscription", "invoices": "invoice"}
 
 
@@ -48,18 +53,44 @@ class FakeStripe:
 
     def add_customer(self, name: str, email: str | None = None, **fields: Any) -> dict[str, Any]:
         customer = {
-            "id": self._id("cus"), "object": "customer", "address": None, "balance": 0, "created": self.now,
-            "currency": "usd", "default_source": None, "delinquent": False, "description": None,
-            "discount": None, "email": email, "invoice_prefix": "7FE1103", "livemode": False, "metadata": {},
-            "name": name, "phone": None, "preferred_locales": [], "tax_exempt": "none", "test_clock": None,
+            "id": self._id("cus"),
+            "object": "customer",
+            "address": None,
+            "balance": 0,
+            "created": self.now,
+            "currency": "usd",
+            "default_source": None,
+            "delinquent": False,
+            "description": None,
+            "discount": None,
+            "email": email,
+            "invoice_prefix": "7FE1103",
+            "livemode": False,
+            "metadata": {},
+            "name": name,
+            "phone": None,
+            "preferred_locales": [],
+            "tax_exempt": "none",
+            "test_clock": None,
         }
         return self._created({**customer, **fields})
 
     def add_product(self, name: str, **fields: Any) -> dict[str, Any]:
         product = {
-            "id": self._id("prod"), "object": "product", "active": True, "created": self.now,
-            "default_price": None, "description": None, "images": [], "livemode": False, "metadata": {},
-            "name": name, "tax_code": None, "type": "service", "unit_label": None, "updated": self.now,
+            "id": self._id("prod"),
+            "object": "product",
+            "active": True,
+            "created": self.now,
+            "default_price": None,
+            "description": None,
+            "images": [],
+            "livemode": False,
+            "metadata": {},
+            "name": name,
+            "tax_code": None,
+            "type": "service",
+            "unit_label": None,
+            "updated": self.now,
             "url": None,
         }
         return self._created({**product, **fields})
@@ -71,27 +102,68 @@ class FakeStripe:
         subscription_id = self._id("sub")
         period_end = self.now + (365 if interval == "year" else 30) * 86_400
         subscription = {
-            "id": subscription_id, "object": "subscription", "application": None, "billing_cycle_anchor": self.now,
-            "cancel_at": None, "cancel_at_period_end": False, "canceled_at": None, "collection_method": "charge_automatically",
-            "created": self.now, "currency": "usd", "customer": customer, "days_until_due": None,
-            "default_payment_method": None, "description": None, "discounts": [], "ended_at": None,
-            "items": self._item_list(subscription_id, items, interval, period_end), "latest_invoice": None,
-            "livemode": False, "metadata": {}, "start_date": self.now, "status": "active", "test_clock": None,
-            "trial_end": None, "trial_start": None,
+            "id": subscription_id,
+            "object": "subscription",
+            "application": None,
+            "billing_cycle_anchor": self.now,
+            "cancel_at": None,
+            "cancel_at_period_end": False,
+            "canceled_at": None,
+            "collection_method": "charge_automatically",
+            "created": self.now,
+            "currency": "usd",
+            "customer": customer,
+            "days_until_due": None,
+            "default_payment_method": None,
+            "description": None,
+            "discounts": [],
+            "ended_at": None,
+            "items": self._item_list(subscription_id, items, interval, period_end),
+            "latest_invoice": None,
+            "livemode": False,
+            "metadata": {},
+            "start_date": self.now,
+            "status": "active",
+            "test_clock": None,
+            "trial_end": None,
+            "trial_start": None,
         }
         return self._created({**subscription, **fields})
 
     def add_invoice(self, customer: str, subscription: str | None, total: int, **fields: Any) -> dict[str, Any]:
         invoice_id = self._id("in")
         invoice = {
-            "id": invoice_id, "object": "invoice", "account_country": "US", "amount_due": total, "amount_paid": 0,
-            "amount_remaining": total, "attempt_count": 0, "attempted": False, "billing_reason": "subscription_cycle",
-            "collection_method": "send_invoice", "created": self.now, "currency": "usd", "customer": customer,
-            "description": None, "due_date": self.now + 30 * 86_400, "hosted_invoice_url": None, "livemode": False,
-            "metadata": {}, "number": f"ACME-{next(self._serial):04d}", "parent": self._invoice_parent(subscription),
-            "period_end": self.now, "period_start": self.now - 30 * 86_400, "status": "open",
-            "status_transitions": {"finalized_at": self.now, "marked_uncollectible_at": None, "paid_at": None, "voided_at": None},
-            "subtotal": total, "total": total,
+            "id": invoice_id,
+            "object": "invoice",
+            "account_country": "US",
+            "amount_due": total,
+            "amount_paid": 0,
+            "amount_remaining": total,
+            "attempt_count": 0,
+            "attempted": False,
+            "billing_reason": "subscription_cycle",
+            "collection_method": "send_invoice",
+            "created": self.now,
+            "currency": "usd",
+            "customer": customer,
+            "description": None,
+            "due_date": self.now + 30 * 86_400,
+            "hosted_invoice_url": None,
+            "livemode": False,
+            "metadata": {},
+            "number": f"ACME-{next(self._serial):04d}",
+            "parent": self._invoice_parent(subscription),
+            "period_end": self.now,
+            "period_start": self.now - 30 * 86_400,
+            "status": "open",
+            "status_transitions": {
+                "finalized_at": self.now,
+                "marked_uncollectible_at": None,
+                "paid_at": None,
+                "voided_at": None,
+            },
+            "subtotal": total,
+            "total": total,
         }
         return self._created({**invoice, **fields})
 
@@ -107,7 +179,9 @@ class FakeStripe:
         """Swap a subscription's items, as an upgrade does: the old items are deleted."""
         subscription = self.objects["subscription"][subscription_id]
         period_end = subscription["items"]["data"][0]["current_period_end"]
-        self.update("subscription", subscription_id, items=self._item_list(subscription_id, items, interval, period_end))
+        self.update(
+            "subscription", subscription_id, items=self._item_list(subscription_id, items, interval, period_end)
+        )
 
     def cancel_subscription(self, subscription_id: str) -> None:
         """Stripe's DELETE /v1/subscriptions/{id}: the subscription stays, canceled."""
@@ -128,7 +202,9 @@ class FakeStripe:
         routes += [Route(f"/v1/{path}/{{object_id}}", self._retrieve) for path in LIST_PATHS]
         routes += [Route("/v1/subscription_items", self._list_items), Route("/v1/events", self._list_events)]
         return vendor_app(
-            routes, self.controls, self._authorized,
+            routes,
+            self.controls,
+            self._authorized,
             unauthorized=lambda: stripe_error(401, "invalid_request_error", "Invalid API Key provided: sk_test_****"),
             throttled=lambda _: stripe_error(429, "rate_limit_error", "Too many requests hit the API too quickly."),
         )
@@ -192,11 +268,20 @@ class FakeStripe:
         data: dict[str, Any] = {"object": _public(stripe_object)}
         if previous is not None:
             data["previous_attributes"] = previous
-        self.events.append({
-            "id": self._id("evt"), "object": "event", "api_version": "2025-09-30.clover", "created": self.now,
-            "data": data, "livemode": False, "pending_webhooks": 0,
-            "request": {"id": None, "idempotency_key": None}, "type": event_type, "_serial": next(self._serial),
-        })
+        self.events.append(
+            {
+                "id": self._id("evt"),
+                "object": "event",
+                "api_version": "2025-09-30.clover",
+                "created": self.now,
+                "data": data,
+                "livemode": False,
+                "pending_webhooks": 0,
+                "request": {"id": None, "idempotency_key": None},
+                "type": event_type,
+                "_serial": next(self._serial),
+            }
+        )
 
     def _item_list(
         self, subscription_id: str, items: list[tuple[str, int, int]], interval: str, period_end: int
@@ -204,38 +289,73 @@ class FakeStripe:
         """Stripe embeds the first 10 items in the subscription; the rest come from /v1/subscription_items."""
         data = [self._item(subscription_id, *item, interval, period_end) for item in items]
         return {
-            "object": "list", "data": data[:10], "has_more": len(data) > 10,
-            "url": f"/v1/subscription_items?subscription={subscription_id}", "_all": data,
+            "object": "list",
+            "data": data[:10],
+            "has_more": len(data) > 10,
+            "url": f"/v1/subscription_items?subscription={subscription_id}",
+            "_all": data,
         }
 
     def _item(
         self, subscription_id: str, product: str, unit_amount: int, quantity: int, interval: str, period_end: int
     ) -> dict[str, Any]:
         price = {
-            "id": self._id("price"), "object": "price", "active": True, "billing_scheme": "per_unit",
-            "created": self.now, "currency": "usd", "livemode": False, "lookup_key": None, "metadata": {},
-            "nickname": None, "product": product, "tax_behavior": "unspecified", "tiers_mode": None,
-            "recurring": {"interval": interval, "interval_count": 1, "meter": None, "trial_period_days": None, "usage_type": "licensed"},
-            "type": "recurring", "unit_amount": unit_amount, "unit_amount_decimal": str(unit_amount),
+            "id": self._id("price"),
+            "object": "price",
+            "active": True,
+            "billing_scheme": "per_unit",
+            "created": self.now,
+            "currency": "usd",
+            "livemode": False,
+            "lookup_key": None,
+            "metadata": {},
+            "nickname": None,
+            "product": product,
+            "tax_behavior": "unspecified",
+            "tiers_mode": None,
+            "recurring": {
+                "interval": interval,
+                "interval_count": 1,
+                "meter": None,
+                "trial_period_days": None,
+                "usage_type": "licensed",
+            },
+            "type": "recurring",
+            "unit_amount": unit_amount,
+            "unit_amount_decimal": str(unit_amount),
         }
         return {
-            "id": self._id("si"), "object": "subscription_item", "created": self.now, "current_period_start": self.now,
-            "current_period_end": period_end, "discounts": [], "metadata": {}, "price": price, "quantity": quantity,
-            "subscription": subscription_id, "tax_rates": [], "_serial": next(self._serial),
+            "id": self._id("si"),
+            "object": "subscription_item",
+            "created": self.now,
+            "current_period_start": self.now,
+            "current_period_end": period_end,
+            "discounts": [],
+            "metadata": {},
+            "price": price,
+            "quantity": quantity,
+            "subscription": subscription_id,
+            "tax_rates": [],
+            "_serial": next(self._serial),
         }
 
     def _invoice_parent(self, subscription: str | None) -> dict[str, Any] | None:
         if subscription is None:
             return None
-        return {"type": "subscription_details", "quote_details": None,
-                "subscription_details": {"metadata": {}, "subscription": subscription}}
+        return {
+            "type": "subscription_details",
+            "quote_details": None,
+            "subscription_details": {"metadata": {}, "subscription": subscription},
+        }
 
 
 def _created_filter(request: Request, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Stripe's ``created[gte]`` / ``created[gt]`` / ``created[lt]`` / ``created[lte]`` filters."""
     bounds = {
-        "gte": lambda value, bound: value >= bound, "gt": lambda value, bound: value > bound,
-        "lte": lambda value, bound: value <= bound, "lt": lambda value, bound: value < bound,
+        "gte": lambda value, bound: value >= bound,
+        "gt": lambda value, bound: value > bound,
+        "lte": lambda value, bound: value <= bound,
+        "lt": lambda value, bound: value < bound,
     }
     for name, keep in bounds.items():
         if (bound := request.query_params.get(f"created[{name}]")) is not None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from acctgraph_stripe import StripeConnector
 from test_stripe_reads import book
 
 from acctgraph.testing import ConnectorContract
-from acctgraph_stripe import StripeConnector
 
 
 class TestStripeContract(ConnectorContract):

@@ -7,15 +7,17 @@ import os
 from pathlib import Path
 
 import pytest
+from acctgraph_stripe import StripeConnector
+from acctgraph_stripe.connector import StripeConfig
 from fake_stripe import FakeStripe
 
 from acctgraph.integration.errors import ConfigError
 from acctgraph.testing_http import StreamMessages, read_messages
-from acctgraph_stripe import StripeConnector
-from acctgraph_stripe.connector import StripeConfig
 
 # Stripe's own fixture objects (openapi/fixtures3.json), kept outside the repository.
-STRIPE_FIXTURES = Path(os.environ.get("ACCTGRAPH_VENDOR_FIXTURES", "/work/shared/vendor-fixtures")) / "stripe/fixtures3-subset.json"
+STRIPE_FIXTURES = (
+    Path(os.environ.get("ACCTGRAPH_VENDOR_FIXTURES", "/work/shared/vendor-fixtures")) / "stripe/fixtures3-subset.json"
+)
 
 
 def book(stripe: FakeStripe) -> dict[str, dict]:
@@ -25,7 +27,9 @@ def book(stripe: FakeStripe) -> dict[str, dict]:
     stripe.add_customer("Initech", None)
     seats = stripe.add_product("Seats")
     support = stripe.add_product("Premium support", metadata={"sku": "SUP-1"})
-    subscription = stripe.add_subscription(acme["id"], [(seats["id"], 120_000, 10), (support["id"], 60_000, 1)], interval="year")
+    subscription = stripe.add_subscription(
+        acme["id"], [(seats["id"], 120_000, 10), (support["id"], 60_000, 1)], interval="year"
+    )
     invoice = stripe.add_invoice(acme["id"], subscription["id"], 1_800_000)
     return {"acme": acme, "seats": seats, "support": support, "subscription": subscription, "invoice": invoice}
 
@@ -40,11 +44,16 @@ def test_first_read_lists_every_object_in_canonical_shape(stripe, config, connec
     assert customers.checkpoints[-1].resume == {}
 
     contract = read_messages(connector, config, "subscriptions").records[0]
-    assert (contract["external_id"], contract["account_external_id"]) == (objects["subscription"]["id"], objects["acme"]["id"])
+    assert (contract["external_id"], contract["account_external_id"]) == (
+        objects["subscription"]["id"],
+        objects["acme"]["id"],
+    )
     assert (contract["status"], contract["currency"], contract["billing_period"]) == ("active", "USD", "annual")
     assert contract["auto_renew"] is True and contract["end_date"] > contract["start_date"]
     lines = {line["product_external_id"]: line for line in contract["lines"]}
-    assert lines[objects["seats"]["id"]]["unit_price_minor"] == 10_000 and lines[objects["seats"]["id"]]["quantity"] == 10
+    assert (
+        lines[objects["seats"]["id"]]["unit_price_minor"] == 10_000 and lines[objects["seats"]["id"]]["quantity"] == 10
+    )
     assert lines[objects["support"]["id"]]["unit_price_minor"] == 5_000
 
     invoice = read_messages(connector, config, "invoices").records[0]
@@ -70,7 +79,10 @@ def test_next_read_follows_events_with_updates_deletes_and_cancellations(stripe,
     acme = [r["name"] for r in customers.records if r["external_id"] == objects["acme"]["id"]]
     assert acme == ["Acme Corporation"] and globex["id"] not in customers.ids()
     assert [t.external_id for t in customers.tombstones] == [globex["id"]]
-    assert "/v1/events" in stripe.controls.paths() and customers.checkpoints[-1].cursor >= first["customers"].state().cursor
+    assert (
+        "/v1/events" in stripe.controls.paths()
+        and customers.checkpoints[-1].cursor >= first["customers"].state().cursor
+    )
 
     contract = read_messages(connector, config, "subscriptions", first["subscriptions"].state()).records
     assert [(c["status"], c["auto_renew"], len(c["lines"])) for c in contract] == [("cancelled", False, 1)]
@@ -126,7 +138,9 @@ def test_throttled_request_is_retried_after_retry_after(stripe, config, connecto
 def test_bad_api_key_fails_check_with_a_clear_message_and_read_with_config_error(stripe, connector) -> None:
     config = StripeConnector.parse_config({"api_key": "sk_test_wrong", "base_url": stripe.base_url})
     result = connector.check(config)
-    assert result.ok is False and "Stripe refused the API key" in result.message and "sk_test_wrong" not in result.message
+    assert (
+        result.ok is False and "Stripe refused the API key" in result.message and "sk_test_wrong" not in result.message
+    )
     with pytest.raises(ConfigError):
         read_messages(connector, config, "customers")
     good = StripeConnector.parse_config({"api_key": stripe.api_key, "base_url": stripe.base_url})
@@ -146,8 +160,11 @@ def test_local_stripe_objects_use_only_fields_stripe_publishes() -> None:
     stripe = FakeStripe()
     objects = book(stripe)
     served = {
-        "customer": objects["acme"], "product": objects["seats"], "invoice": objects["invoice"],
-        "subscription": objects["subscription"], "subscription_item": objects["subscription"]["items"]["data"][0],
+        "customer": objects["acme"],
+        "product": objects["seats"],
+        "invoice": objects["invoice"],
+        "subscription": objects["subscription"],
+        "subscription_item": objects["subscription"]["items"]["data"][0],
         "price": objects["subscription"]["items"]["data"][0]["price"],
     }
     for kind, stripe_object in served.items():

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from acctgraph_stripe import StripeConnector
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_stripe_reads import book
 
 from acctgraph import models as m
 from acctgraph.testing_http import check_connection_of, stream_counts, sync_connection
-from acctgraph_stripe import StripeConnector
 
 
 def sync(engine, stripe) -> dict[str, dict[str, int]]:
-    run = sync_connection(engine, StripeConnector, {"api_key": stripe.api_key, "base_url": stripe.base_url, "page_size": 2})
+    run = sync_connection(
+        engine, StripeConnector, {"api_key": stripe.api_key, "base_url": stripe.base_url, "page_size": 2}
+    )
     assert run.status == m.SyncRunStatus.SUCCEEDED, run.error
     return stream_counts(run)
 
@@ -20,7 +22,12 @@ def sync(engine, stripe) -> dict[str, dict[str, int]]:
 def test_stripe_syncs_then_resyncs_unchanged_then_applies_updates_and_deletes(db_url, engine, stripe) -> None:
     objects = book(stripe)
     first = sync(engine, stripe)
-    assert {name: counts["created"] for name, counts in first.items()} == {"customers": 3, "products": 2, "subscriptions": 3, "invoices": 1}  # a contract and its 2 lines
+    assert {name: counts["created"] for name, counts in first.items()} == {
+        "customers": 3,
+        "products": 2,
+        "subscriptions": 3,
+        "invoices": 1,
+    }  # a contract and its 2 lines
     with Session(engine) as session:
         contract = session.scalars(select(m.Contract)).one()
         lines = session.scalars(select(m.ContractLine).where(m.ContractLine.contract_id == contract.id)).all()

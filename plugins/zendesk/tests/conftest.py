@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from acctgraph_zendesk import ZendeskConnector
+from acctgraph_zendesk.connector import ZendeskConfig
 from fake_zendesk import FakeZendesk
 
 from acctgraph.testing_http import serving
 from tests.conftest import backend, db_url, engine, migrated_url, new_database_url  # noqa: F401
-from acctgraph_zendesk import ZendeskConnector
-from acctgraph_zendesk.connector import ZendeskConfig
 
 
 @pytest.fixture
@@ -22,9 +22,15 @@ def zendesk() -> Iterator[FakeZendesk]:
 
 @pytest.fixture
 def config(zendesk: FakeZendesk) -> ZendeskConfig:
-    return ZendeskConnector.parse_config({
-        "subdomain": "acme", "email": zendesk.email, "api_token": zendesk.api_token, "base_url": zendesk.base_url, "page_size": 2,
-    })
+    return ZendeskConnector.parse_config(
+        {
+            "subdomain": "acme",
+            "email": zendesk.email,
+            "api_token": zendesk.api_token,
+            "base_url": zendesk.base_url,
+            "page_size": 2,
+        }
+    )
 
 
 @pytest.fixture

@@ -68,10 +68,20 @@ class FakeZendesk:
     def add_organization(self, name: str, domain_names: list[str] = (), **fields: Any) -> dict[str, Any]:
         org_id = next(self._ids)
         organization = {
-            "url": f"https://acme.zendesk.com/api/v2/organizations/{org_id}.json", "id": org_id, "name": name,
-            "shared_tickets": False, "shared_comments": False, "external_id": None,
-            "created_at": zendesk_time(self.now), "updated_at": zendesk_time(self.now), "deleted_at": None,
-            "domain_names": list(domain_names), "details": "", "notes": "", "group_id": None, "tags": [],
+            "url": f"https://acme.zendesk.com/api/v2/organizations/{org_id}.json",
+            "id": org_id,
+            "name": name,
+            "shared_tickets": False,
+            "shared_comments": False,
+            "external_id": None,
+            "created_at": zendesk_time(self.now),
+            "updated_at": zendesk_time(self.now),
+            "deleted_at": None,
+            "domain_names": list(domain_names),
+            "details": "",
+            "notes": "",
+            "group_id": None,
+            "tags": [],
             "organization_fields": {},
         }
         self.organizations[org_id] = {**organization, **fields}
@@ -80,14 +90,36 @@ class FakeZendesk:
     def add_ticket(self, subject: str, organization_id: int | None, **fields: Any) -> dict[str, Any]:
         ticket_id = next(self._ids)
         ticket = {
-            "url": f"https://acme.zendesk.com/api/v2/tickets/{ticket_id}.json", "id": ticket_id, "external_id": None,
+            "url": f"https://acme.zendesk.com/api/v2/tickets/{ticket_id}.json",
+            "id": ticket_id,
+            "external_id": None,
             "via": {"channel": "email", "source": {"from": {}, "to": {}, "rel": None}},
-            "created_at": zendesk_time(self.now), "updated_at": zendesk_time(self.now), "generated_timestamp": self.now,
-            "type": "question", "subject": subject, "raw_subject": subject, "description": f"{subject} (description)",
-            "priority": "normal", "status": "new", "recipient": None, "requester_id": 9001, "submitter_id": 9001,
-            "assignee_id": None, "organization_id": organization_id, "group_id": None, "collaborator_ids": [],
-            "follower_ids": [], "problem_id": None, "has_incidents": False, "is_public": True, "due_at": None,
-            "tags": [], "custom_fields": [], "satisfaction_rating": None, "brand_id": 1, "ticket_form_id": None,
+            "created_at": zendesk_time(self.now),
+            "updated_at": zendesk_time(self.now),
+            "generated_timestamp": self.now,
+            "type": "question",
+            "subject": subject,
+            "raw_subject": subject,
+            "description": f"{subject} (description)",
+            "priority": "normal",
+            "status": "new",
+            "recipient": None,
+            "requester_id": 9001,
+            "submitter_id": 9001,
+            "assignee_id": None,
+            "organization_id": organization_id,
+            "group_id": None,
+            "collaborator_ids": [],
+            "follower_ids": [],
+            "problem_id": None,
+            "has_incidents": False,
+            "is_public": True,
+            "due_at": None,
+            "tags": [],
+            "custom_fields": [],
+            "satisfaction_rating": None,
+            "brand_id": 1,
+            "ticket_form_id": None,
         }
         self.tickets[ticket_id] = {**ticket, **fields}
         return self.tickets[ticket_id]
@@ -113,10 +145,18 @@ class FakeZendesk:
         """A customer's good/bad rating of a ticket; also shown on the ticket, as in Zendesk."""
         rating_id, ticket = next(self._ids), self.tickets[ticket_id]
         rating = {
-            "url": f"https://acme.zendesk.com/api/v2/satisfaction_ratings/{rating_id}.json", "id": rating_id,
-            "assignee_id": ticket["assignee_id"], "group_id": ticket["group_id"], "requester_id": ticket["requester_id"],
-            "ticket_id": ticket_id, "score": score, "comment": comment, "reason": None, "reason_code": None,
-            "created_at": zendesk_time(self.now), "updated_at": zendesk_time(self.now),
+            "url": f"https://acme.zendesk.com/api/v2/satisfaction_ratings/{rating_id}.json",
+            "id": rating_id,
+            "assignee_id": ticket["assignee_id"],
+            "group_id": ticket["group_id"],
+            "requester_id": ticket["requester_id"],
+            "ticket_id": ticket_id,
+            "score": score,
+            "comment": comment,
+            "reason": None,
+            "reason_code": None,
+            "created_at": zendesk_time(self.now),
+            "updated_at": zendesk_time(self.now),
         }
         self.ratings[rating_id] = rating
         self.update_ticket(ticket_id, satisfaction_rating={"id": rating_id, "score": score, "comment": comment})
@@ -133,10 +173,15 @@ class FakeZendesk:
             Route("/api/v2/tickets/show_many.json", self._show_many),
         ]
         return vendor_app(
-            routes, self.controls, self._authorized,
+            routes,
+            self.controls,
+            self._authorized,
             unauthorized=lambda: JSONResponse({"error": "Couldn't authenticate you"}, status_code=401),
             throttled=lambda _: JSONResponse(
-                {"error": "APIRateLimitExceeded", "description": "Number of allowed incremental export API requests per minute exceeded"},
+                {
+                    "error": "APIRateLimitExceeded",
+                    "description": "Number of allowed incremental export API requests per minute exceeded",
+                },
                 status_code=429,
             ),
         )
@@ -147,7 +192,9 @@ class FakeZendesk:
 
     def _visible(self, items: list[dict[str, Any]], stamp_of: Any) -> list[dict[str, Any]]:
         """Exports leave out what changed within the last minute, in (timestamp, id) order."""
-        return sorted((i for i in items if stamp_of(i) <= self.now - HOLD_BACK_SECONDS), key=lambda i: (stamp_of(i), i["id"]))
+        return sorted(
+            (i for i in items if stamp_of(i) <= self.now - HOLD_BACK_SECONDS), key=lambda i: (stamp_of(i), i["id"])
+        )
 
     async def _me(self, request: Request) -> JSONResponse:
         return JSONResponse({"user": {"id": 9000, "name": "Admin", "email": self.email, "role": "admin"}})
@@ -159,34 +206,63 @@ class FakeZendesk:
         elif "start_time" in params:
             position = (int(params["start_time"]), -1)
             if position[0] > self.now - HOLD_BACK_SECONDS:
-                return JSONResponse({"error": "InvalidValue", "description": "Too recent start_time. Use a start_time older than 1 minute"}, status_code=422)
+                return JSONResponse(
+                    {
+                        "error": "InvalidValue",
+                        "description": "Too recent start_time. Use a start_time older than 1 minute",
+                    },
+                    status_code=422,
+                )
         else:
-            return JSONResponse({"error": "InvalidPaginationParameter", "description": "start_time or cursor is required"}, status_code=400)
-        following = [t for t in self._visible(list(self.tickets.values()), lambda t: t["generated_timestamp"])
-                     if (t["generated_timestamp"], t["id"]) > position]
+            return JSONResponse(
+                {"error": "InvalidPaginationParameter", "description": "start_time or cursor is required"},
+                status_code=400,
+            )
+        following = [
+            t
+            for t in self._visible(list(self.tickets.values()), lambda t: t["generated_timestamp"])
+            if (t["generated_timestamp"], t["id"]) > position
+        ]
         page = following[: int(params.get("per_page", "1000"))]
         after = (page[-1]["generated_timestamp"], page[-1]["id"]) if page else position
         export_url = f"{request.base_url}api/v2/incremental/tickets/cursor.json"
-        return JSONResponse({
-            "tickets": page, "after_cursor": encode_cursor(after), "after_url": f"{export_url}?cursor={encode_cursor(after)}",
-            "before_cursor": None, "before_url": None, "end_of_stream": len(page) == len(following),
-        })
+        return JSONResponse(
+            {
+                "tickets": page,
+                "after_cursor": encode_cursor(after),
+                "after_url": f"{export_url}?cursor={encode_cursor(after)}",
+                "before_cursor": None,
+                "before_url": None,
+                "end_of_stream": len(page) == len(following),
+            }
+        )
 
     async def _organization_export(self, request: Request) -> JSONResponse:
         """Time-based: a page ends with every item sharing its last timestamp, so paging always moves on."""
-        start_time, per_page = int(request.query_params["start_time"]), int(request.query_params.get("per_page", "1000"))
-        following = [o for o in self._visible(list(self.organizations.values()), lambda o: epoch_of(o["updated_at"]))
-                     if epoch_of(o["updated_at"]) >= start_time]
+        start_time, per_page = (
+            int(request.query_params["start_time"]),
+            int(request.query_params.get("per_page", "1000")),
+        )
+        following = [
+            o
+            for o in self._visible(list(self.organizations.values()), lambda o: epoch_of(o["updated_at"]))
+            if epoch_of(o["updated_at"]) >= start_time
+        ]
         page = following[:per_page]
         if page:
             last_stamp = epoch_of(page[-1]["updated_at"])
             page += [o for o in following[per_page:] if epoch_of(o["updated_at"]) == last_stamp]
         end_time = epoch_of(page[-1]["updated_at"]) if page else max(start_time, self.now - HOLD_BACK_SECONDS)
         next_page = f"{request.base_url}api/v2/incremental/organizations.json?{urlencode({'start_time': end_time})}"
-        return JSONResponse({
-            "organizations": page, "count": len(page), "end_time": end_time, "next_page": next_page,
-            "end_of_stream": len(page) == len(following),
-        })
+        return JSONResponse(
+            {
+                "organizations": page,
+                "count": len(page),
+                "end_time": end_time,
+                "next_page": next_page,
+                "end_of_stream": len(page) == len(following),
+            }
+        )
 
     async def _show_many(self, request: Request) -> JSONResponse:
         """Up to 100 tickets by id; deleted tickets are not shown."""
@@ -205,9 +281,15 @@ class FakeZendesk:
         size = min(int(params.get("page[size]", "100")), 100)
         page, has_more = ratings[:size], len(ratings) > size
         after_cursor = encode_cursor((0, page[-1]["id"])) if page else None
-        next_link = f"{request.base_url}api/v2/satisfaction_ratings.json?{urlencode({'page[size]': size, 'page[after]': after_cursor})}" if has_more else None
-        return JSONResponse({
-            "satisfaction_ratings": page,
-            "meta": {"has_more": has_more, "after_cursor": after_cursor, "before_cursor": None},
-            "links": {"next": next_link, "prev": None},
-        })
+        next_link = (
+            f"{request.base_url}api/v2/satisfaction_ratings.json?{urlencode({'page[size]': size, 'page[after]': after_cursor})}"
+            if has_more
+            else None
+        )
+        return JSONResponse(
+            {
+                "satisfaction_ratings": page,
+                "meta": {"has_more": has_more, "after_cursor": after_cursor, "before_cursor": None},
+                "links": {"next": next_link, "prev": None},
+            }
+        )

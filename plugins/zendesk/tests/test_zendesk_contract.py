@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from acctgraph_zendesk import ZendeskConnector
 from test_zendesk_reads import helpdesk
 
 from acctgraph.testing import ConnectorContract
-from acctgraph_zendesk import ZendeskConnector
 
 
 class TestZendeskContract(ConnectorContract):
@@ -19,7 +19,13 @@ class TestZendeskContract(ConnectorContract):
     @pytest.fixture
     def connector_config(self, zendesk) -> dict[str, Any]:
         helpdesk(zendesk)
-        return {"subdomain": "acme", "email": zendesk.email, "api_token": zendesk.api_token, "base_url": zendesk.base_url, "page_size": 2}
+        return {
+            "subdomain": "acme",
+            "email": zendesk.email,
+            "api_token": zendesk.api_token,
+            "base_url": zendesk.base_url,
+            "page_size": 2,
+        }
 
     @pytest.fixture
     def invalid_connector_config(self) -> dict[str, Any]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from acctgraph_zendesk import ZendeskConnector
 
 from acctgraph.integration.errors import ConfigError
 from acctgraph.testing_http import StreamMessages, read_messages
-from acctgraph_zendesk import ZendeskConnector
 
 
 def helpdesk(zendesk) -> dict[str, dict]:
@@ -28,12 +28,21 @@ def test_first_read_maps_organizations_and_tickets(zendesk, config, connector) -
     objects = helpdesk(zendesk)
     organizations = read_messages(connector, config, "organizations").records
     acme = next(o for o in organizations if o["name"] == "Acme")
-    assert (acme["external_id"], acme["domain"], acme["domains"]) == (str(objects["acme"]["id"]), "acme.example", ["acme-support.example"])
+    assert (acme["external_id"], acme["domain"], acme["domains"]) == (
+        str(objects["acme"]["id"]),
+        "acme.example",
+        ["acme-support.example"],
+    )
 
     tickets = read_messages(connector, config, "tickets")
     by_subject = {t["subject"]: t for t in tickets.records}
     outage, question = by_subject["Outage"], by_subject["How do I export?"]
-    assert (outage["priority"], outage["status"], outage["escalated"], outage["closed_at"]) == ("urgent", "on_hold", True, None)
+    assert (outage["priority"], outage["status"], outage["escalated"], outage["closed_at"]) == (
+        "urgent",
+        "on_hold",
+        True,
+        None,
+    )
     assert (question["priority"], question["status"], question["satisfaction"]) == ("normal", "solved", "good")
     assert question["closed_at"] is not None and question["account_external_id"] == str(objects["globex"]["id"])
     assert len(tickets.errors) == 1 and "belongs to no organization" in tickets.errors[0].reason
@@ -88,7 +97,8 @@ def test_satisfaction_ratings_apply_to_their_tickets_with_comment(zendesk, confi
     zendesk.tick()
     rated = read_messages(connector, config, "satisfaction_ratings").records
     assert {(t["subject"], t["satisfaction"], t["zendesk_satisfaction_comment"]) for t in rated} == {
-        ("How do I export?", "good", "Quick answer"), ("Outage", "bad", "Down for hours"),
+        ("How do I export?", "good", "Quick answer"),
+        ("Outage", "bad", "Down for hours"),
     }
     assert "/api/v2/tickets/show_many.json" in zendesk.controls.paths()
 
@@ -101,10 +111,14 @@ def test_throttled_export_is_retried_after_retry_after(zendesk, config, connecto
 
 
 def test_bad_token_fails_check_with_a_clear_message_and_read_with_config_error(zendesk, connector) -> None:
-    config = ZendeskConnector.parse_config({"subdomain": "acme", "email": zendesk.email, "api_token": "wrong", "base_url": zendesk.base_url})
+    config = ZendeskConnector.parse_config(
+        {"subdomain": "acme", "email": zendesk.email, "api_token": "wrong", "base_url": zendesk.base_url}
+    )
     result = connector.check(config)
     assert result.ok is False and "Zendesk refused the e-mail and API token" in result.message
     with pytest.raises(ConfigError):
         read_messages(connector, config, "tickets")
-    good = ZendeskConnector.parse_config({"subdomain": "acme", "email": zendesk.email, "api_token": zendesk.api_token, "base_url": zendesk.base_url})
+    good = ZendeskConnector.parse_config(
+        {"subdomain": "acme", "email": zendesk.email, "api_token": zendesk.api_token, "base_url": zendesk.base_url}
+    )
     assert connector.check(good).ok is True

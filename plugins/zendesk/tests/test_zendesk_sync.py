@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from acctgraph_zendesk import ZendeskConnector
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_zendesk_reads import helpdesk
 
 from acctgraph import models as m
 from acctgraph.testing_http import check_connection_of, stream_counts, sync_connection
-from acctgraph_zendesk import ZendeskConnector
 
 
 def sync(engine, zendesk) -> dict[str, dict[str, int]]:
-    values = {"subdomain": "acme", "email": zendesk.email, "api_token": zendesk.api_token, "base_url": zendesk.base_url, "page_size": 2}
+    values = {
+        "subdomain": "acme",
+        "email": zendesk.email,
+        "api_token": zendesk.api_token,
+        "base_url": zendesk.base_url,
+        "page_size": 2,
+    }
     run = sync_connection(engine, ZendeskConnector, values)
     assert run.status == m.SyncRunStatus.SUCCEEDED, run.error
     return stream_counts(run)
@@ -22,7 +28,9 @@ def test_zendesk_syncs_then_resyncs_unchanged_then_applies_updates_and_deletes(d
     objects = helpdesk(zendesk)
     first = sync(engine, zendesk)
     assert {name: (c["created"], c["rejected"]) for name, c in first.items()} == {
-        "organizations": (2, 0), "tickets": (2, 1), "satisfaction_ratings": (0, 0),
+        "organizations": (2, 0),
+        "tickets": (2, 1),
+        "satisfaction_ratings": (0, 0),
     }
     with Session(engine) as session:
         tickets = {t.subject: t for t in session.scalars(select(m.SupportTicket))}
@@ -54,4 +62,8 @@ def test_connection_check_with_a_revoked_token_says_what_to_fix(db_url, engine, 
     sync(engine, zendesk)
     zendesk.api_token = "revoked"
     result = check_connection_of(engine, ZendeskConnector)
-    assert result.ok is False and "Zendesk refused the e-mail and API token" in result.message and "HTTP 401" in result.message
+    assert (
+        result.ok is False
+        and "Zendesk refused the e-mail and API token" in result.message
+        and "HTTP 401" in result.message
+    )

@@ -13,12 +13,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from pydantic import Field, SecretStr
 
 from acctgraph.integration.connector import (
-    CheckResult, Checkpoint, Connector, ConnectorConfig, Message, RecordError, Stream, StreamState, SyncMode, Tombstone,
+    Checkpoint,
+    CheckResult,
+    Connector,
+    ConnectorConfig,
+    Message,
+    RecordError,
+    Stream,
+    StreamState,
+    SyncMode,
+    Tombstone,
 )
 from acctgraph.integration.errors import ConnectorError
 from acctgraph.integration.http import HttpClient, paginate
@@ -31,7 +41,9 @@ class HubSpotConfig(ConnectorConfig):
     base_url: str = Field(default="https://api.hubapi.com", description="Only changed for tests")
     default_currency: str = Field(default="USD", min_length=3, max_length=3, description="For deals without a currency")
     page_size: int = Field(default=100, ge=1, le=200)
-    search_results_limit: int = Field(default=10_000, ge=1, description="HubSpot's cap on one search query; lowered only in tests")
+    search_results_limit: int = Field(
+        default=10_000, ge=1, description="HubSpot's cap on one search query; lowered only in tests"
+    )
 
 
 @dataclass(frozen=True)
@@ -49,14 +61,34 @@ class HubSpotStream:
 
 
 STREAMS = (
-    HubSpotStream("companies", Entity.ACCOUNT, ("companies",), lambda _: mapping.COMPANY_PROPERTIES,
-                  lambda o, _t, _c, _cfg: mapping.account(o)),
-    HubSpotStream("contacts", Entity.CONTACT, ("contacts",), lambda _: mapping.CONTACT_PROPERTIES,
-                  lambda o, _t, company, _cfg: mapping.contact(o, company)),
-    HubSpotStream("deals", Entity.OPPORTUNITY, ("deals",), lambda _: mapping.DEAL_PROPERTIES,
-                  lambda o, _t, company, cfg: mapping.opportunity(o, company, cfg.default_currency)),
-    HubSpotStream("activities", Entity.ACTIVITY, tuple(mapping.ENGAGEMENTS), mapping.engagement_properties,
-                  lambda o, object_type, company, _cfg: mapping.activity(o, object_type, company)),
+    HubSpotStream(
+        "companies",
+        Entity.ACCOUNT,
+        ("companies",),
+        lambda _: mapping.COMPANY_PROPERTIES,
+        lambda o, _t, _c, _cfg: mapping.account(o),
+    ),
+    HubSpotStream(
+        "contacts",
+        Entity.CONTACT,
+        ("contacts",),
+        lambda _: mapping.CONTACT_PROPERTIES,
+        lambda o, _t, company, _cfg: mapping.contact(o, company),
+    ),
+    HubSpotStream(
+        "deals",
+        Entity.OPPORTUNITY,
+        ("deals",),
+        lambda _: mapping.DEAL_PROPERTIES,
+        lambda o, _t, company, cfg: mapping.opportunity(o, company, cfg.default_currency),
+    ),
+    HubSpotStream(
+        "activities",
+        Entity.ACTIVITY,
+        tuple(mapping.ENGAGEMENTS),
+        mapping.engagement_properties,
+        lambda o, object_type, company, _cfg: mapping.activity(o, object_type, company),
+    ),
 )
 BY_NAME = {stream.name: stream for stream in STREAMS}
 
@@ -78,8 +110,12 @@ class HubSpotConnector(Connector):
     def streams(self, config: HubSpotConfig) -> list[Stream]:  # type: ignore[override]
         return [
             Stream(
-                name=spec.name, entity=spec.entity, cursor_field="hubspot_modified_at", lookback=timedelta(minutes=5),
-                reports_deletes=True, sync_modes=frozenset(SyncMode),
+                name=spec.name,
+                entity=spec.entity,
+                cursor_field="hubspot_modified_at",
+                lookback=timedelta(minutes=5),
+                reports_deletes=True,
+                sync_modes=frozenset(SyncMode),
                 description=f"HubSpot {', '.join(spec.object_types)} modified since the cursor; archived ones as deletes",
             )
             for spec in STREAMS
@@ -89,7 +125,7 @@ class HubSpotConnector(Connector):
         """Each object type in turn; checkpoints carry the type and its progress until all are read."""
         spec = BY_NAME[stream.name]
         resume_type = state.resume.get("object_type")
-        types = spec.object_types[spec.object_types.index(resume_type):] if resume_type else spec.object_types
+        types = spec.object_types[spec.object_types.index(resume_type) :] if resume_type else spec.object_types
         newest = state.cursor
         with _client(config) as client:
             for object_type in types:
@@ -99,7 +135,10 @@ class HubSpotConnector(Connector):
                 for page_newest, messages in reader.modified_since(since):
                     yield from messages
                     since = max(filter(None, (since, page_newest)), default=None)
-                    yield Checkpoint(cursor=state.cursor, resume={"object_type": object_type, "since": since.isoformat() if since else None})
+                    yield Checkpoint(
+                        cursor=state.cursor,
+                        resume={"object_type": object_type, "since": since.isoformat() if since else None},
+                    )
                 newest = max(filter(None, (newest, since)), default=None)
         yield Checkpoint(cursor=newest, resume={})
 
@@ -119,7 +158,7 @@ class _ObjectReader:
         lower = since
         while True:
             newest = None
-            for page in paginate(lambda after: self._search(lower, after)):
+            for page in paginate(partial(self._search, lower)):
                 if page.items:
                     newest = mapping.modified_at(page.items[-1], self.object_type)
                     yield newest, self._messages(page.items)
@@ -156,32 +195,55 @@ class _ObjectReader:
             "limit": self.config.page_size,
         }
         if since is not None:
-            body["filterGroups"] = [{"filters": [{"propertyName": modified, "operator": "GTE", "value": str(int(since.timestamp() * 1000))}]}]
+            body["filterGroups"] = [
+                {
+                    "filters": [
+                        {"propertyName": modified, "operator": "GTE", "value": str(int(since.timestamp() * 1000))}
+                    ]
+                }
+            ]
         if after:
             body["after"] = after
         answer = self.client.post_json(f"/crm/v3/objects/{self.object_type}/search", json=body)
         return answer["results"], ((answer.get("paging") or {}).get("next") or {}).get("after")
 
     def _messages(self, hubspot_objects: list[dict[str, Any]]) -> list[Message]:
-        companies = self._companies([o["id"] for o in hubspot_objects]) if self.spec.entity is not Entity.ACCOUNT else {}
+        companies = (
+            self._companies([o["id"] for o in hubspot_objects]) if self.spec.entity is not Entity.ACCOUNT else {}
+        )
         messages: list[Message] = []
         for hubspot_object in hubspot_objects:
             company = companies.get(hubspot_object["id"])
             if self.spec.entity is not Entity.ACCOUNT and company is None:
-                messages.append(RecordError(
-                    f"HubSpot {self.object_type} {hubspot_object['id']} is associated with no company; associate it "
-                    "with one in HubSpot so acctgraph knows its account", hubspot_object, external_id=hubspot_object["id"]))
+                messages.append(
+                    RecordError(
+                        f"HubSpot {self.object_type} {hubspot_object['id']} is associated with no company; associate it "
+                        "with one in HubSpot so acctgraph knows its account",
+                        hubspot_object,
+                        external_id=hubspot_object["id"],
+                    )
+                )
                 continue
             try:
                 messages.append(self.spec.to_record(hubspot_object, self.object_type, company, self.config))
             except (KeyError, TypeError, ValueError, ArithmeticError) as error:
-                messages.append(RecordError(f"cannot map HubSpot {self.object_type}: {error!r}", hubspot_object,
-                                            external_id=hubspot_object["id"]))
+                messages.append(
+                    RecordError(
+                        f"cannot map HubSpot {self.object_type}: {error!r}",
+                        hubspot_object,
+                        external_id=hubspot_object["id"],
+                    )
+                )
         return messages
 
     def _companies(self, object_ids: list[str]) -> dict[str, str]:
         """Each object's company (its first association), from one batch read per page."""
         answer = self.client.post_json(
-            f"/crm/v4/associations/{self.object_type}/companies/batch/read", json={"inputs": [{"id": i} for i in object_ids]}
+            f"/crm/v4/associations/{self.object_type}/companies/batch/read",
+            json={"inputs": [{"id": i} for i in object_ids]},
         )
-        return {result["from"]["id"]: str(result["to"][0]["toObjectId"]) for result in answer.get("results", []) if result["to"]}
+        return {
+            result["from"]["id"]: str(result["to"][0]["toObjectId"])
+            for result in answer.get("results", [])
+            if result["to"]
+        }

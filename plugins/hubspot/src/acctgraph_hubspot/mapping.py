@@ -12,14 +12,33 @@ from decimal import Decimal
 from typing import Any
 
 from acctgraph.integration.records import (
-    ActivityKind, ForecastCategory, OpportunityKind, OpportunityStatus, normalize_domain,
+    ActivityKind,
+    ForecastCategory,
+    OpportunityKind,
+    OpportunityStatus,
+    normalize_domain,
 )
 
 # ISO 4217 currencies without minor units (amounts are whole units) or with three.
-MINOR_UNIT_DIGITS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "HUF": 2, "BHD": 3, "KWD": 3, "OMR": 3, "TND": 3, "JOD": 3}
+MINOR_UNIT_DIGITS = {
+    "JPY": 0,
+    "KRW": 0,
+    "VND": 0,
+    "CLP": 0,
+    "ISK": 0,
+    "HUF": 2,
+    "BHD": 3,
+    "KWD": 3,
+    "OMR": 3,
+    "TND": 3,
+    "JOD": 3,
+}
 FORECAST = {
-    "PIPELINE": ForecastCategory.PIPELINE, "BEST_CASE": ForecastCategory.BEST_CASE, "COMMIT": ForecastCategory.COMMIT,
-    "CLOSED": ForecastCategory.CLOSED, "OMIT": ForecastCategory.OMITTED,
+    "PIPELINE": ForecastCategory.PIPELINE,
+    "BEST_CASE": ForecastCategory.BEST_CASE,
+    "COMMIT": ForecastCategory.COMMIT,
+    "CLOSED": ForecastCategory.CLOSED,
+    "OMIT": ForecastCategory.OMITTED,
 }
 DEAL_KIND = {"newbusiness": OpportunityKind.NEW, "existingbusiness": OpportunityKind.UPSELL}
 # Engagement object type -> (activity kind, subject property, body property).
@@ -30,11 +49,31 @@ ENGAGEMENTS = {
     "notes": (ActivityKind.NOTE, None, "hs_note_body"),
     "tasks": (ActivityKind.TASK, "hs_task_subject", "hs_task_body"),
 }
-COMPANY_PROPERTIES = ("name", "domain", "industry", "country", "hs_parent_company_id", "hubspot_owner_id", "lifecyclestage", "numberofemployees")
+COMPANY_PROPERTIES = (
+    "name",
+    "domain",
+    "industry",
+    "country",
+    "hs_parent_company_id",
+    "hubspot_owner_id",
+    "lifecyclestage",
+    "numberofemployees",
+)
 CONTACT_PROPERTIES = ("firstname", "lastname", "email", "jobtitle", "lifecyclestage", "hs_lead_status")
 DEAL_PROPERTIES = (
-    "dealname", "dealstage", "pipeline", "amount", "deal_currency_code", "closedate", "hs_is_closed", "hs_is_closed_won",
-    "hs_deal_stage_probability", "dealtype", "hs_manual_forecast_category", "closed_lost_reason", "hubspot_owner_id",
+    "dealname",
+    "dealstage",
+    "pipeline",
+    "amount",
+    "deal_currency_code",
+    "closedate",
+    "hs_is_closed",
+    "hs_is_closed_won",
+    "hs_deal_stage_probability",
+    "dealtype",
+    "hs_manual_forecast_category",
+    "closed_lost_reason",
+    "hubspot_owner_id",
 )
 
 
@@ -58,7 +97,9 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def modified_at(hubspot_object: dict[str, Any], object_type: str) -> datetime:
-    return parse_time(hubspot_object["properties"].get(modified_property(object_type))) or parse_time(hubspot_object["updatedAt"])
+    return parse_time(hubspot_object["properties"].get(modified_property(object_type))) or parse_time(
+        hubspot_object["updatedAt"]
+    )
 
 
 def to_minor_units(amount: str | None, currency: str) -> int:

@@ -17,7 +17,16 @@ from typing import Any
 from pydantic import Field, SecretStr
 
 from acctgraph.integration.connector import (
-    CheckResult, Checkpoint, Connector, ConnectorConfig, Message, RecordError, Stream, StreamState, SyncMode, Tombstone,
+    Checkpoint,
+    CheckResult,
+    Connector,
+    ConnectorConfig,
+    Message,
+    RecordError,
+    Stream,
+    StreamState,
+    SyncMode,
+    Tombstone,
 )
 from acctgraph.integration.errors import ConnectorError
 from acctgraph.integration.http import HttpClient, paginate
@@ -50,8 +59,15 @@ OBJECTS = (
     StripeObject("customers", Entity.ACCOUNT, "/v1/customers", "customer", True, mapping.account),
     StripeObject("products", Entity.PRODUCT, "/v1/products", "product", True, mapping.product),
     # Canceling is Stripe's "delete" of a subscription: it stays, canceled (customer.subscription.deleted).
-    StripeObject("subscriptions", Entity.CONTRACT, "/v1/subscriptions", "customer.subscription", False,
-                 None, (("status", "all"),)),
+    StripeObject(
+        "subscriptions",
+        Entity.CONTRACT,
+        "/v1/subscriptions",
+        "customer.subscription",
+        False,
+        None,
+        (("status", "all"),),
+    ),
     StripeObject("invoices", Entity.INVOICE, "/v1/invoices", "invoice", True, mapping.invoice),
 )
 BY_STREAM = {spec.stream: spec for spec in OBJECTS}
@@ -74,8 +90,12 @@ class StripeConnector(Connector):
     def streams(self, config: StripeConfig) -> list[Stream]:  # type: ignore[override]
         return [
             Stream(
-                name=spec.stream, entity=spec.entity, cursor_field="stripe_created", lookback=timedelta(minutes=5),
-                reports_deletes=True, sync_modes=frozenset(SyncMode),
+                name=spec.stream,
+                entity=spec.entity,
+                cursor_field="stripe_created",
+                lookback=timedelta(minutes=5),
+                reports_deletes=True,
+                sync_modes=frozenset(SyncMode),
                 description=f"Stripe {spec.path.removeprefix('/v1/')}; changes through {spec.event_prefix}.* events",
             )
             for spec in OBJECTS
@@ -162,8 +182,11 @@ class _Reader:
                 else:
                     yield self.spec.to_record(stripe_object)
             except (KeyError, TypeError, ValueError) as error:
-                yield RecordError(f"cannot map Stripe {stripe_object.get('object')}: {error!r}", stripe_object,
-                                  external_id=stripe_object.get("id"))
+                yield RecordError(
+                    f"cannot map Stripe {stripe_object.get('object')}: {error!r}",
+                    stripe_object,
+                    external_id=stripe_object.get("id"),
+                )
 
     def _items(self, subscription: dict[str, Any]) -> list[dict[str, Any]]:
         """All of a subscription's items: Stripe embeds only the first 10."""
@@ -171,4 +194,8 @@ class _Reader:
         if not embedded.get("has_more"):
             return embedded["data"]
         params = {"subscription": subscription["id"]}
-        return [item for page in paginate(lambda after: self._page("/v1/subscription_items", params, after)) for item in page.items]
+        return [
+            item
+            for page in paginate(lambda after: self._page("/v1/subscription_items", params, after))
+            for item in page.items
+        ]

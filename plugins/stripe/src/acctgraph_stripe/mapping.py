@@ -13,9 +13,14 @@ from typing import Any
 from acctgraph.integration.records import BillingPeriod, ContractStatus
 
 CONTRACT_STATUS = {
-    "active": ContractStatus.ACTIVE, "trialing": ContractStatus.ACTIVE, "past_due": ContractStatus.ACTIVE,
-    "unpaid": ContractStatus.ACTIVE, "paused": ContractStatus.ACTIVE, "canceled": ContractStatus.CANCELLED,
-    "incomplete": ContractStatus.DRAFT, "incomplete_expired": ContractStatus.EXPIRED,
+    "active": ContractStatus.ACTIVE,
+    "trialing": ContractStatus.ACTIVE,
+    "past_due": ContractStatus.ACTIVE,
+    "unpaid": ContractStatus.ACTIVE,
+    "paused": ContractStatus.ACTIVE,
+    "canceled": ContractStatus.CANCELLED,
+    "incomplete": ContractStatus.DRAFT,
+    "incomplete_expired": ContractStatus.EXPIRED,
 }
 MONTHS_PER_INTERVAL = {"day": Fraction(12, 365), "week": Fraction(12, 52), "month": Fraction(1), "year": Fraction(12)}
 
@@ -100,8 +105,11 @@ def contract(subscription: dict[str, Any], items: list[dict[str, Any]]) -> dict[
     """
     period_ends = [item["current_period_end"] for item in items if item.get("current_period_end")]
     end = (
-        subscription.get("ended_at") or subscription.get("cancel_at")
-        or max(period_ends, default=None) or subscription.get("current_period_end") or subscription["start_date"]
+        subscription.get("ended_at")
+        or subscription.get("cancel_at")
+        or max(period_ends, default=None)
+        or subscription.get("current_period_end")
+        or subscription["start_date"]
     )
     status = CONTRACT_STATUS.get(subscription["status"], ContractStatus.ACTIVE)
     return {
@@ -111,7 +119,9 @@ def contract(subscription: dict[str, Any], items: list[dict[str, Any]]) -> dict[
         "status": status,
         "start_date": day(subscription["start_date"]),
         "end_date": max(day(end), day(subscription["start_date"])),
-        "auto_renew": status is ContractStatus.ACTIVE and not subscription.get("cancel_at_period_end") and not subscription.get("cancel_at"),
+        "auto_renew": status is ContractStatus.ACTIVE
+        and not subscription.get("cancel_at_period_end")
+        and not subscription.get("cancel_at"),
         "currency": subscription["currency"],
         "billing_period": billing_period(items[0]["price"]) if items else BillingPeriod.MONTHLY,
         "lines": [contract_line(item) for item in items],

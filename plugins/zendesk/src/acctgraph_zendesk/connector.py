@@ -19,13 +19,21 @@ from typing import Any
 from pydantic import Field, SecretStr
 
 from acctgraph.integration.connector import (
-    CheckResult, Checkpoint, Connector, ConnectorConfig, Message, RecordError, Stream, StreamState, SyncMode, Tombstone,
+    Checkpoint,
+    CheckResult,
+    Connector,
+    ConnectorConfig,
+    Message,
+    RecordError,
+    Stream,
+    StreamState,
+    SyncMode,
+    Tombstone,
 )
 from acctgraph.integration.errors import ConnectorError
 from acctgraph.integration.http import HttpClient
 from acctgraph.integration.records import Entity
 from acctgraph_zendesk import mapping
-
 
 HOLD_BACK = timedelta(minutes=1)
 
@@ -34,7 +42,9 @@ class ZendeskConfig(ConnectorConfig):
     subdomain: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="acme for https://acme.zendesk.com")
     email: str = Field(description="The e-mail of the admin whose API token this is")
     api_token: SecretStr = Field(description="An API token (Admin Center > Apps and integrations > Zendesk API)")
-    base_url: str | None = Field(default=None, description="Only set for tests; defaults to https://<subdomain>.zendesk.com")
+    base_url: str | None = Field(
+        default=None, description="Only set for tests; defaults to https://<subdomain>.zendesk.com"
+    )
     page_size: int = Field(default=1000, ge=1, le=1000, description="Items per export page (ratings: at most 100)")
 
     @property
@@ -59,18 +69,41 @@ class ZendeskConnector(Connector):
         except ConnectorError as error:
             return CheckResult(False, f"Zendesk refused the e-mail and API token or could not be reached: {error}")
         if user.get("role") != "admin":
-            return CheckResult(False, f"{config.email} is a Zendesk {user.get('role')}; the exports need an admin's token")
+            return CheckResult(
+                False, f"{config.email} is a Zendesk {user.get('role')}; the exports need an admin's token"
+            )
         return CheckResult(True, f"Connected to Zendesk at {config.url} as {user.get('email')}")
 
     def streams(self, config: ZendeskConfig) -> list[Stream]:  # type: ignore[override]
         both = frozenset(SyncMode)
         return [
-            Stream("organizations", Entity.ACCOUNT, cursor_field="zendesk_updated_at", lookback=timedelta(minutes=2),
-                   reports_deletes=True, sync_modes=both, description="Incremental organization export (time-based)"),
-            Stream("tickets", Entity.SUPPORT_TICKET, cursor_field="zendesk_updated_at", lookback=timedelta(minutes=2),
-                   reports_deletes=True, sync_modes=both, description="Incremental ticket export (cursor-based)"),
-            Stream("satisfaction_ratings", Entity.SUPPORT_TICKET, cursor_field="zendesk_rated_at", lookback=timedelta(minutes=2),
-                   reports_deletes=False, sync_modes=both, description="Satisfaction ratings, applied to their tickets"),
+            Stream(
+                "organizations",
+                Entity.ACCOUNT,
+                cursor_field="zendesk_updated_at",
+                lookback=timedelta(minutes=2),
+                reports_deletes=True,
+                sync_modes=both,
+                description="Incremental organization export (time-based)",
+            ),
+            Stream(
+                "tickets",
+                Entity.SUPPORT_TICKET,
+                cursor_field="zendesk_updated_at",
+                lookback=timedelta(minutes=2),
+                reports_deletes=True,
+                sync_modes=both,
+                description="Incremental ticket export (cursor-based)",
+            ),
+            Stream(
+                "satisfaction_ratings",
+                Entity.SUPPORT_TICKET,
+                cursor_field="zendesk_rated_at",
+                lookback=timedelta(minutes=2),
+                reports_deletes=False,
+                sync_modes=both,
+                description="Satisfaction ratings, applied to their tickets",
+            ),
         ]
 
     def read(self, stream: Stream, config: ZendeskConfig, state: StreamState) -> Iterator[Message]:  # type: ignore[override]
@@ -87,7 +120,9 @@ def _mapped(to_record: Callable[[dict[str, Any]], dict[str, Any]], zendesk_objec
     try:
         return to_record(zendesk_object)
     except (KeyError, TypeError, ValueError) as error:
-        return RecordError(f"cannot map Zendesk object: {error!r}", zendesk_object, external_id=str(zendesk_object.get("id")))
+        return RecordError(
+            f"cannot map Zendesk object: {error!r}", zendesk_object, external_id=str(zendesk_object.get("id"))
+        )
 
 
 def _export_start(state: StreamState) -> int | None:
@@ -107,7 +142,9 @@ def _organizations(client: HttpClient, config: ZendeskConfig, state: StreamState
         yield Checkpoint(cursor=state.cursor)
         return
     while True:
-        answer = client.get_json("/api/v2/incremental/organizations.json", params={"start_time": start, "per_page": config.page_size})
+        answer = client.get_json(
+            "/api/v2/incremental/organizations.json", params={"start_time": start, "per_page": config.page_size}
+        )
         for organization in answer["organizations"]:
             if organization.get("deleted_at"):
                 yield Tombstone(str(organization["id"]), mapping.parse_time(organization["deleted_at"]))
@@ -119,13 +156,18 @@ def _organizations(client: HttpClient, config: ZendeskConfig, state: StreamState
         start = max(answer["end_time"], start + 1)  # a page wholly at `start` holds every item of that second
 
 
-def _ticket(ticket: dict[str, Any], to_record: Callable[[dict[str, Any]], dict[str, Any]] = mapping.support_ticket) -> Message:
+def _ticket(
+    ticket: dict[str, Any], to_record: Callable[[dict[str, Any]], dict[str, Any]] = mapping.support_ticket
+) -> Message:
     if ticket["status"] == "deleted":
         return Tombstone(str(ticket["id"]), mapping.parse_time(ticket["updated_at"]))
     if ticket.get("organization_id") is None:
         return RecordError(
             f"Zendesk ticket {ticket['id']} belongs to no organization; add its requester to one so acctgraph "
-            "knows the account", ticket, external_id=str(ticket["id"]))
+            "knows the account",
+            ticket,
+            external_id=str(ticket["id"]),
+        )
     return _mapped(to_record, ticket)
 
 
@@ -140,7 +182,9 @@ def _tickets(client: HttpClient, config: ZendeskConfig, state: StreamState) -> I
         return
     newest = state.cursor
     while True:
-        answer = client.get_json("/api/v2/incremental/tickets/cursor.json", params={**params, "per_page": config.page_size})
+        answer = client.get_json(
+            "/api/v2/incremental/tickets/cursor.json", params={**params, "per_page": config.page_size}
+        )
         for ticket in answer["tickets"]:
             newest = max(filter(None, (newest, _moment(ticket["generated_timestamp"]))))
             yield _ticket(ticket)
@@ -158,7 +202,9 @@ def _satisfaction_ratings(client: HttpClient, config: ZendeskConfig, state: Stre
         params["start_time"] = mapping.epoch(state.cursor)
     after, newest = state.resume.get("after"), state.cursor
     while True:
-        answer = client.get_json("/api/v2/satisfaction_ratings.json", params={**params, **({"page[after]": after} if after else {})})
+        answer = client.get_json(
+            "/api/v2/satisfaction_ratings.json", params={**params, **({"page[after]": after} if after else {})}
+        )
         ratings = answer["satisfaction_ratings"]
         tickets = _tickets_by_id(client, [rating["ticket_id"] for rating in ratings])
         for rating in ratings:
@@ -176,5 +222,7 @@ def _satisfaction_ratings(client: HttpClient, config: ZendeskConfig, state: Stre
 def _tickets_by_id(client: HttpClient, ticket_ids: list[int]) -> dict[int, dict[str, Any]]:
     if not ticket_ids:
         return {}
-    answer = client.get_json("/api/v2/tickets/show_many.json", params={"ids": ",".join(map(str, sorted(set(ticket_ids))))})
+    answer = client.get_json(
+        "/api/v2/tickets/show_many.json", params={"ids": ",".join(map(str, sorted(set(ticket_ids))))}
+    )
     return {ticket["id"]: ticket for ticket in answer["tickets"]}

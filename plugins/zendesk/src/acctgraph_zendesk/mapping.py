@@ -12,8 +12,12 @@ from typing import Any
 from acctgraph.integration.records import Satisfaction, TicketPriority, TicketStatus, normalize_domain
 
 TICKET_STATUS = {
-    "new": TicketStatus.NEW, "open": TicketStatus.OPEN, "pending": TicketStatus.PENDING, "hold": TicketStatus.ON_HOLD,
-    "solved": TicketStatus.SOLVED, "closed": TicketStatus.CLOSED,
+    "new": TicketStatus.NEW,
+    "open": TicketStatus.OPEN,
+    "pending": TicketStatus.PENDING,
+    "hold": TicketStatus.ON_HOLD,
+    "solved": TicketStatus.SOLVED,
+    "closed": TicketStatus.CLOSED,
 }
 DONE = {TicketStatus.SOLVED, TicketStatus.CLOSED}
 
