@@ -78,7 +78,7 @@ def test_first_read_maps_companies_contacts_deals_and_engagements(hubspot, confi
         "2026-03-31",
     )
 
-    activities = read_messages(connector, config, "activities").records
+    activities = read_messages(connector, config, "engagements").records
     assert {(a["kind"], a["subject"]) for a in activities} == {
         ("call", "Kick-off call"),
         ("email", "Welcome"),
@@ -119,7 +119,7 @@ def test_more_objects_at_one_instant_than_the_cap_is_a_clear_error(hubspot, conf
         read_messages(connector, config, "companies", StreamState(cursor=hubspot.now))
 
 
-def test_activities_resumed_from_a_checkpoint_equal_a_full_read(hubspot, config, connector) -> None:
+def test_engagements_resumed_from_a_checkpoint_equal_a_full_read(hubspot, config, connector) -> None:
     crm(hubspot)
     for _ in range(3):
         hubspot.tick(1)
@@ -128,8 +128,8 @@ def test_activities_resumed_from_a_checkpoint_equal_a_full_read(hubspot, config,
             {"hs_call_title": "Follow-up", "hs_timestamp": "2026-01-03T00:00:00Z"},
             [next(iter(hubspot.objects["companies"]))],
         )
-    full = read_messages(connector, config, "activities")
-    stream = connector.stream(config, "activities")
+    full = read_messages(connector, config, "engagements")
+    stream = connector.stream(config, "engagements")
     before: list[str] = []
     checkpoints: list[Checkpoint] = []
     for message in connector.read(stream, config, StreamState()):  # abandoned at its third checkpoint
@@ -141,7 +141,7 @@ def test_activities_resumed_from_a_checkpoint_equal_a_full_read(hubspot, config,
             before.append(message["external_id"])
     checkpoint = checkpoints[-1]
     assert checkpoint.resume["object_type"] == "emails"  # calls done, in the middle of the stream
-    rest = read_messages(connector, config, "activities", StreamMessages(checkpoints=[checkpoint]).state())
+    rest = read_messages(connector, config, "engagements", StreamMessages(checkpoints=[checkpoint]).state())
     assert sorted(set(before) | set(rest.ids())) == sorted(full.ids())
 
 

@@ -30,7 +30,7 @@ def test_hubspot_syncs_then_resyncs_unchanged_then_applies_updates_and_archives(
         "companies": (1, 0),
         "contacts": (1, 1),
         "deals": (1, 0),
-        "activities": (5, 0),
+        "engagements": (5, 0),
     }
     with Session(engine) as session:
         account = session.scalars(select(m.Account)).one()

@@ -83,7 +83,7 @@ STREAMS = (
         lambda o, _t, company, cfg: mapping.opportunity(o, company, cfg.default_currency),
     ),
     HubSpotStream(
-        "activities",
+        "engagements",
         Entity.ACTIVITY,
         tuple(mapping.ENGAGEMENTS),
         mapping.engagement_properties,
