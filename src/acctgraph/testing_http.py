@@ -40,7 +40,7 @@ from acctgraph.integration.connector import (
 )
 from acctgraph.integration.engine import SyncOptions, run_sync
 from acctgraph.integration.secrets import new_key
-from acctgraph.models import Connection, SyncRun
+from acctgraph.models import Connection, SyncRun, SyncRunStatus
 
 V = TypeVar("V", bound="VendorStandIn")
 
@@ -232,7 +232,12 @@ def check_connection_of(engine: Engine, connector_class: type[Connector]) -> Che
         return check_connection(connection, Connectors({connector_class.name: connector_class}), TEST_SECRET_KEY)
 
 
-def stream_counts(run: SyncRun) -> dict[str, dict[str, int]]:
-    """A run's per-stream counts: ``{stream: {"read", "created", "updated", "unchanged", "deleted", ...}}``."""
+def synced_counts(
+    engine: Engine, connector_class: type[Connector], values: Mapping[str, Any]
+) -> dict[str, dict[str, int]]:
+    """``sync_connection``, asserting the run succeeded; its per-stream counts
+    ``{stream: {"read", "created", "updated", "unchanged", "deleted", "rejected", "quarantined"}}``."""
+    run = sync_connection(engine, connector_class, values)
+    assert run.status == SyncRunStatus.SUCCEEDED, f"the sync ended {run.status}: {run.error}"
     names = ("read", "created", "updated", "unchanged", "deleted", "rejected", "quarantined")
     return {counts.stream: {name: getattr(counts, name) for name in names} for counts in run.streams}

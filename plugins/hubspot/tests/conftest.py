@@ -13,25 +13,16 @@ from fake_hubspot import FakeHubSpot
 from acctgraph.testing_http import serving
 from tests.conftest import backend, db_url, engine, migrated_url, new_database_url  # noqa: F401
 
-SEARCH_WINDOW = 6  # HubSpot's 10,000-results cap, scaled down so tests cross it
-
 
 @pytest.fixture
 def hubspot() -> Iterator[FakeHubSpot]:
-    with serving(FakeHubSpot(search_window=SEARCH_WINDOW)) as fake:
+    with serving(FakeHubSpot(search_window=6)) as fake:  # HubSpot's 10,000-results cap, scaled down
         yield fake
 
 
 @pytest.fixture
 def config(hubspot: FakeHubSpot) -> HubSpotConfig:
-    return HubSpotConnector.parse_config(
-        {
-            "access_token": hubspot.token,
-            "base_url": hubspot.base_url,
-            "page_size": 2,
-            "search_results_limit": SEARCH_WINDOW,
-        }
-    )
+    return HubSpotConnector.parse_config(hubspot.connector_config())
 
 
 @pytest.fixture

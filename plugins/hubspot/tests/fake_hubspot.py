@@ -102,6 +102,15 @@ class FakeHubSpot:
         record = self.objects[object_type][object_id]
         record.update(archived=True, archivedAt=hubspot_time(self.now))
 
+    def connector_config(self) -> dict[str, Any]:
+        """The HubSpot connector's configuration for this stand-in (small pages and search window)."""
+        return {
+            "access_token": self.token,
+            "base_url": self.base_url,
+            "page_size": 2,
+            "search_results_limit": self.search_window,
+        }
+
     # --- the HTTP API --------------------------------------------------------------------------
 
     def app(self) -> ASGIApp:

@@ -19,12 +19,7 @@ class TestHubSpotContract(ConnectorContract):
     @pytest.fixture
     def connector_config(self, hubspot) -> dict[str, Any]:
         crm(hubspot)
-        return {
-            "access_token": hubspot.token,
-            "base_url": hubspot.base_url,
-            "page_size": 2,
-            "search_results_limit": hubspot.search_window,
-        }
+        return hubspot.connector_config()
 
     @pytest.fixture
     def invalid_connector_config(self) -> dict[str, Any]:

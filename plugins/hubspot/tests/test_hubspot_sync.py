@@ -8,19 +8,11 @@ from sqlalchemy.orm import Session
 from test_hubspot_reads import crm
 
 from acctgraph import models as m
-from acctgraph.testing_http import check_connection_of, stream_counts, sync_connection
+from acctgraph.testing_http import check_connection_of, synced_counts
 
 
 def sync(engine, hubspot) -> dict[str, dict[str, int]]:
-    values = {
-        "access_token": hubspot.token,
-        "base_url": hubspot.base_url,
-        "page_size": 2,
-        "search_results_limit": hubspot.search_window,
-    }
-    run = sync_connection(engine, HubSpotConnector, values)
-    assert run.status == m.SyncRunStatus.SUCCEEDED, run.error
-    return stream_counts(run)
+    return synced_counts(engine, HubSpotConnector, hubspot.connector_config())
 
 
 def test_hubspot_syncs_then_resyncs_unchanged_then_applies_updates_and_archives(db_url, engine, hubspot) -> None:

@@ -22,7 +22,7 @@ def stripe() -> Iterator[FakeStripe]:
 
 @pytest.fixture
 def config(stripe: FakeStripe) -> StripeConfig:
-    return StripeConnector.parse_config({"api_key": stripe.api_key, "base_url": stripe.base_url, "page_size": 2})
+    return StripeConnector.parse_config(stripe.connector_config())
 
 
 @pytest.fixture

@@ -195,6 +195,10 @@ class FakeStripe:
         self.deleted.add(object_id)
         self._event(f"{EVENT_PREFIX[kind]}.deleted", {**removed, "deleted": True})
 
+    def connector_config(self) -> dict[str, Any]:
+        """The Stripe connector's configuration for this stand-in (small pages, so tests cross them)."""
+        return {"api_key": self.api_key, "base_url": self.base_url, "page_size": 2}
+
     # --- the HTTP API --------------------------------------------------------------------------
 
     def app(self) -> ASGIApp:

@@ -18,7 +18,7 @@ class TestStripeContract(ConnectorContract):
     @pytest.fixture
     def connector_config(self, stripe) -> dict[str, Any]:
         book(stripe)
-        return {"api_key": stripe.api_key, "base_url": stripe.base_url, "page_size": 2}
+        return stripe.connector_config()
 
     @pytest.fixture
     def invalid_connector_config(self) -> dict[str, Any]:

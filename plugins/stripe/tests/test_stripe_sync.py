@@ -8,15 +8,11 @@ from sqlalchemy.orm import Session
 from test_stripe_reads import book
 
 from acctgraph import models as m
-from acctgraph.testing_http import check_connection_of, stream_counts, sync_connection
+from acctgraph.testing_http import check_connection_of, synced_counts
 
 
 def sync(engine, stripe) -> dict[str, dict[str, int]]:
-    run = sync_connection(
-        engine, StripeConnector, {"api_key": stripe.api_key, "base_url": stripe.base_url, "page_size": 2}
-    )
-    assert run.status == m.SyncRunStatus.SUCCEEDED, run.error
-    return stream_counts(run)
+    return synced_counts(engine, StripeConnector, stripe.connector_config())
 
 
 def test_stripe_syncs_then_resyncs_unchanged_then_applies_updates_and_deletes(db_url, engine, stripe) -> None:

@@ -22,15 +22,7 @@ def zendesk() -> Iterator[FakeZendesk]:
 
 @pytest.fixture
 def config(zendesk: FakeZendesk) -> ZendeskConfig:
-    return ZendeskConnector.parse_config(
-        {
-            "subdomain": "acme",
-            "email": zendesk.email,
-            "api_token": zendesk.api_token,
-            "base_url": zendesk.base_url,
-            "page_size": 2,
-        }
-    )
+    return ZendeskConnector.parse_config(zendesk.connector_config())
 
 
 @pytest.fixture

@@ -141,7 +141,7 @@ class FakeZendesk:
     def delete_organization(self, org_id: int) -> None:
         self.update_organization(org_id, deleted_at=zendesk_time(self.now))
 
-    def rate(self, ticket_id: int, score: str, comment: str | None = None) -> dict[str, Any]:
+    def rate(self, ticket_id: int, score: str, comment: str | None = None, reason: str | None = None) -> dict[str, Any]:
         """A customer's good/bad rating of a ticket; also shown on the ticket, as in Zendesk."""
         rating_id, ticket = next(self._ids), self.tickets[ticket_id]
         rating = {
@@ -153,7 +153,7 @@ class FakeZendesk:
             "ticket_id": ticket_id,
             "score": score,
             "comment": comment,
-            "reason": None,
+            "reason": reason,
             "reason_code": None,
             "created_at": zendesk_time(self.now),
             "updated_at": zendesk_time(self.now),
@@ -161,6 +161,16 @@ class FakeZendesk:
         self.ratings[rating_id] = rating
         self.update_ticket(ticket_id, satisfaction_rating={"id": rating_id, "score": score, "comment": comment})
         return rating
+
+    def connector_config(self) -> dict[str, Any]:
+        """The Zendesk connector's configuration for this stand-in (small pages, so tests cross them)."""
+        return {
+            "subdomain": "acme",
+            "email": self.email,
+            "api_token": self.api_token,
+            "base_url": self.base_url,
+            "page_size": 2,
+        }
 
     # --- the HTTP API --------------------------------------------------------------------------
 

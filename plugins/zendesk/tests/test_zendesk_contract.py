@@ -19,13 +19,7 @@ class TestZendeskContract(ConnectorContract):
     @pytest.fixture
     def connector_config(self, zendesk) -> dict[str, Any]:
         helpdesk(zendesk)
-        return {
-            "subdomain": "acme",
-            "email": zendesk.email,
-            "api_token": zendesk.api_token,
-            "base_url": zendesk.base_url,
-            "page_size": 2,
-        }
+        return zendesk.connector_config()
 
     @pytest.fixture
     def invalid_connector_config(self) -> dict[str, Any]:

@@ -3,8 +3,9 @@
 Tickets come from the cursor-based incremental export (``start_time`` once, then ``cursor``), which
 includes deleted tickets (status ``deleted``, read as tombstones) and holds back the last minute's
 changes; organizations from the time-based incremental export (``deleted_at`` set when deleted);
-satisfaction ratings from their cursor-paginated list, each applied to its ticket (fetched with
-``show_many``) with the rating's comment and reason. Incremental exports allow 10 requests a minute:
+then, in the same stream, satisfaction ratings from their cursor-paginated list, each applied to its
+ticket (fetched with ``show_many``) with the rating's comment and reason. Incremental exports allow 10
+requests a minute:
 the shared client waits out each 429's ``Retry-After``.
 """
 
@@ -36,6 +37,11 @@ from acctgraph.integration.records import Entity
 from acctgraph_zendesk import mapping
 
 HOLD_BACK = timedelta(minutes=1)
+# name, entity, cursor field, reports deletes, description
+STREAMS = (
+    ("organizations", Entity.ACCOUNT, "zendesk_updated_at", True, "Incremental organization export (time-based)"),
+    ("tickets", Entity.SUPPORT_TICKET, "zendesk_updated_at", True, "Ticket export (cursor-based), then ratings"),
+)
 
 
 class ZendeskConfig(ConnectorConfig):
@@ -75,39 +81,22 @@ class ZendeskConnector(Connector):
         return CheckResult(True, f"Connected to Zendesk at {config.url} as {user.get('email')}")
 
     def streams(self, config: ZendeskConfig) -> list[Stream]:  # type: ignore[override]
-        both = frozenset(SyncMode)
+        """Incremental from the start; each stream also supports a full refresh."""
         return [
             Stream(
-                "organizations",
-                Entity.ACCOUNT,
-                cursor_field="zendesk_updated_at",
-                lookback=timedelta(minutes=2),
-                reports_deletes=True,
-                sync_modes=both,
-                description="Incremental organization export (time-based)",
-            ),
-            Stream(
-                "tickets",
-                Entity.SUPPORT_TICKET,
-                cursor_field="zendesk_updated_at",
-                lookback=timedelta(minutes=2),
-                reports_deletes=True,
-                sync_modes=both,
-                description="Incremental ticket export (cursor-based)",
-            ),
-            Stream(
-                "satisfaction_ratings",
-                Entity.SUPPORT_TICKET,
-                cursor_field="zendesk_rated_at",
-                lookback=timedelta(minutes=2),
-                reports_deletes=False,
-                sync_modes=both,
-                description="Satisfaction ratings, applied to their tickets",
-            ),
+                name,
+                entity,
+                cursor_field=cursor_field,
+                lookback=HOLD_BACK * 2,
+                reports_deletes=reports_deletes,
+                sync_modes=frozenset(SyncMode),
+                description=description,
+            )
+            for name, entity, cursor_field, reports_deletes, description in STREAMS
         ]
 
     def read(self, stream: Stream, config: ZendeskConfig, state: StreamState) -> Iterator[Message]:  # type: ignore[override]
-        readers = {"organizations": _organizations, "tickets": _tickets, "satisfaction_ratings": _satisfaction_ratings}
+        readers = {"organizations": _organizations, "tickets": _tickets}
         with _client(config) as client:
             yield from readers[stream.name](client, config, state)
 
@@ -156,9 +145,7 @@ def _organizations(client: HttpClient, config: ZendeskConfig, state: StreamState
         start = max(answer["end_time"], start + 1)  # a page wholly at `start` holds every item of that second
 
 
-def _ticket(
-    ticket: dict[str, Any], to_record: Callable[[dict[str, Any]], dict[str, Any]] = mapping.support_ticket
-) -> Message:
+def _ticket(ticket: dict[str, Any]) -> Message:
     if ticket["status"] == "deleted":
         return Tombstone(str(ticket["id"]), mapping.parse_time(ticket["updated_at"]))
     if ticket.get("organization_id") is None:
@@ -168,17 +155,28 @@ def _ticket(
             ticket,
             external_id=str(ticket["id"]),
         )
-    return _mapped(to_record, ticket)
+    return _mapped(mapping.support_ticket, ticket)
 
 
 def _tickets(client: HttpClient, config: ZendeskConfig, state: StreamState) -> Iterator[Message]:
+    """The ticket export, then the satisfaction ratings given since the cursor, on their tickets.
+
+    One stream rather than two of the same entity: a full refresh of either would take the tickets the
+    other one brought for deleted upstream.
+    """
+    if state.resume.get("phase") != "ratings":
+        yield from _ticket_export(client, config, state)
+    yield from _satisfaction_ratings(client, config, state)
+
+
+def _ticket_export(client: HttpClient, config: ZendeskConfig, state: StreamState) -> Iterator[Message]:
     """Cursor-based export; an unfinished read resumes at its saved export cursor."""
     if "cursor" in state.resume:
         params: dict[str, Any] = {"cursor": state.resume["cursor"]}
     elif (start := _export_start(state)) is not None:
         params = {"start_time": start}
     else:
-        yield Checkpoint(cursor=state.cursor)
+        yield Checkpoint(cursor=state.cursor, resume={"phase": "ratings"})
         return
     newest = state.cursor
     while True:
@@ -189,14 +187,15 @@ def _tickets(client: HttpClient, config: ZendeskConfig, state: StreamState) -> I
             newest = max(filter(None, (newest, _moment(ticket["generated_timestamp"]))))
             yield _ticket(ticket)
         if answer["end_of_stream"]:
-            yield Checkpoint(cursor=newest)
+            yield Checkpoint(cursor=newest, resume={"phase": "ratings"})
             return
         yield Checkpoint(cursor=newest, resume={"cursor": answer["after_cursor"]})
         params = {"cursor": answer["after_cursor"]}
 
 
 def _satisfaction_ratings(client: HttpClient, config: ZendeskConfig, state: StreamState) -> Iterator[Message]:
-    """Ratings created since the cursor, each applied to its ticket (one ``show_many`` per page)."""
+    """Ratings given since the cursor, each on its ticket (one ``show_many`` per page) with the comment
+    and reason. Tickets deleted or of no organization are left to the export, which reports them."""
     params: dict[str, Any] = {"page[size]": min(config.page_size, 100)}
     if state.cursor:
         params["start_time"] = mapping.epoch(state.cursor)
@@ -210,13 +209,13 @@ def _satisfaction_ratings(client: HttpClient, config: ZendeskConfig, state: Stre
         for rating in ratings:
             newest = max(filter(None, (newest, mapping.parse_time(rating["created_at"]))))
             ticket = tickets.get(rating["ticket_id"])
-            if ticket is not None:  # a deleted ticket's rating has nothing left to rate
-                yield _ticket(ticket, partial(mapping.rated_ticket, rating=rating))
+            if ticket is not None and ticket.get("organization_id") is not None:
+                yield _mapped(partial(mapping.rated_ticket, rating=rating), ticket)
         if not answer["meta"]["has_more"]:
             yield Checkpoint(cursor=newest)
             return
         after = answer["meta"]["after_cursor"]
-        yield Checkpoint(cursor=state.cursor, resume={"after": after})
+        yield Checkpoint(cursor=state.cursor, resume={"phase": "ratings", "after": after})
 
 
 def _tickets_by_id(client: HttpClient, ticket_ids: list[int]) -> dict[int, dict[str, Any]]:
