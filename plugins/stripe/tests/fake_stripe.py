@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import itertools
 import time
+from fnmatch import fnmatch
 from typing import Any
 
 from starlette.requests import Request
@@ -189,6 +190,13 @@ class FakeStripe:
         subscription.update(status="canceled", canceled_at=self.now, ended_at=self.now)
         self._event("customer.subscription.deleted", subscription)
 
+    def pay(self, invoice_id: str) -> None:
+        """A payment: Stripe records ``invoice.paid`` (no ``invoice.updated``)."""
+        invoice = self.objects["invoice"][invoice_id]
+        invoice.update(status="paid", amount_paid=invoice["total"], amount_remaining=0)
+        invoice["status_transitions"]["paid_at"] = self.now
+        self._event("invoice.paid", invoice)
+
     def delete(self, kind: str, object_id: str) -> None:
         """Delete an object for good (customers, products, draft invoices); records ``<type>.deleted``."""
         removed = self.objects[kind].pop(object_id)
@@ -241,7 +249,8 @@ class FakeStripe:
 
     async def _list_events(self, request: Request) -> JSONResponse:
         types = set(request.query_params.getlist("types[]"))
-        events = [event for event in self.events if not types or event["type"] in types]
+        pattern = request.query_params.get("type", "*")  # one type, or a wildcard like invoice.*
+        events = [e for e in self.events if (not types or e["type"] in types) and fnmatch(e["type"], pattern)]
         return self._page(request, _created_filter(request, events))
 
     def _page(self, request: Request, objects: list[dict[str, Any]]) -> JSONResponse:

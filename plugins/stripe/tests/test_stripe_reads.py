@@ -78,6 +78,7 @@ def test_next_read_follows_events_with_updates_deletes_and_cancellations(stripe,
     # of Acme's two updates only the newest snapshot is read.
     acme = [r["name"] for r in customers.records if r["external_id"] == objects["acme"]["id"]]
     assert acme == ["Acme Corporation"] and globex["id"] not in customers.ids()
+    assert all(i.startswith("cus_") for i in customers.ids())  # not the customer.subscription.* objects
     assert [t.external_id for t in customers.tombstones] == [globex["id"]]
     assert (
         "/v1/events" in stripe.controls.paths()
@@ -87,6 +88,12 @@ def test_next_read_follows_events_with_updates_deletes_and_cancellations(stripe,
     contract = read_messages(connector, config, "subscriptions", first["subscriptions"].state()).records
     assert [(c["status"], c["auto_renew"], len(c["lines"])) for c in contract] == [("cancelled", False, 1)]
     assert contract[0]["lines"][0]["quantity"] == 25
+
+    first_invoices = read_messages(connector, config, "invoices")
+    stripe.tick()
+    stripe.pay(objects["invoice"]["id"])
+    paid = read_messages(connector, config, "invoices", first_invoices.state()).records[0]
+    assert (paid["status"], paid["stripe_amount_remaining"]) == ("paid", 0) and paid["paid_at"] is not None
 
 
 def test_read_from_the_last_cursor_reads_only_that_seconds_events_again(stripe, config, connector) -> None:

@@ -132,16 +132,19 @@ class _Reader:
             yield Checkpoint(cursor=datetime.fromisoformat(since), resume=resume)
 
     def events(self, since: datetime) -> Iterator[Message]:
-        kinds = [f"{self.spec.event_prefix}.{change}" for change in ("created", "updated", "deleted")]
-        params = {"types[]": kinds, "created[gte]": int(since.timestamp())}
+        """Every ``<prefix>.*`` event since ``since`` (``invoice.paid`` as much as ``invoice.updated``);
+        ``customer.*`` also matches ``customer.subscription.*`` and ``customer.discount.*``, so events are
+        kept only when they carry this stream's object."""
+        params = {"type": f"{self.spec.event_prefix}.*", "created[gte]": int(since.timestamp())}
+        object_name = self.spec.event_prefix.rsplit(".", 1)[-1]
         seen: set[str] = set()
         newest = since
         for page in paginate(lambda after: self._page("/v1/events", params, after)):
             for event in page.items:
                 newest = max(newest, mapping.moment(event["created"]))
                 stripe_object = event["data"]["object"]
-                if stripe_object["id"] in seen:
-                    continue  # an older snapshot of an object already read
+                if stripe_object.get("object") != object_name or stripe_object["id"] in seen:
+                    continue  # another object's event, or an older snapshot of an object already read
                 seen.add(stripe_object["id"])
                 if event["type"].endswith(".deleted") and self.spec.hard_deletes:
                     yield Tombstone(stripe_object["id"], mapping.moment(event["created"]))
