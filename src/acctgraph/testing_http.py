@@ -11,7 +11,11 @@ connection of it through the sync engine into a test database (the connector end
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -27,7 +31,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from acctgraph.db import sync_sessionmaker
+from acctgraph.db import create_sync_engine, sync_sessionmaker
 from acctgraph.integration.connections import Connectors, add_connection, check_connection, get_connection
 from acctgraph.integration.connector import (
     Checkpoint,
@@ -60,6 +64,7 @@ class VendorControls:
     """Faults a test injects and what it can read back: throttling, and the requests received."""
 
     requests: list[RequestLog] = field(default_factory=list)
+    delay: float = 0.0  # seconds added to every answer, so that a test can stop a sync half-way
     _throttled: list[tuple[str, int]] = field(default_factory=list)
 
     def throttle(self, path_prefix: str, times: int = 1, retry_after: int = 1) -> None:
@@ -106,6 +111,8 @@ class _VendorGate:
                 entry.status = message["status"]
             await send(message)
 
+        if self.controls.delay:
+            await asyncio.sleep(self.controls.delay)
         await (refusal or self.app)(scope, receive, logging_send)
 
     def _refusal(self, request: Request) -> Response | None:
@@ -213,16 +220,31 @@ def read_messages(
 TEST_SECRET_KEY = SecretStr(new_key())
 
 
-def sync_connection(
-    engine: Engine, connector_class: type[Connector], values: Mapping[str, Any], options: SyncOptions = SyncOptions()
-) -> SyncRun:
-    """Sync a connection of ``connector_class`` (added on first use, named after it) through the engine."""
+def add_test_connection(engine: Engine, connector_class: type[Connector], values: Mapping[str, Any]) -> Connectors:
+    """Add a connection of ``connector_class``, named after it, unless there is one; secrets are sealed
+    with this process's key, or given as ``env:VAR`` for a sync in another process."""
     connectors = Connectors({connector_class.name: connector_class})
     with sync_sessionmaker(engine)() as session:
         if session.scalar(select(Connection).where(Connection.name == connector_class.name)) is None:
             add_connection(session, connectors, connector_class.name, connector_class.name, values, TEST_SECRET_KEY)
             session.commit()
+    return connectors
+
+
+def sync_connection(
+    engine: Engine, connector_class: type[Connector], values: Mapping[str, Any], options: SyncOptions = SyncOptions()
+) -> SyncRun:
+    """Sync a connection of ``connector_class`` (added on first use, named after it) through the engine."""
+    connectors = add_test_connection(engine, connector_class, values)
     return run_sync(engine, connector_class.name, connectors, secret_key=TEST_SECRET_KEY, options=options)
+
+
+def start_sync_process(database_url: str, connector_class: type[Connector], batch_size: int) -> subprocess.Popen[bytes]:
+    """One sync of the test connection in its own process, for a test to kill with SIGKILL (its secrets
+    given as ``env:VAR``: this process's key does not cross)."""
+    class_path = f"{connector_class.__module__}:{connector_class.__qualname__}"
+    command = [sys.executable, "-m", "acctgraph.testing_http", database_url, class_path, str(batch_size)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def check_connection_of(engine: Engine, connector_class: type[Connector]) -> CheckResult:
@@ -241,3 +263,15 @@ def synced_counts(
     assert run.status == SyncRunStatus.SUCCEEDED, f"the sync ended {run.status}: {run.error}"
     names = ("read", "created", "updated", "unchanged", "deleted", "rejected", "quarantined")
     return {counts.stream: {name: getattr(counts, name) for name in names} for counts in run.streams}
+
+
+def _sync_in_this_process(database_url: str, class_path: str, batch_size: str) -> None:
+    module, name = class_path.split(":")
+    connector_class = getattr(importlib.import_module(module), name)
+    connectors = Connectors({connector_class.name: connector_class})
+    options = SyncOptions(batch_size=int(batch_size))
+    run_sync(create_sync_engine(database_url), connector_class.name, connectors, options=options)
+
+
+if __name__ == "__main__":
+    _sync_in_this_process(*sys.argv[1:4])
