@@ -62,18 +62,30 @@ def test_a_failing_plugin_is_reported_and_the_others_load(plugins_dir: Path) -> 
 
 def test_load_plugins_names_limit_what_is_loaded(plugins_dir: Path) -> None:
     manager = create_plugin_manager(load_entry_points=True, plugins_dir=plugins_dir, only=parse_plugin_names("good"))
-    assert [info.name for info in plugin_infos(manager)] == ["good"]
+    assert [info.name for info in plugin_infos(manager)] == ["acctgraph.integration.sync_log", "good"]
     assert parse_plugin_names("") == frozenset()
     assert parse_plugin_names(None) is None
     none_loaded = create_plugin_manager(load_entry_points=True, plugins_dir=plugins_dir, only=parse_plugin_names(""))
-    assert plugin_infos(none_loaded) == []
+    assert [info.source for info in plugin_infos(none_loaded)] == ["built-in"]
+
+
+def test_built_in_behaviour_registers_through_the_same_hooks(caplog: pytest.LogCaptureFixture) -> None:
+    manager = create_plugin_manager(load_entry_points=False)
+    [builtin] = plugin_infos(manager)
+    assert (builtin.source, builtin.hooks) == ("built-in", ["records_synced"])
+    with caplog.at_level("INFO", logger="acctgraph.sync"):
+        manager.hook.records_synced(connection="sheet", stream="accounts", entity="account", records=[1, 2])
+    assert caplog.messages == ["sheet/accounts: 2 account records committed"]
 
 
 def test_trace_prints_every_hook_call(plugins_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     manager = create_plugin_manager(load_entry_points=False, plugins_dir=plugins_dir, only=["good"], trace=True)
     manager.hook.records_synced(connection="sheet", stream="accounts", entity="account", records=[])
     err = capsys.readouterr().err
-    assert "acctgraph hook records_synced(connection, stream, entity, records) -> [good]" in err
+    assert (
+        "acctgraph hook records_synced(connection, stream, entity, records) -> [acctgraph.integration.sync_log, good]"
+        in err
+    )
 
 
 def test_plugins_list_command_shows_name_version_source_hooks_connectors_and_errors(

@@ -138,3 +138,25 @@ def test_unknown_account_reference_in_a_new_source_resolves_by_domain(
     refs = session.scalars(select(m.ExternalRef.source).where(m.ExternalRef.external_id.in_(["A1", "cus_1"]))).all()
     assert sorted(refs) == ["billing", "sheet"]
     assert session.scalar(select(func.count()).select_from(m.Account)) == 20
+
+
+def test_a_failing_plugin_is_logged_and_does_not_stop_the_sync(
+    engine: Engine, db_url: str, csv_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from acctgraph import hookimpl
+    from acctgraph.integration.engine import SyncOptions, run_sync
+    from tests.integration.conftest import add_csv_connection, csv_connectors
+
+    class Broken:
+        @hookimpl
+        def records_synced(self, stream: str) -> None:
+            raise RuntimeError(f"notifier down ({stream})")
+
+    add_csv_connection(engine, csv_dir)
+    manager, connectors = csv_connectors()
+    manager.register(Broken())
+    run = run_sync(engine, "sheet", connectors, options=SyncOptions(), hook=manager.hook)
+    assert run.status is SyncRunStatus.SUCCEEDED
+    assert counts(run)["usage_metrics"]["created"] == 60
+    assert "a plugin failed in records_synced for sheet/accounts" in caplog.text
+    assert "notifier down (accounts)" in caplog.text

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from acctgraph.cli import connections, db, identities, plugins, schema, serve, sync
+from acctgraph.cli import connections, db, demo, identities, plugins, schema, serve, sync
 from acctgraph.cli.errors import UserFacingError, report
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app.add_typer(connections.app, name="connections")
 app.add_typer(sync.app, name="sync")
 app.add_typer(identities.app, name="identities")
 app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
 
 
 def main() -> None:

@@ -28,8 +28,9 @@ def plugin_manager(plugins_dir: Path | None = None) -> AcctgraphPluginManager:
 
 
 def loaded_connectors() -> tuple[AcctgraphPluginManager, Connectors]:
-    """The plugin manager and the connectors its plugins register."""
+    """The plugin manager, started (the ``startup`` hook), and the connectors its plugins register."""
     manager = plugin_manager()
+    manager.hook.startup(settings=settings())
     return manager, Connectors(connector_classes(manager))
 
 

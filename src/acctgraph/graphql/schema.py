@@ -9,11 +9,12 @@ from strawberry.tools import merge_types
 from acctgraph.graphql.extensions import schema_extensions
 from acctgraph.graphql.queries.accounts import AccountQueries
 from acctgraph.graphql.queries.relay import RelayQueries
+from acctgraph.graphql.queries.sync import SyncQueries
 from acctgraph.graphql.queries.users import UserQueries
 from acctgraph.graphql.types.scalars import SCALARS
 from acctgraph.settings import Settings
 
-QUERIES: tuple[type, ...] = (RelayQueries, AccountQueries, UserQueries)
+QUERIES: tuple[type, ...] = (RelayQueries, AccountQueries, UserQueries, SyncQueries)
 MUTATIONS: tuple[type, ...] = ()
 
 

@@ -9,6 +9,7 @@ only advances when a stream completes, and never past the run's start minus the 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from pydantic import SecretStr, ValidationError
+from pydantic_core import to_jsonable_python
 from sqlalchemy import Engine, exists, select, update
 from sqlalchemy.orm import Session
 
@@ -42,6 +44,7 @@ from acctgraph.models import QuarantinedRecord, RejectedRecord, SyncRun, SyncRun
 from acctgraph.models.base import utcnow
 
 MAX_STATE_BYTES = 16 * 1024
+logger = logging.getLogger("acctgraph.sync")
 
 ProgressCallback = Callable[[SyncRunStream], None]
 
@@ -50,7 +53,7 @@ ProgressCallback = Callable[[SyncRunStream], None]
 class SyncOptions:
     streams: Sequence[str] | None = None
     full_refresh: bool = False
-    batch_size: int = 500
+    batch_size: int = 2000
     transient_retries: int = 3
     retry_backoff: float = 2.0
 
@@ -153,6 +156,7 @@ def _run_streams(context: RunContext, streams: Iterable[Stream]) -> None:
         _apply_quarantined(context)
         for stream in streams:
             StreamSync(context, stream).run()
+        _apply_quarantined(context)
         run.status = SyncRunStatus.SUCCEEDED
     except RateLimited as error:
         session.rollback()
@@ -244,7 +248,7 @@ class StreamSync:
         try:
             for message in messages:
                 if isinstance(message, Checkpoint):
-                    pending = message
+                    pending = self._bounded(message)
                     if len(buffer) >= batch_size:
                         self._commit(buffer, pending)
                         buffer, pending = Buffer(), None
@@ -289,7 +293,7 @@ class StreamSync:
         outcome = writers.write_records(batch, entity, buffer.records) if buffer.records else writers.BatchOutcome()
         deleted = self._apply_tombstones(batch, buffer.tombstones)
         self._triage(batch, buffer, outcome)
-        if self.full_refresh:
+        if self.full_refresh and entity.has_external_refs:
             keys = [writers.record_key(record) for record in outcome.written]
             writers.record_sightings(batch, entity, keys, self.state.full_refresh_generation)
         if checkpoint is not None:
@@ -299,14 +303,21 @@ class StreamSync:
         self._count(buffer, outcome, deleted)
         self.session.commit()
         if self.context.hook is not None and outcome.written:
+            self._tell_plugins(outcome.written)
+        if self.context.on_progress is not None:
+            self.context.on_progress(self.counts)
+
+    def _tell_plugins(self, records: list[CanonicalRecord]) -> None:
+        """The batch is committed: a failing plugin is logged, it cannot undo or stop the sync."""
+        try:
             self.context.hook.records_synced(
                 connection=self.context.source.name,
                 stream=self.stream.name,
-                entity=str(entity),
-                records=outcome.written,
+                entity=str(self.stream.entity),
+                records=records,
             )
-        if self.context.on_progress is not None:
-            self.context.on_progress(self.counts)
+        except Exception:
+            logger.exception("a plugin failed in records_synced for %s/%s", self.context.source.name, self.stream.name)
 
     def _apply_tombstones(self, batch: Batch, tombstones: list[Tombstone]) -> int:
         deleted = 0
@@ -320,7 +331,9 @@ class StreamSync:
         return deleted
 
     def _triage(self, batch: Batch, buffer: Buffer, outcome: writers.BatchOutcome) -> None:
-        written_keys = [writers.record_key(record) for record in outcome.written]
+        written_keys = (
+            [writers.record_key(r) for r in outcome.written] if self.has_quarantined or self.has_rejected else []
+        )
         if self.has_quarantined:
             triage.forget(self.session, QuarantinedRecord, self.context.source.id, self.stream.name, written_keys)
         if self.has_rejected:
@@ -332,14 +345,17 @@ class StreamSync:
             triage.reject(batch, self.context.source.id, self.context.run.id, self.stream.name, buffer.rejections)
             self.has_rejected = True
 
-    def _save_checkpoint(self, checkpoint: Checkpoint) -> None:
-        resume = dict(checkpoint.resume)
-        if len(json.dumps(resume, default=str)) > MAX_STATE_BYTES:
+    def _bounded(self, checkpoint: Checkpoint) -> Checkpoint:
+        """State must stay small: refuse a checkpoint whose position is beyond the bound."""
+        if len(json.dumps(dict(checkpoint.resume), default=str)) > MAX_STATE_BYTES:
             raise StreamStateTooLarge(
                 f"stream {self.stream.name!r} checkpointed a state over {MAX_STATE_BYTES} bytes; "
                 "keep only a position (a page token, a file and row) in `resume`"
             )
-        self.state.resume = resume
+        return checkpoint
+
+    def _save_checkpoint(self, checkpoint: Checkpoint) -> None:
+        self.state.resume = to_jsonable_python(dict(checkpoint.resume))
         if checkpoint.cursor is not None:
             pending = self.state.pending_cursor
             self.state.pending_cursor = max(pending, checkpoint.cursor) if pending else checkpoint.cursor
@@ -364,6 +380,6 @@ class StreamSync:
         counts.created += outcome.created
         counts.updated += outcome.updated
         counts.unchanged += outcome.unchanged
-        counts.deleted += deleted
+        counts.deleted += deleted + outcome.deleted
         counts.rejected += len(buffer.rejections)
         counts.quarantined += len(outcome.waiting)

@@ -1,5 +1,6 @@
-"""One sync per connection at a time, across processes: a PostgreSQL advisory lock, or a lock file beside
-the SQLite database. Both are released by the operating system or server if the process dies (kill -9)."""
+"""One sync per connection at a time, across processes: a PostgreSQL advisory lock, or an flock'ed file
+named after the SQLite database and the connection. Both are released by the server or the operating
+system if the process dies (kill -9)."""
 
 from __future__ import annotations
 
@@ -60,11 +61,11 @@ def _advisory_lock(engine: Engine, connection: str) -> Iterator[None]:
 
 
 def _lock_path(engine: Engine, connection: str) -> Path:
-    database = engine.url.database
-    safe = hashlib.blake2b(connection.encode(), digest_size=6).hexdigest()
-    if database and database != ":memory:":
-        return Path(f"{database}.sync-{safe}.lock")
-    return Path(tempfile.gettempdir()) / f"acctgraph-sync-{safe}.lock"
+    """A lock file per (database file, connection) in the temporary directory, out of the user's way."""
+    database = engine.url.database or ":memory:"
+    location = database if database == ":memory:" else str(Path(database).resolve())
+    digest = hashlib.blake2b(f"{location}\0{connection}".encode(), digest_size=8).hexdigest()
+    return Path(tempfile.gettempdir()) / f"acctgraph-sync-{digest}.lock"
 
 
 @contextmanager

@@ -1,7 +1,7 @@
 """The plugin manager: hook specs, built-in plugins, pip-installed plugins (entry points) and a plugins directory.
 
 A plugin that fails to import is recorded with its error and the others still load.
-``ACCTGRAPH_LOAD_PLUGINS=a,b`` loads only the named plugins (empty: none), ``ACCTGRAPH_TRACE_PLUGINS=1``
+``ACCTGRAPH_LOAD_PLUGINS=a,b`` loads only the named plugins besides the built-ins (empty: none), ``ACCTGRAPH_TRACE_PLUGINS=1``
 prints every hook call to stderr; datasette's ``DATASETTE_LOAD_PLUGINS`` and ``..._TRACE_PLUGINS`` are the model.
 """
 
@@ -20,13 +20,14 @@ from typing import Any
 
 import pluggy
 
+import acctgraph
 from acctgraph.integration import hookspecs
 from acctgraph.integration.connector import Connector
 
 ENTRY_POINT_GROUP = "acctgraph"
 
 # Built-in behaviour registers through the same hooks as any plugin (the project uses its own API).
-BUILTIN_PLUGINS: tuple[str, ...] = ()
+BUILTIN_PLUGINS: tuple[str, ...] = ("acctgraph.integration.sync_log",)
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ def create_plugin_manager(
     manager = AcctgraphPluginManager()
     allowed = None if only is None else frozenset(only)
     for module_name in BUILTIN_PLUGINS:
-        manager.register_from(importlib.import_module(module_name), module_name, PluginOrigin("", "built-in"))
+        module = importlib.import_module(module_name)
+        manager.register_from(module, module_name, PluginOrigin(acctgraph.__version__, "built-in"))
     if load_entry_points:
         _load_entry_points(manager, allowed)
     if plugins_dir is not None:

@@ -71,6 +71,11 @@ class Entity(enum.StrEnum):
     USAGE_METRIC = "usage_metric"
     NPS_RESPONSE = "nps_response"
 
+    @property
+    def has_external_refs(self) -> bool:
+        """Usage metrics are keyed by (account, metric, day), not by a source id."""
+        return self is not Entity.USAGE_METRIC
+
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 

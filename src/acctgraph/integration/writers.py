@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import Table, insert, select, tuple_, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -136,7 +136,7 @@ def write_records(batch: Batch, entity: Entity, records: Sequence[CanonicalRecor
     latest = {record_key(record): record for record in records}
     spec = SPECS[entity]
     resolved, outcome = _resolve_references(batch, spec, list(latest.values()))
-    ready = [record for record in latest.values() if record_key(record) in resolved]
+    ready = [record for record in latest.values() if id(record) in resolved]
     if entity is Entity.USAGE_METRIC:
         outcome.add(_upsert_usage(batch, ready, resolved))
     else:
@@ -155,8 +155,8 @@ def _domains_of(record: CanonicalRecord) -> list[str]:
 
 def _resolve_references(
     batch: Batch, spec: EntitySpec, records: list[CanonicalRecord]
-) -> tuple[dict[str, dict[str, Any]], BatchOutcome]:
-    """Record key -> resolved foreign-key columns, for the records whose required references resolved."""
+) -> tuple[dict[int, dict[str, Any]], BatchOutcome]:
+    """id(record) -> resolved foreign-key columns, for the records whose required references resolved."""
     outcome = BatchOutcome()
     lookups: dict[Reference, dict[str, int]] = {}
     for reference in spec.references:
@@ -168,7 +168,7 @@ def _resolve_references(
             lookups[reference] = identity.known_refs(batch.session, batch.source, reference.entity, wanted)
     emails = {getattr(r, attr) for r in records for attr in spec.users if getattr(r, attr, None)}
     users = identity.users_by_email(batch.session, emails)
-    resolved: dict[str, dict[str, Any]] = {}
+    resolved: dict[int, dict[str, Any]] = {}
     for record in records:
         columns = _foreign_keys(batch.source, spec, record, lookups, outcome)
         if columns is None:
@@ -176,7 +176,7 @@ def _resolve_references(
         for attr, column in spec.users.items():
             email = getattr(record, attr)
             columns[column] = users.get(email.lower()) if email else None
-        resolved[record_key(record)] = columns
+        resolved[id(record)] = columns
     return resolved, outcome
 
 
@@ -216,7 +216,7 @@ def _upsert_source_records(
     entity: Entity,
     spec: EntitySpec,
     records: list[CanonicalRecord],
-    resolved: dict[str, dict[str, Any]],
+    resolved: dict[int, dict[str, Any]],
 ) -> BatchOutcome:
     outcome = BatchOutcome(written=list(records))
     session = batch.session
@@ -233,7 +233,7 @@ def _upsert_source_records(
     updates: list[dict[str, Any]] = []
     for record in records:
         assert isinstance(record, SourceRecord)
-        foreign = resolved[record_key(record)]
+        foreign = resolved[id(record)]
         row = existing.get(ids.get(record.external_id, -1))
         if row is None:
             inserts.append(
@@ -271,7 +271,7 @@ def _link_within_batch(
     entity: Entity,
     spec: EntitySpec,
     records: list[CanonicalRecord],
-    resolved: dict[str, dict[str, Any]],
+    resolved: dict[int, dict[str, Any]],
     ids: dict[str, int],
 ) -> None:
     """Set references to records of the same batch (a parent account listed after its child)."""
@@ -281,7 +281,7 @@ def _link_within_batch(
         late = [
             {"id": ids[r.external_id], reference.column: ids[getattr(r, reference.field)]}  # type: ignore[attr-defined]
             for r in records
-            if resolved[record_key(r)][reference.column] is None and getattr(r, reference.field, None) in ids
+            if resolved[id(r)][reference.column] is None and getattr(r, reference.field, None) in ids
         ]
         if late:
             batch.session.execute(update(spec.model), late)
@@ -358,27 +358,15 @@ def _write_nested_lines(batch: Batch, contract_ids: dict[str, int], contracts: l
     return outcome
 
 
-def _upsert_usage(batch: Batch, records: list[CanonicalRecord], resolved: dict[str, dict[str, Any]]) -> BatchOutcome:
+def _upsert_usage(batch: Batch, records: list[CanonicalRecord], resolved: dict[int, dict[str, Any]]) -> BatchOutcome:
     """Usage metrics are keyed by (account, metric, day): no external ref per row, which keeps them cheap."""
     outcome = BatchOutcome(written=list(records))
     table = m.UsageMetric.__table__
     values = {}
     for record in records:
-        account_id = resolved[record_key(record)]["account_id"]
+        account_id = resolved[id(record)]["account_id"]
         values[(account_id, record.metric, record.day)] = record.value  # type: ignore[attr-defined]
-    key_columns = tuple_(table.c.account_id, table.c.metric, table.c.day)
-    existing = (
-        {
-            (row.account_id, row.metric, row.day): row
-            for row in batch.session.execute(
-                select(table.c.id, table.c.account_id, table.c.metric, table.c.day, table.c.value).where(
-                    key_columns.in_(list(values))
-                )
-            )
-        }
-        if values
-        else {}
-    )
+    existing = _existing_usage(batch.session, list(values)) if values else {}
     inserts = []
     updates = []
     for key, value in values.items():
@@ -390,17 +378,30 @@ def _upsert_usage(batch: Batch, records: list[CanonicalRecord], resolved: dict[s
         else:
             outcome.unchanged += 1
     if inserts:
-        batch.session.execute(insert(m.UsageMetric), inserts)
+        batch.session.execute(insert(table), inserts)
     if updates:
         batch.session.execute(update(m.UsageMetric), updates)
     outcome.created, outcome.updated = len(inserts), len(updates)
     return outcome
 
 
+def _existing_usage(session: Session, keys: list[tuple[int, str, Any]]) -> dict[tuple[int, str, Any], Any]:
+    """The rows of these (account, metric, day) keys. Three plain IN lists compile far faster than a tuple
+    IN; they may match a few extra rows (other combinations), which are dropped here."""
+    table = m.UsageMetric.__table__
+    accounts, metrics, days = (sorted({key[i] for key in keys}) for i in range(3))
+    statement = select(table.c.id, table.c.account_id, table.c.metric, table.c.day, table.c.value).where(
+        table.c.account_id.in_(accounts), table.c.metric.in_(metrics), table.c.day.in_(days)
+    )
+    wanted = set(keys)
+    rows = (((row.account_id, row.metric, row.day), row) for row in session.execute(statement))
+    return {key: row for key, row in rows if key in wanted}
+
+
 def mark_deleted(batch: Batch, entity: Entity, external_ids: Sequence[str], deleted_at: datetime) -> int:
     """Tombstones: mark the rows deleted (kept, hidden), never drop them. Returns how many were marked."""
     ids = identity.known_refs(batch.session, batch.source, entity, external_ids)
-    if not ids or entity is Entity.USAGE_METRIC:
+    if not ids or not entity.has_external_refs:
         return 0
     table = SPECS[entity].table
     result = batch.session.execute(
@@ -435,7 +436,7 @@ def record_sightings(batch: Batch, entity: Entity, external_ids: Sequence[str], 
 
 def mark_unseen_deleted(batch: Batch, entity: Entity, generation: int) -> int:
     """After a complete full refresh: rows of this source not seen in it were deleted upstream."""
-    if entity is Entity.USAGE_METRIC:
+    if not entity.has_external_refs:
         return 0
     table = SPECS[entity].table
     ref, sighting = m.ExternalRef, m.SyncSighting

@@ -20,7 +20,17 @@ from acctgraph.models.signals import (
     TicketStatus,
     UsageMetric,
 )
-from acctgraph.models.sync import Connection, IdentityMapping, QuarantinedRecord, RejectedRecord, SyncRun, SyncRunStatus, SyncRunStream, SyncSighting, SyncState  # noqa: F401
+from acctgraph.models.sync import (  # noqa: F401
+    Connection,
+    IdentityMapping,
+    QuarantinedRecord,
+    RejectedRecord,
+    SyncRun,
+    SyncRunStatus,
+    SyncRunStream,
+    SyncSighting,
+    SyncState,
+)
 from acctgraph.models.users import Role, User
 
 __all__ = [

@@ -123,22 +123,22 @@ class CsvConnector(Connector):
             yield Checkpoint(cursor=state.cursor)
             return
         columns = mappings.get(stream.name, StreamMapping()).columns
+        column_of = {field: columns.get(field, field) for field in stream.record_type.model_fields}
         done = int(state.resume.get("row", 1))
         with path.open(newline="", encoding=config.encoding) as handle:
             reader = csv.DictReader(handle, delimiter=config.delimiter)
             for row_number, row in enumerate(reader, start=2):
                 if row_number <= done:
                     continue
-                yield self._message(stream, row, row_number, columns)
+                yield self._message(stream, row, row_number, column_of)
                 if (row_number - 1) % config.checkpoint_every == 0:
                     yield Checkpoint(cursor=modified, resume={"row": row_number})
         yield Checkpoint(cursor=modified)
 
     @staticmethod
-    def _message(stream: Stream, row: dict[str, Any], row_number: int, columns: Mapping[str, str]) -> Message:
+    def _message(stream: Stream, row: dict[str, Any], row_number: int, column_of: Mapping[str, str]) -> Message:
         """The row as a canonical record, or a RecordError naming the row, the column and the problem."""
-        column_of = {field: columns.get(field, field) for field in stream.record_type.model_fields}
-        mapped_columns = set(column_of.values())
+        mapped_columns = column_of.values()
         payload: dict[str, Any] = {
             field: row[column] for field, column in column_of.items() if row.get(column) not in (None, "")
         }

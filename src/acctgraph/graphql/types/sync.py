@@ -1,0 +1,83 @@
+"""Connections (configured connector instances) and their sync runs. A connection's configuration is
+never exposed: it holds secret references."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+
+from acctgraph import models
+from acctgraph.graphql.connections import ChildList, ChildPage, Connection, paginated
+from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.keyset import Ordering, SortKey
+from acctgraph.graphql.loaders import load_by_id, load_children
+from acctgraph.graphql.types.node import ModelNode
+
+SyncRunStatus = strawberry.enum(models.SyncRunStatus)
+
+NEWEST_RUNS_FIRST = Ordering(
+    (
+        SortKey("started_at", models.SyncRun.started_at, descending=True, value_type=datetime),
+        SortKey("id", models.SyncRun.id, descending=True),
+    )
+)
+CONNECTION_RUNS = ChildList("connection-sync-runs", models.SyncRun.connection_id, NEWEST_RUNS_FIRST)
+
+
+@strawberry.type(description="The counts of one stream in one sync run.")
+class SyncRunStream:
+    stream: str
+    full_refresh: bool
+    read: int
+    created: int
+    updated: int
+    unchanged: int
+    deleted: int
+    rejected: int
+    quarantined: int
+
+    @classmethod
+    def from_row(cls, row: models.SyncRunStream) -> SyncRunStream:
+        return cls(**{name: getattr(row, name) for name in cls.__annotations__})
+
+
+@strawberry.type(description="A named, configured instance of a connector (its settings and secrets are not exposed).")
+class SourceConnection(ModelNode):
+    model = models.Connection
+
+    id: relay.NodeID[int]
+    name: str
+    connector: str
+    full_refresh_days: int = strawberry.field(
+        description="How often streams that cannot report deletes are fully read."
+    )
+    created_at: datetime
+    updated_at: datetime
+
+    @paginated("The connection's sync runs, newest first.", Connection["SyncRun"])
+    def sync_runs(self) -> ChildPage:
+        return ChildPage(CONNECTION_RUNS, self.id, SyncRun.from_row)
+
+
+@strawberry.type(description="One run of a connection's sync: status, timings and per-stream counts.")
+class SyncRun(ModelNode):
+    model = models.SyncRun
+
+    id: relay.NodeID[int]
+    status: SyncRunStatus
+    full_refresh: bool
+    started_at: datetime
+    finished_at: datetime | None
+    error: str | None
+    connection_id: strawberry.Private[int]
+
+    @strawberry.field(description="The connection synced.")
+    async def connection(self, info: strawberry.Info[RequestContext, None]) -> SourceConnection:
+        return SourceConnection.from_row(await load_by_id(info.context, models.Connection, self.connection_id))
+
+    @strawberry.field(description="Counts per stream, in the order the streams ran.")
+    async def streams(self, info: strawberry.Info[RequestContext, None]) -> list[SyncRunStream]:
+        rows = await load_children(info.context, models.SyncRunStream.run_id, self.id)
+        return [SyncRunStream.from_row(row) for row in rows]
