@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 from typing import Any, ClassVar, Self
 
@@ -14,6 +15,12 @@ from acctgraph.graphql.errors import NotFound
 from acctgraph.graphql.loaders import load_many_by_id
 
 
+@functools.cache
+def _row_fields(node_type: type) -> tuple[str, ...]:
+    """The constructor fields of a node type: the columns copied from its row."""
+    return tuple(field.name for field in dataclasses.fields(node_type) if field.init)
+
+
 class ModelNode(relay.Node):
     """A Node whose fields are copied by name from a row of ``model``."""
 
@@ -21,8 +28,7 @@ class ModelNode(relay.Node):
 
     @classmethod
     def from_row(cls, row: Any) -> Self:
-        fields = (field.name for field in dataclasses.fields(cls) if field.init)
-        return cls(**{name: getattr(row, name) for name in fields})
+        return cls(**{name: getattr(row, name) for name in _row_fields(cls)})
 
     @classmethod
     async def resolve_nodes(
