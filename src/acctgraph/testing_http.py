@@ -1,12 +1,15 @@
-"""Local HTTP servers that stand in for a vendor's API in connector tests.
+"""Helpers for testing HTTP connectors: local vendor stand-ins, reads, and syncs into a test database.
 
 A connector test starts a real server on 127.0.0.1 (uvicorn in a thread, on a free port) and points
 the connector at it, so the connector's real HTTP code runs: headers, paging, retries. What every
 vendor stand-in needs is here, once: starting and stopping the server, refusing requests without the
-right credentials, answering 429 with ``Retry-After`` on demand, and a log of the requests received.
-The vendor's own endpoints and JSON shapes live with each connector's tests. ``read_messages`` runs
-one read of a connector and sorts what it yielded (a connector on its own); ``sync_connection`` runs a
-connection of it through the sync engine into a test database (the connector end to end).
+right credentials, answering 429 with ``Retry-After`` (or slowly) on demand, and a log of the requests
+received. The vendor's own endpoints and JSON shapes live with each connector's tests.
+
+``read_messages`` runs one read of a connector and sorts what it yielded (the connector on its own);
+``sync_connection`` and ``synced_counts`` run a connection of it through the sync engine into a test
+database (the connector end to end); ``start_sync_process`` runs that sync in a process a test can
+kill (``python -m acctgraph.testing_http DATABASE_URL MODULE:CLASS BATCH_SIZE``).
 """
 
 from __future__ import annotations
