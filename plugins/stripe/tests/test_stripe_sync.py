@@ -1,0 +1,63 @@
+"""Stripe synced end to end through the engine into SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from acctgraph_stripe import StripeConnector
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from test_stripe_reads import book
+
+from acctgraph import models as m
+from acctgraph.testing_http import check_connection_of, synced_counts
+
+
+def sync(engine, stripe) -> dict[str, dict[str, int]]:
+    return synced_counts(engine, StripeConnector, stripe.connector_config())
+
+
+def test_stripe_syncs_then_resyncs_unchanged_then_applies_updates_and_deletes(db_url, engine, stripe) -> None:
+    objects = book(stripe)
+    first = sync(engine, stripe)
+    assert {name: counts["created"] for name, counts in first.items()} == {
+        "customers": 3,
+        "products": 2,
+        "subscriptions": 3,
+        "invoices": 1,
+    }  # a contract and its 2 lines
+    with Session(engine) as session:
+        contract = session.scalars(select(m.Contract)).one()
+        lines = session.scalars(select(m.ContractLine).where(m.ContractLine.contract_id == contract.id)).all()
+        assert sorted((line.quantity, line.unit_price_minor) for line in lines) == [(1, 5_000), (10, 10_000)]
+        invoice = session.scalars(select(m.Invoice)).one()
+        assert (invoice.contract_id, invoice.amount_minor, invoice.currency) == (contract.id, 1_800_000, "USD")
+
+    second = sync(engine, stripe)
+    assert all(counts["created"] == counts["updated"] == counts["deleted"] == 0 for counts in second.values()), second
+
+    stripe.tick()
+    stripe.update("customer", objects["acme"]["id"], name="Acme Corporation")
+    globex = next(c for c in stripe.objects["customer"].values() if c["name"] == "Globex")
+    stripe.delete("customer", globex["id"])
+    stripe.replace_items(objects["subscription"]["id"], [(objects["seats"]["id"], 120_000, 25)], interval="year")
+    third = sync(engine, stripe)
+    assert (third["customers"]["updated"], third["customers"]["deleted"]) == (1, 1)
+    assert third["subscriptions"]["created"] == 1  # the new line; the contract itself did not change
+    with Session(engine) as session:
+        accounts = {a.name: a.deleted_at for a in session.scalars(select(m.Account))}
+        assert set(accounts) == {"Acme Corporation", "Globex", "Initech"} and accounts["Globex"] is not None
+        live = session.scalars(select(m.ContractLine).where(m.ContractLine.deleted_at.is_(None))).all()
+        assert [(line.quantity, line.unit_price_minor) for line in live] == [(25, 10_000)]
+
+
+def test_throttled_stripe_sync_waits_and_succeeds(db_url, engine, stripe) -> None:
+    book(stripe)
+    stripe.controls.throttle("/v1/invoices", retry_after=1)
+    assert sync(engine, stripe)["invoices"]["created"] == 1
+    assert stripe.controls.paths(status=429) == ["/v1/invoices"]
+
+
+def test_connection_check_with_a_revoked_key_says_what_to_fix(db_url, engine, stripe) -> None:
+    sync(engine, stripe)
+    stripe.api_key = "sk_test_rotated"
+    result = check_connection_of(engine, StripeConnector)
+    assert result.ok is False and "Stripe refused the API key" in result.message and "HTTP 401" in result.message
