@@ -1,7 +1,7 @@
 """health measures sentiment alerts
 
 Revision ID: 0003
-Revises: 0005
+Revises: 0002
 Create Date: 2026-11-24 04:14:32.396756
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0003'
-down_revision: str | Sequence[str] | None = '0005'
+down_revision: str | Sequence[str] | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

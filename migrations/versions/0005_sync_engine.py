@@ -1,7 +1,7 @@
 """sync engine: connections, runs, state, quarantine, rejections, identity mappings
 
-Revision ID: 0002
-Revises: 0005
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-24 04:17:20.868294
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0002'
+revision: str = '0005'
 down_revision: str | Sequence[str] | None = '0004'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
