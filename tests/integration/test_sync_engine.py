@@ -163,3 +163,18 @@ def test_a_failing_plugin_is_logged_and_does_not_stop_the_sync(
     assert counts(run)["usage_metrics"]["created"] == 60
     assert "a plugin failed in records_synced for sheet/accounts" in caplog.text
     assert "notifier down (accounts)" in caplog.text
+
+
+def test_a_source_field_named_like_a_column_stays_in_extra(sheet: Sync, csv_dir: Path, session: Session) -> None:
+    accounts = csv_dir / "accounts.csv"
+    lines = accounts.read_text().splitlines()
+    accounts.write_text("\n".join([lines[0] + ",updated_at", *(line + ",2020-01-01" for line in lines[1:])]) + "\n")
+    sheet()
+    accounts.write_text(accounts.read_text().replace("A3,Account 3,", "A3,Account Three,"))
+
+    second = counts(sheet())
+
+    renamed = session.scalar(select(m.Account).where(m.Account.name == "Account Three"))
+    assert second["accounts"]["updated"] == 1
+    assert renamed is not None and renamed.updated_at.year > 2020
+    assert renamed.extra["updated_at"] == "2020-01-01"

@@ -206,8 +206,12 @@ def _foreign_keys(
 
 
 def _column_values(spec: EntitySpec, record: CanonicalRecord, only_set: bool) -> dict[str, Any]:
-    """The record's own columns: all of them for an insert, only those the connector set for an update."""
-    names = record.model_fields_set if only_set else type(record).model_fields.keys()
+    """The record's own columns: all of them for an insert, only those the connector set for an update.
+
+    Unknown source fields belong in ``extra`` even when named like a column (``updated_at``, ``owner_id``):
+    ``model_fields_set`` counts them too, so it is narrowed to the schema's own fields."""
+    declared = type(record).model_fields.keys()
+    names = record.model_fields_set & declared if only_set else declared
     return {name: getattr(record, name) for name in names if name in spec.table.c and name != "id"}
 
 
