@@ -132,12 +132,18 @@ class GraphQLClient:
         assert response.status_code in (200, 400), response.text
         return response.json()
 
-    def acting_as(self, user: m.User | None = None, role: m.Role = m.Role.ADMIN, integration: bool = False) -> GraphQLClient:
+    def acting_as(
+        self, user: m.User | None = None, role: m.Role = m.Role.ADMIN, integration: bool = False
+    ) -> GraphQLClient:
         from tests.fixtures import SampleData  # imported late: pytest loads it as a plugin (assert rewriting)
 
         with sync_sessionmaker(self.engine)() as session:
             sample = SampleData(session)
-            owner = session.get(m.User, user.id) if user else sample.user(role=role, email=f"{uuid.uuid4().hex[:8]}@tests.acctgraph.dev")
+            owner = (
+                session.get(m.User, user.id)
+                if user
+                else sample.user(role=role, email=f"{uuid.uuid4().hex[:8]}@tests.acctgraph.dev")
+            )
             token = sample.api_key(owner, integration=integration)
             session.commit()
         return replace(self, token=token)

@@ -139,7 +139,9 @@ class SampleData:
     def quote(self, account: m.Account, subtotal_minor: int = 1_000_00, **fields: Any) -> m.Quote:
         """A draft quote with one line of ``subtotal_minor``."""
         defaults = {"account_id": account.id, "title": "Renewal quote", "currency": "USD"}
-        quote = self._add(m.Quote(**{**defaults, "subtotal_minor": subtotal_minor, "total_minor": subtotal_minor, **fields}))
+        quote = self._add(
+            m.Quote(**{**defaults, "subtotal_minor": subtotal_minor, "total_minor": subtotal_minor, **fields})
+        )
         self._add(
             m.QuoteLine(
                 quote_id=quote.id,
@@ -175,6 +177,12 @@ class SampleData:
             "valid_until": TODAY + timedelta(days=23),
         }
         return self._add(m.AccountSentiment(**{**defaults, **fields}))
+
+    def connection(self, **fields: Any) -> m.Connection:
+        """A csv connection reading a directory (no secrets)."""
+        n = next(self._serial)
+        defaults = {"name": f"sheet-{n}", "connector": "csv", "config": {"directory": f"/tmp/acctgraph-sheet-{n}"}}
+        return self._add(m.Connection(**{**defaults, **fields}))
 
     def alert(self, account: m.Account, **fields: Any) -> m.Alert:
         """An open alert on the account, as the invoice_overdue rule would raise it."""

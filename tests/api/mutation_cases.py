@@ -189,6 +189,11 @@ def _resolve_alert(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     return {"id": gid(s.alert(a)), "note": "called the customer"}
 
 
+@case("triggerSync")
+def _trigger_sync(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"connectionId": to_global_id("SourceConnection", s.connection().id), "fullRefresh": True}
+
+
 def document(mutation: str) -> str:
     input_type = mutation[0].upper() + mutation[1:] + "Input"
     return f"mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ userErrors {{ field message code }} }} }}"
@@ -198,7 +203,7 @@ def with_unknown_id(variables: dict[str, Any]) -> dict[str, Any]:
     """The same input with its first id pointing at nothing: the mutation must fail with NOT_FOUND."""
     from strawberry.relay import GlobalID
 
-    for key in ("id", "accountId", "accountIds", "ownerId"):
+    for key in ("id", "accountId", "accountIds", "ownerId", "connectionId"):
         if key in variables:
             value = variables[key]
             first = value[0] if isinstance(value, list) else value

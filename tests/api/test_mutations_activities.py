@@ -121,7 +121,9 @@ async def test_next_step_owner_must_be_active(graphql, sample) -> None:
     qbr = sample.activity(account, kind=m.ActivityKind.QBR, status=m.ActivityStatus.SCHEDULED)
     sample.session.commit()
     step = {"title": "Follow up", "ownerId": gid(gone), "dueOn": TODAY.isoformat()}
-    payload = await mutate(graphql, "completeQbr", {"id": gid(qbr), "version": 1, "notes": "n", "nextSteps": [step]}, "")
+    payload = await mutate(
+        graphql, "completeQbr", {"id": gid(qbr), "version": 1, "notes": "n", "nextSteps": [step]}, ""
+    )
     assert codes(payload) == [("nextSteps.0.ownerId", "INACTIVE_OWNER")]
     sample.session.refresh(qbr)
     assert qbr.status is m.ActivityStatus.SCHEDULED

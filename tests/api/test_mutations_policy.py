@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from acctgraph import models as m
 from acctgraph.domain.api_keys import hash_token
-from acctgraph.graphql.policy import MUTATION_ROLES
+from acctgraph.graphql.policy import INTEGRATION_FIELDS, MUTATION_ROLES
 from acctgraph.graphql.schema import schema_sdl
 from acctgraph.settings import Settings
 from tests.api.mutation_cases import CASES, World, document, with_unknown_id
@@ -71,10 +71,12 @@ async def test_role_matrix(graphql, sample, mutation: str) -> None:
     assert outcomes == expected
 
 
-async def test_integration_keys_may_call_no_mutation(graphql, sample) -> None:
+async def test_integration_keys_may_call_no_mutation_but_trigger_sync(graphql, sample) -> None:
     world = World.build(sample)
     account = world.account(sample, world.team_member)
-    inputs = {mutation: case(sample, account, world) for mutation, case in CASES.items()}
+    inputs = {
+        mutation: case(sample, account, world) for mutation, case in CASES.items() if mutation not in INTEGRATION_FIELDS
+    }
     sample.session.commit()
     client = graphql.acting_as(world.admin, integration=True)
     for mutation, variables in inputs.items():
@@ -95,7 +97,11 @@ async def test_every_mutation_is_audited_and_a_failed_one_is_not(graphql, sample
     bad = with_unknown_id(CASES[mutation](sample, account, world))
     sample.session.commit()
     client = graphql.acting_as(
-        world.team_member if mutation not in ("transferAccounts", "createPromotion") else world.manager
+        world.admin
+        if mutation == "triggerSync"
+        else world.team_member
+        if mutation not in ("transferAccounts", "createPromotion")
+        else world.manager
     )
 
     failed = await client.data(document(mutation), {"input": bad})

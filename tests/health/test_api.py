@@ -38,7 +38,7 @@ query($filter: AlertFilter) {
 
 
 async def test_alerts_connection_filters_by_rule_owner_and_status(sample, graphql):
-    owner, late, _, _ = book_with_alerts(sample)
+    owner, _late, _, _ = book_with_alerts(sample)
     everything = await graphql.data(ALERTS)
     assert everything["alerts"]["totalCount"] == 3
     overdue = await graphql.data(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import typer
 from rich.console import Console
 from rich.live import Live
@@ -15,6 +17,7 @@ from acctgraph.db import sync_sessionmaker
 from acctgraph.integration.connections import ConnectionSetupError
 from acctgraph.integration.engine import SyncOptions, run_sync
 from acctgraph.integration.locks import SyncLockedError
+from acctgraph.integration.worker import run_requested_syncs
 from acctgraph.models import Connection, SyncRun, SyncRunStatus, SyncRunStream
 
 app = typer.Typer(help="Sync connections and inspect their runs.", no_args_is_help=True)
@@ -85,3 +88,21 @@ def status(limit: int = typer.Option(10, min=1, help="How many recent runs to sh
                 run_.error or "",
             )
     Console(width=220).print(table)
+
+
+@app.command("worker")
+def worker(
+    once: bool = typer.Option(False, "--once", help="Run what is waiting, then exit (for cron or a scheduler)."),
+    interval: float = typer.Option(5.0, min=0.5, help="Seconds between looks for new requests."),
+) -> None:
+    """Run the syncs requested through the API (triggerSync), as they arrive."""
+    manager, connectors = loaded_connectors()
+    engine = connected_engine()
+    console = Console(stderr=True)
+    while True:
+        for request in run_requested_syncs(engine, connectors, secret_key=settings().secret_key, hook=manager.hook):
+            outcome = f"run {request.sync_run_id}" if request.error is None else f"not started: {request.error}"
+            console.print(f"sync request {request.id}: {outcome}", highlight=False)
+        if once:
+            return
+        time.sleep(interval)

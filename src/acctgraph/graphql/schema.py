@@ -15,6 +15,7 @@ from acctgraph.graphql.mutations.opportunities import OpportunityMutations
 from acctgraph.graphql.mutations.plans import PlanMutations
 from acctgraph.graphql.mutations.promotions import PromotionMutations
 from acctgraph.graphql.mutations.quotes import QuoteMutations
+from acctgraph.graphql.mutations.sync import SyncMutations
 from acctgraph.graphql.queries.accounts import AccountQueries
 from acctgraph.graphql.queries.alerts import AlertQueries
 from acctgraph.graphql.queries.audit import AuditQueries
@@ -47,6 +48,7 @@ MUTATIONS: tuple[type, ...] = (
     QuoteMutations,
     PromotionMutations,
     AlertMutations,
+    SyncMutations,
 )
 
 

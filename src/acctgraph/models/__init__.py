@@ -56,18 +56,19 @@ from acctgraph.models.sync import (  # noqa: F401
     SyncSighting,
     SyncState,
 )
+from acctgraph.models.sync_requests import SyncRequest  # noqa: F401
 from acctgraph.models.users import Role, User
 
 __all__ = [
     "Account",
-    "AccountSentiment",
     "AccountDomain",
+    "AccountSentiment",
     "Activity",
     "ActivityKind",
+    "ActivityStatus",
     "Alert",
     "AlertSeverity",
     "AlertStatus",
-    "ActivityStatus",
     "ApiKey",
     "AuditRecord",
     "Base",

@@ -24,6 +24,7 @@ ID_TYPES = {
     "product_id": "Product",
     "opportunity_id": "Opportunity",
     "goal_id": "PlanItem",
+    "connection_id": "SourceConnection",
 }
 """The node type each id-valued input field must name (``id`` itself is given per mutation)."""
 

@@ -81,3 +81,27 @@ class SyncRun(ModelNode):
     async def streams(self, info: strawberry.Info[RequestContext, None]) -> list[SyncRunStream]:
         rows = await load_children(info.context, models.SyncRunStream.run_id, self.id)
         return [SyncRunStream.from_row(row) for row in rows]
+
+
+@strawberry.type(description="A sync asked for through the API; `acctgraph sync worker` runs it.")
+class SyncRequest(ModelNode):
+    model = models.SyncRequest
+
+    id: relay.NodeID[int]
+    streams: list[str] = strawberry.field(description="The streams to sync; empty for all.")
+    full_refresh: bool
+    claimed_at: datetime | None = strawberry.field(description="When a worker took it; null while it waits.")
+    error: str | None = strawberry.field(description="Why the worker could not start the sync.")
+    created_at: datetime
+    connection_id: strawberry.Private[int]
+    sync_run_id: strawberry.Private[int | None]
+
+    @strawberry.field
+    async def connection(self, info: strawberry.Info[RequestContext, None]) -> SourceConnection | None:
+        row = await load_by_id(info.context, models.Connection, self.connection_id)
+        return None if row is None else SourceConnection.from_row(row)
+
+    @strawberry.field(description="The run the worker started for this request.")
+    async def sync_run(self, info: strawberry.Info[RequestContext, None]) -> SyncRun | None:
+        row = await load_by_id(info.context, models.SyncRun, self.sync_run_id)
+        return None if row is None else SyncRun.from_row(row)
