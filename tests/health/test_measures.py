@@ -136,6 +136,9 @@ def test_engagement_counts_days_since_the_last_call_meeting_or_qbr(sample, score
     sample.activity(account, kind=m.ActivityKind.CALL, occurred_at=NOW - timedelta(days=45))
     sample.activity(account, kind=m.ActivityKind.QBR, occurred_at=NOW - timedelta(days=12))
     sample.activity(account, kind=m.ActivityKind.EMAIL, occurred_at=NOW - timedelta(days=2))
+    sample.activity(
+        account, kind=m.ActivityKind.QBR, occurred_at=NOW - timedelta(days=3), status=m.ActivityStatus.SCHEDULED
+    )  # scheduled for three days ago but never held: no touch
     result = measure(
         score_all(sample.session, scorecard({"engagement": 1}), catalogue, TODAY)[account.id], "engagement"
     )

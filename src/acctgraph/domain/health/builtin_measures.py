@@ -20,6 +20,7 @@ from acctgraph.models import (
     AccountSentiment,
     Activity,
     ActivityKind,
+    ActivityStatus,
     Contract,
     ContractLine,
     ContractStatus,
@@ -329,6 +330,7 @@ class Engagement(HealthMeasure):
             .where(
                 Activity.occurred_at < end_of_day(as_of),
                 Activity.kind.in_(params.meaningful_kinds),
+                Activity.status == ActivityStatus.DONE,
                 Activity.deleted_at.is_(None),
             )
             .group_by(Activity.account_id)
