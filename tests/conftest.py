@@ -1,111 +1,29 @@
-"""Real databases for the tests: a SQLite file and, when ACCTGRAPH_TEST_POSTGRES_URL is set, a
-throwaway PostgreSQL database created for the run. Tests that take ``db_url`` run on both."""
+"""The GraphQL client fixture. The database fixtures (``db_url``, ``engine``, ``session``, ...) come from
+the ``acctgraph.testing`` pytest plugin (acctgraph.testing_databases), which connector packages use too:
+a SQLite file and, when ACCTGRAPH_TEST_POSTGRES_URL is set, a throwaway PostgreSQL database."""
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, event
 
-from acctgraph import migrations
 from acctgraph import models as m
 from acctgraph.app import create_app
-from acctgraph.db import create_sync_engine, sync_sessionmaker
-from acctgraph.models import Base
+from acctgraph.db import sync_sessionmaker
 from acctgraph.settings import Settings
+from acctgraph.testing_databases import database_backends
 
 pytest_plugins = ["tests.fixtures"]
 
-POSTGRES_ADMIN_URL = os.environ.get("ACCTGRAPH_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite", "postgresql"] if POSTGRES_ADMIN_URL else ["sqlite"]
-
 
 def pytest_report_header() -> str:
-    return f"acctgraph test databases: {', '.join(BACKENDS)}"
-
-
-def create_postgres_database() -> str:
-    """Create an empty PostgreSQL database next to the admin URL's and return its URL."""
-    assert POSTGRES_ADMIN_URL
-    name = f"acctgraph_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(create_sync_engine(POSTGRES_ADMIN_URL).url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return create_sync_engine(POSTGRES_ADMIN_URL).url.set(database=name).render_as_string(hide_password=False)
-
-
-def drop_postgres_database(url: str) -> None:
-    assert POSTGRES_ADMIN_URL
-    name = create_sync_engine(url).url.database
-    admin = create_engine(create_sync_engine(POSTGRES_ADMIN_URL).url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-@pytest.fixture(scope="session")
-def new_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[callable]:
-    """A factory of empty databases of a backend; every one is dropped at the end of the session."""
-    created: list[str] = []
-
-    def make(backend: str) -> str:
-        if backend == "sqlite":
-            url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'acctgraph.db'}"
-        else:
-            url = create_postgres_database()
-            created.append(url)
-        return url
-
-    yield make
-    for url in created:
-        drop_postgres_database(url)
-
-
-@pytest.fixture(scope="session", params=BACKENDS)
-def backend(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
-@pytest.fixture(scope="session")
-def migrated_url(backend: str, new_database_url) -> str:  # type: ignore[no-untyped-def]
-    """One database per backend for the session, migrated to head."""
-    url = new_database_url(backend)
-    migrations.upgrade(url)
-    return url
-
-
-@pytest.fixture(scope="session")
-def engine(migrated_url: str) -> Iterator[Engine]:
-    engine = create_sync_engine(migrated_url)
-    yield engine
-    engine.dispose()
-
-
-def empty_all_tables(engine: Engine) -> None:
-    with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
-
-
-@pytest.fixture
-def db_url(migrated_url: str, engine: Engine) -> Iterator[str]:
-    """The migrated database of the current backend, emptied after the test."""
-    yield migrated_url
-    empty_all_tables(engine)
-
-
-@pytest.fixture
-def session(db_url: str, engine: Engine) -> Iterator[Session]:
-    with sync_sessionmaker(engine)() as session:
-        yield session
+    return f"acctgraph test databases: {', '.join(database_backends())}"
 
 
 @dataclass

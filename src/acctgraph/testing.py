@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import pytest
 
+pytest_plugins = ["acctgraph.testing_databases"]
+
 if TYPE_CHECKING:
     from acctgraph.integration.connector import Checkpoint, Connector, ConnectorConfig, Stream, StreamState
 

@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from typing import Any, Protocol, TypeVar
 
 import uvicorn
 from pydantic import BaseModel, SecretStr
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -248,6 +249,17 @@ def start_sync_process(database_url: str, connector_class: type[Connector], batc
     class_path = f"{connector_class.__module__}:{connector_class.__qualname__}"
     command = [sys.executable, "-m", "acctgraph.testing_http", database_url, class_path, str(batch_size)]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def wait_until_run_started(engine: Engine, run_number: int, process: subprocess.Popen[bytes]) -> None:
+    """Poll until the process has recorded its run, so the kill lands inside the sync, not in start-up."""
+    deadline = time.monotonic() + 60
+    with engine.connect() as connection:
+        while connection.scalar(select(func.count()).select_from(SyncRun)) < run_number:
+            assert process.poll() is None, process.stderr.read().decode() if process.stderr else "sync exited"
+            assert time.monotonic() < deadline, "the sync process never started its run"
+            time.sleep(0.02)
+            connection.rollback()
 
 
 def check_connection_of(engine: Engine, connector_class: type[Connector]) -> CheckResult:

@@ -11,11 +11,12 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from acctgraph import migrations
 from acctgraph.db import create_sync_engine, sync_sessionmaker
 from acctgraph.models import SyncRun, SyncRunStatus
+from acctgraph.testing_http import wait_until_run_started
 from tests.integration.conftest import add_csv_connection, snapshot, sync, write_csv_files
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -29,17 +30,6 @@ def start_sync(database_url: str) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-
-
-def wait_until_run_started(engine: Engine, run_number: int, process: subprocess.Popen[bytes]) -> None:
-    """Poll until the process has recorded its run, so the kill lands inside the sync, not in start-up."""
-    deadline = time.monotonic() + 60
-    with engine.connect() as connection:
-        while connection.scalar(select(func.count()).select_from(SyncRun)) < run_number:
-            assert process.poll() is None, process.stderr.read().decode() if process.stderr else "sync exited"
-            assert time.monotonic() < deadline, "the sync process never started its run"
-            time.sleep(0.02)
-            connection.rollback()
 
 
 def latest_run_status(engine: Engine) -> SyncRunStatus:

@@ -11,7 +11,6 @@ from acctgraph_hubspot.connector import HubSpotConfig
 from fake_hubspot import FakeHubSpot
 
 from acctgraph.testing_http import serving
-from tests.conftest import backend, db_url, engine, migrated_url, new_database_url  # noqa: F401
 
 
 @pytest.fixture

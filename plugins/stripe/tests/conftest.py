@@ -11,7 +11,6 @@ from acctgraph_stripe.connector import StripeConfig
 from fake_stripe import FakeStripe
 
 from acctgraph.testing_http import serving
-from tests.conftest import backend, db_url, engine, migrated_url, new_database_url  # noqa: F401
 
 
 @pytest.fixture

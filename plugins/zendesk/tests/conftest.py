@@ -11,7 +11,6 @@ from acctgraph_zendesk.connector import ZendeskConfig
 from fake_zendesk import FakeZendesk
 
 from acctgraph.testing_http import serving
-from tests.conftest import backend, db_url, engine, migrated_url, new_database_url  # noqa: F401
 
 
 @pytest.fixture
