@@ -10,7 +10,9 @@ import time
 from pathlib import Path
 
 import httpx
+from alembic.script import ScriptDirectory
 
+from acctgraph import migrations
 from acctgraph import models as m
 from tests.fixtures import SampleData
 
@@ -68,6 +70,10 @@ def test_schema_export_writes_the_sdl(tmp_path: Path) -> None:
     assert "type Query" in (tmp_path / "schema.graphql").read_text()
 
 
+def head_revision() -> str:
+    return ScriptDirectory.from_config(migrations.alembic_config("sqlite://")).get_current_head()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -112,3 +118,13 @@ def wait_for(url: str, seconds: float = 30) -> httpx.Response:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_a_command_on_an_unmigrated_database_says_to_upgrade(new_database_url) -> None:
+    result = acctgraph("sync", "status", database_url=new_database_url("sqlite"))
+
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "error: the database has no acctgraph tables yet; this acctgraph needs "
+        f"{head_revision()}: run `acctgraph db upgrade`"
+    )

@@ -6,6 +6,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PACKAGED_SCRIPTS = Path(__file__).resolve().parent / "alembic"
@@ -34,3 +37,12 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
+
+
+def pending_revisions(engine: Engine) -> tuple[str | None, str | None]:
+    """(the database's revision, the newest one) when they differ; (None, None) when it is up to date."""
+    script = ScriptDirectory.from_config(alembic_config(engine.url.render_as_string(hide_password=False)))
+    head = script.get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return (None, None) if current == head else (current, head)

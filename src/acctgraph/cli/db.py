@@ -15,7 +15,7 @@ app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True)
 
 def _run(action: str, *args: str, **kwargs: object) -> None:
     url = settings().database_url
-    connected_engine(url).dispose()
+    connected_engine(url, migrated=False).dispose()
     try:
         getattr(command, action)(migrations.alembic_config(url), *args, **kwargs)
     except AlembicError as error:
