@@ -16,7 +16,11 @@ from acctgraph.testing_http import StreamMessages, read_messages
 
 # Stripe's own fixture objects (openapi/fixtures3.json), kept outside the repository.
 STRIPE_FIXTURES = (
-    Path(os.environ.get("ACCTGRAPH_VENDOR_FIXTURES", Path(__file__).resolve().parents[3].parent / "shared/vendor-fixtures"))
+    Path(
+        os.environ.get(
+            "ACCTGRAPH_VENDOR_FIXTURES", Path(__file__).resolve().parents[3].parent / "shared/vendor-fixtures"
+        )
+    )
     / "stripe/fixtures3-subset.json"
 )
 
