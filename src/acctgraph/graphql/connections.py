@@ -19,6 +19,7 @@ from strawberry.types.field import StrawberryField
 
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.keyset import Ordering, PageRequest, decode_cursor, encode_cursor
+from acctgraph.graphql.loaders import visible
 
 NodeType = TypeVar("NodeType")
 
@@ -105,7 +106,8 @@ class ChildList:
         return self.parent.class_
 
     def base(self, parent_ids: list[int], filter_key: Hashable) -> Select[Any]:
-        return select(self.model).where(self.parent.in_(parent_ids), *self.where, *self.filters(filter_key))
+        conditions = (*visible(self.model), *self.where, *self.filters(filter_key))
+        return select(self.model).where(self.parent.in_(parent_ids), *conditions)
 
 
 async def child_connection(

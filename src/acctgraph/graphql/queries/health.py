@@ -13,8 +13,8 @@ from strawberry.scalars import JSON
 from acctgraph import models
 from acctgraph.domain.health.service import configured_health
 from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.date_ranges import date_range
 from acctgraph.graphql.ids import decode_id
-from acctgraph.graphql.types.accounts import _date_range
 from acctgraph.graphql.types.alerts import HealthMeasurePoint
 from acctgraph.integration.plugins import create_plugin_manager
 
@@ -32,7 +32,7 @@ class HealthQueries:
         since: Annotated[date | None, strawberry.argument(name="from")] = None,
         until: Annotated[date | None, strawberry.argument(name="to")] = None,
     ) -> list[HealthMeasurePoint]:
-        since, until = _date_range(since, until, info.context.today)
+        since, until = date_range(since, until, info.context.today)
         score = models.HealthMeasureScore
         statement = select(score).where(
             score.account_id == decode_id(account_id, "Account"), score.day >= since, score.day <= until

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -16,7 +16,7 @@ from acctgraph.domain.account_facts import active_contracts_ending_from
 from acctgraph.domain.mrr import mrr_by_account
 from acctgraph.graphql.connections import ChildList, ChildPage, Connection, paginated
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.errors import InvalidArgument
+from acctgraph.graphql.date_ranges import date_range
 from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id, load_children
 from acctgraph.graphql.types.activities import Activity
@@ -37,8 +37,6 @@ from acctgraph.graphql.types.relationships import Stakeholder, relationship_map
 from acctgraph.graphql.types.signals import Invoice, NpsResponse, SupportTicket, UsagePoint
 from acctgraph.graphql.types.users import User
 
-MAX_HISTORY_DAYS = 3 * 366
-
 
 def _newest_first(model: Any, column: Any, value_type: type) -> Ordering:
     return Ordering(
@@ -58,59 +56,40 @@ CHILD_ACCOUNTS = ChildList(
     "account-children",
     models.Account.parent_id,
     _by_name(models.Account),
-    (models.Account.deleted_at.is_(None), models.Account.archived_at.is_(None)),
+    (models.Account.archived_at.is_(None),),
 )
-CONTACTS = ChildList(
-    "account-contacts", models.Contact.account_id, _by_name(models.Contact), (models.Contact.deleted_at.is_(None),)
-)
+CONTACTS = ChildList("account-contacts", models.Contact.account_id, _by_name(models.Contact))
 CONTRACTS = ChildList(
     "account-contracts",
     models.Contract.account_id,
     _newest_first(models.Contract, models.Contract.start_date, date),
-    (models.Contract.deleted_at.is_(None),),
 )
 OPPORTUNITIES = ChildList(
     "account-opportunities",
     models.Opportunity.account_id,
     _newest_first(models.Opportunity, models.Opportunity.created_at, datetime),
-    (models.Opportunity.deleted_at.is_(None),),
 )
 ACTIVITIES = ChildList(
     "account-activities",
     models.Activity.account_id,
     _newest_first(models.Activity, models.Activity.occurred_at, datetime),
-    (models.Activity.deleted_at.is_(None),),
     filters=_activity_kinds,
 )
 INVOICES = ChildList(
     "account-invoices",
     models.Invoice.account_id,
     _newest_first(models.Invoice, models.Invoice.due_date, date),
-    (models.Invoice.deleted_at.is_(None),),
 )
 SUPPORT_TICKETS = ChildList(
     "account-tickets",
     models.SupportTicket.account_id,
     _newest_first(models.SupportTicket, models.SupportTicket.opened_at, datetime),
-    (models.SupportTicket.deleted_at.is_(None),),
 )
 NPS_RESPONSES = ChildList(
     "account-nps",
     models.NpsResponse.account_id,
     _newest_first(models.NpsResponse, models.NpsResponse.responded_at, datetime),
-    (models.NpsResponse.deleted_at.is_(None),),
 )
-
-
-def _date_range(since: date | None, until: date | None, today: date) -> tuple[date, date]:
-    """A bounded, ordered date range: default the last 90 days, at most three years."""
-    until = until or today
-    since = since or until - timedelta(days=90)
-    if since > until:
-        raise InvalidArgument(f"`from` ({since}) is after `to` ({until}); swap them")
-    if (until - since).days > MAX_HISTORY_DAYS:
-        raise InvalidArgument(f"ask for at most {MAX_HISTORY_DAYS} days at a time; narrow `from`/`to`")
-    return since, until
 
 
 @strawberry.type(description="A customer company: the unit of the book of business.")
@@ -267,7 +246,7 @@ class Account(ModelNode):
         until: Annotated[date | None, strawberry.argument(name="to")] = None,
     ) -> list[Health]:
         context = info.context
-        since, until = _date_range(since, until, context.today)
+        since, until = date_range(since, until, context.today)
         rows = await _rows_in_range(
             context, models.HealthSnapshot, models.HealthSnapshot.day, self.id, since, until, extra_key="health"
         )
@@ -282,7 +261,7 @@ class Account(ModelNode):
         until: Annotated[date | None, strawberry.argument(name="to")] = None,
     ) -> list[UsagePoint]:
         context = info.context
-        since, until = _date_range(since, until, context.today)
+        since, until = date_range(since, until, context.today)
         rows = await _rows_in_range(
             context,
             models.UsageMetric,

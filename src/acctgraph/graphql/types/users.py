@@ -25,7 +25,7 @@ BOOK = ChildList(
     "user-accounts",
     models.Account.owner_id,
     Ordering((SortKey("name", models.Account.name, value_type=str), SortKey("id", models.Account.id))),
-    where=(models.Account.deleted_at.is_(None), models.Account.archived_at.is_(None)),
+    where=(models.Account.archived_at.is_(None),),
 )
 
 
