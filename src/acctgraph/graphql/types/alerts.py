@@ -23,8 +23,10 @@ if TYPE_CHECKING:
     from acctgraph.graphql.types.accounts import Account
 
 AccountRef = Annotated["Account", strawberry.lazy("acctgraph.graphql.types.accounts")]
-AlertStatus = strawberry.enum(models.AlertStatus)
-AlertSeverity = strawberry.enum(models.AlertSeverity)
+AlertStatus = models.AlertStatus
+AlertSeverity = models.AlertSeverity
+strawberry.enum(AlertStatus)
+strawberry.enum(AlertSeverity)
 
 NEWEST_ALERTS_FIRST = Ordering(
     (

@@ -1,28 +1,58 @@
-"""The model's enums, exposed as GraphQL enums (member names, e.g. MID_MARKET)."""
+"""The model's enums, exposed as GraphQL enums (member names, e.g. MID_MARKET).
+
+Each name here is the model's own Enum class (so type checkers see a class, not a variable); registering it with
+strawberry below fixes its GraphQL name and values at import.
+"""
 
 import strawberry
 
-from acctgraph import models
+from acctgraph.models import (
+    ActivityKind,
+    ActivityStatus,
+    BillingPeriod,
+    BuyingRole,
+    ContractStatus,
+    ForecastCategory,
+    HealthBand,
+    Influence,
+    InvoiceStatus,
+    LifecycleStage,
+    OpportunityKind,
+    OpportunityStatus,
+    PlanItemKind,
+    PlanItemStatus,
+    PromotionOutcome,
+    QuoteStatus,
+    Role,
+    Satisfaction,
+    Segment,
+    Sentiment,
+    TicketPriority,
+    TicketStatus,
+)
 
-Role = strawberry.enum(models.Role)
-Segment = strawberry.enum(models.Segment)
-LifecycleStage = strawberry.enum(models.LifecycleStage)
-BuyingRole = strawberry.enum(models.BuyingRole)
-Influence = strawberry.enum(models.Influence)
-Sentiment = strawberry.enum(models.Sentiment)
-ContractStatus = strawberry.enum(models.ContractStatus)
-BillingPeriod = strawberry.enum(models.BillingPeriod)
-OpportunityKind = strawberry.enum(models.OpportunityKind)
-OpportunityStatus = strawberry.enum(models.OpportunityStatus)
-ForecastCategory = strawberry.enum(models.ForecastCategory)
-ActivityKind = strawberry.enum(models.ActivityKind)
-InvoiceStatus = strawberry.enum(models.InvoiceStatus)
-TicketPriority = strawberry.enum(models.TicketPriority)
-TicketStatus = strawberry.enum(models.TicketStatus)
-Satisfaction = strawberry.enum(models.Satisfaction)
-HealthBand = strawberry.enum(models.HealthBand)
-ActivityStatus = strawberry.enum(models.ActivityStatus)
-PlanItemKind = strawberry.enum(models.PlanItemKind)
-PlanItemStatus = strawberry.enum(models.PlanItemStatus)
-QuoteStatus = strawberry.enum(models.QuoteStatus)
-PromotionOutcome = strawberry.enum(models.PromotionOutcome)
+for _enum in (
+    Role,
+    Segment,
+    LifecycleStage,
+    BuyingRole,
+    Influence,
+    Sentiment,
+    ContractStatus,
+    BillingPeriod,
+    OpportunityKind,
+    OpportunityStatus,
+    ForecastCategory,
+    ActivityKind,
+    InvoiceStatus,
+    TicketPriority,
+    TicketStatus,
+    Satisfaction,
+    HealthBand,
+    ActivityStatus,
+    PlanItemKind,
+    PlanItemStatus,
+    QuoteStatus,
+    PromotionOutcome,
+):
+    strawberry.enum(_enum)

@@ -21,10 +21,10 @@ from acctgraph.graphql.types.enums import HealthBand, OpportunityKind
 from acctgraph.graphql.types.money import Money
 from acctgraph.graphql.types.users import User
 
-Granularity = strawberry.enum(GranularityData, description="Calendar buckets of a forecast.")
-ForecastColumn = strawberry.enum(
-    forecast_domain.ForecastColumn, description="Closed won or lost once decided, else the forecast category."
-)
+Granularity = GranularityData
+ForecastColumn = forecast_domain.ForecastColumn
+strawberry.enum(Granularity, description="Calendar buckets of a forecast.")
+strawberry.enum(ForecastColumn, description="Closed won or lost once decided, else the forecast category.")
 
 
 def _money(amount_minor: int, currency: str) -> Money:

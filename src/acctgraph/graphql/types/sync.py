@@ -15,7 +15,8 @@ from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id, load_children
 from acctgraph.graphql.types.node import ModelNode
 
-SyncRunStatus = strawberry.enum(models.SyncRunStatus)
+SyncRunStatus = models.SyncRunStatus
+strawberry.enum(SyncRunStatus)
 
 NEWEST_RUNS_FIRST = Ordering(
     (
