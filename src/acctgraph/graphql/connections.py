@@ -21,7 +21,9 @@ from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.keyset import Ordering, PageRequest, decode_cursor, encode_cursor
 from acctgraph.graphql.loaders import visible
 
-NodeType = TypeVar("NodeType")
+NodeType = TypeVar("NodeType", bound=relay.Node)
+# What a child list is filtered by: the plain values of the field's arguments (e.g. the kinds asked for), or None.
+FilterKey = tuple[Hashable, ...] | None
 
 
 @strawberry.type(description="A page of a list, with cursors to page on (Relay connection, keyset paginated).")
@@ -92,20 +94,20 @@ async def paginate(
 class ChildList:
     """A list under a parent (an account's contacts, ...), loaded for many parents in one query.
 
-    ``filters`` turns a hashable filter key (plain values from the field's arguments) into predicates.
+    ``filters`` turns a filter key (plain values from the field's arguments) into predicates.
     """
 
     name: str
     parent: InstrumentedAttribute[Any]
     ordering: Ordering
     where: tuple[ColumnElement[bool], ...] = ()
-    filters: Callable[[Hashable], list[ColumnElement[bool]]] = field(default=lambda _key: [])
+    filters: Callable[[FilterKey], list[ColumnElement[bool]]] = field(default=lambda _key: [])
 
     @property
     def model(self) -> Any:
         return self.parent.class_
 
-    def base(self, parent_ids: list[int], filter_key: Hashable) -> Select[Any]:
+    def base(self, parent_ids: list[int], filter_key: FilterKey) -> Select[Any]:
         conditions = (*visible(self.model), *self.where, *self.filters(filter_key))
         return select(self.model).where(self.parent.in_(parent_ids), *conditions)
 
@@ -116,7 +118,7 @@ async def child_connection(
     parent_id: int,
     page: PageRequest,
     to_node: Callable[[Any], Any],
-    filter_key: Hashable = None,
+    filter_key: FilterKey = None,
 ) -> Connection[Any]:
     """The page of ``children`` under ``parent_id``, batched with the same page of every other parent."""
     rows_loader = context.loaders.get(
@@ -130,12 +132,12 @@ async def child_connection(
 
 
 async def _load_child_rows(
-    context: RequestContext, children: ChildList, keys: list[tuple[int, PageRequest, Hashable]]
+    context: RequestContext, children: ChildList, keys: list[tuple[int, PageRequest, FilterKey]]
 ) -> list[list[Any]]:
-    parents_by_request: dict[tuple[PageRequest, Hashable], list[int]] = defaultdict(list)
+    parents_by_request: dict[tuple[PageRequest, FilterKey], list[int]] = defaultdict(list)
     for parent_id, page, filter_key in keys:
         parents_by_request[(page, filter_key)].append(parent_id)
-    rows_by_key: dict[tuple[int, PageRequest, Hashable], list[Any]] = defaultdict(list)
+    rows_by_key: dict[tuple[int, PageRequest, FilterKey], list[Any]] = defaultdict(list)
     for (page, filter_key), parent_ids in parents_by_request.items():
         for parent_id, row in await _child_page_rows(context, children, parent_ids, page, filter_key):
             rows_by_key[(parent_id, page, filter_key)].append(row)
@@ -143,7 +145,7 @@ async def _load_child_rows(
 
 
 async def _child_page_rows(
-    context: RequestContext, children: ChildList, parent_ids: list[int], page: PageRequest, filter_key: Hashable
+    context: RequestContext, children: ChildList, parent_ids: list[int], page: PageRequest, filter_key: FilterKey
 ) -> list[tuple[int, Any]]:
     """Up to ``limit + 1`` rows per parent, numbered by a window function: one query for all parents."""
     statement, directed = _directed(children.base(parent_ids, filter_key), children.ordering, page)
@@ -161,12 +163,12 @@ async def _child_page_rows(
 
 
 async def _load_child_counts(
-    context: RequestContext, children: ChildList, keys: list[tuple[int, Hashable]]
+    context: RequestContext, children: ChildList, keys: list[tuple[int, FilterKey]]
 ) -> list[int]:
-    parents_by_filter: dict[Hashable, list[int]] = defaultdict(list)
+    parents_by_filter: dict[FilterKey, list[int]] = defaultdict(list)
     for parent_id, filter_key in keys:
         parents_by_filter[filter_key].append(parent_id)
-    counts: dict[tuple[int, Hashable], int] = {}
+    counts: dict[tuple[int, FilterKey], int] = {}
     for filter_key, parent_ids in parents_by_filter.items():
         base = children.base(parent_ids, filter_key).subquery()
         rows = await context.db.all(
@@ -195,7 +197,7 @@ class ChildPage:
     children: ChildList
     parent_id: int
     to_node: Callable[[Any], Any]
-    filter_key: Hashable = None
+    filter_key: FilterKey = None
 
     async def page(self, context: RequestContext, page: PageRequest) -> Connection[Any]:
         return await child_connection(context, self.children, self.parent_id, page, self.to_node, self.filter_key)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from strawberry.relay import GlobalID, GlobalIDValueError
 
 from acctgraph.graphql.errors import InvalidId
@@ -28,5 +30,5 @@ def decode_id(value: str | GlobalID, type_name: str) -> int:
     return int(global_id.node_id)
 
 
-def decode_ids(values: list[str] | list[GlobalID] | None, type_name: str) -> list[int] | None:
+def decode_ids(values: Sequence[str | GlobalID] | None, type_name: str) -> list[int] | None:
     return None if values is None else [decode_id(value, type_name) for value in values]

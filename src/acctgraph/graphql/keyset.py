@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy.orm import QueryableAttribute
 
 from acctgraph.graphql.errors import InvalidArgument, InvalidCursor
 from acctgraph.settings import Settings
@@ -25,7 +26,7 @@ class SortKey:
     """One column of an ordering. ``value_type`` decodes the cursor's JSON back into a bindable value."""
 
     name: str
-    column: ColumnElement[Any]
+    column: ColumnElement[Any] | QueryableAttribute[Any]
     descending: bool = False
     nullable: bool = False
     value_type: type = int

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from acctgraph.graphql.context import RequestContext
@@ -40,7 +40,7 @@ async def load_children(
     context: RequestContext,
     parent: InstrumentedAttribute[Any],
     parent_id: int,
-    order_by: Sequence[ColumnElement[Any]] = (),
+    order_by: Sequence[SQLColumnExpression[Any]] = (),
 ) -> list[Any]:
     """All rows whose ``parent`` column is ``parent_id`` (for short lists: lines, domains, refs)."""
     model = parent.class_

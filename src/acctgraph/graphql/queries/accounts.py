@@ -63,8 +63,8 @@ class AccountOrder:
 
 
 def _conditions(
-    statement: Select[tuple[models.Account]], where: AccountFilter, today: date, currency: str
-) -> Select[tuple[models.Account]]:
+    statement: Select[models.Account], where: AccountFilter, today: date, currency: str
+) -> Select[models.Account]:
     account = models.Account
     conditions: list[ColumnElement[bool]] = []
     if where.search:
@@ -107,8 +107,8 @@ def _conditions(
 
 
 def _ordered(
-    statement: Select[tuple[models.Account]], order: AccountOrder, today: date, currency: str
-) -> tuple[Select[tuple[models.Account]], Ordering]:
+    statement: Select[models.Account], order: AccountOrder, today: date, currency: str
+) -> tuple[Select[models.Account], Ordering]:
     """Join what the order needs and return the ordering, ending in the id for a total order."""
     account = models.Account
     descending = order.direction is OrderDirection.DESC

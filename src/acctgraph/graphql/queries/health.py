@@ -45,4 +45,4 @@ class HealthQueries:
     @strawberry.field(description="The scorecards (per segment) and alert settings in force, as a JSON document.")
     async def health_configuration(self, info: strawberry.Info[RequestContext, None]) -> JSON:
         config, _ = await asyncio.to_thread(configured_health, info.context.settings, create_plugin_manager())
-        return config.model_dump(mode="json")
+        return JSON(config.model_dump(mode="json"))

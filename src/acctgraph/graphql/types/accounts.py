@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -14,7 +13,7 @@ from strawberry import relay
 from acctgraph import models
 from acctgraph.domain.account_facts import active_contracts_ending_from
 from acctgraph.domain.mrr import mrr_by_account
-from acctgraph.graphql.connections import ChildList, ChildPage, Connection, paginated
+from acctgraph.graphql.connections import ChildList, ChildPage, Connection, FilterKey, paginated
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.date_ranges import date_range
 from acctgraph.graphql.keyset import Ordering, SortKey
@@ -48,7 +47,7 @@ def _by_name(model: Any) -> Ordering:
     return Ordering((SortKey("name", model.name, value_type=str), SortKey("id", model.id)))
 
 
-def _activity_kinds(kinds: Hashable) -> list[ColumnElement[bool]]:
+def _activity_kinds(kinds: FilterKey) -> list[ColumnElement[bool]]:
     return [models.Activity.kind.in_(kinds)] if kinds else []
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,7 +11,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from acctgraph import models
-from acctgraph.graphql.connections import ChildList
+from acctgraph.graphql.connections import ChildList, FilterKey
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id
@@ -76,7 +75,7 @@ class Alert(ModelNode):
         return None if row is None else User.from_row(row)
 
 
-def _statuses(key: Hashable) -> list[ColumnElement[bool]]:
+def _statuses(key: FilterKey) -> list[ColumnElement[bool]]:
     return [models.Alert.status.in_(key)] if key else []
 
 

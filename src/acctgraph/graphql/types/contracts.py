@@ -14,6 +14,7 @@ from acctgraph.graphql.types.catalog import Product
 from acctgraph.graphql.types.enums import BillingPeriod, ContractStatus
 from acctgraph.graphql.types.money import Money
 from acctgraph.graphql.types.node import ModelNode
+from acctgraph.graphql.types.scalars import BigInt
 
 
 @strawberry.type(description="A product on a contract.")
@@ -38,11 +39,11 @@ class ContractLine(ModelNode):
 
     @strawberry.field(description="Price per unit per month.")
     def unit_price(self) -> Money:
-        return Money(amount_minor=self.unit_price_minor, currency=self.currency)
+        return Money(amount_minor=BigInt(self.unit_price_minor), currency=self.currency)
 
     @strawberry.field(description="Monthly recurring revenue: quantity x unit price.")
     def mrr(self) -> Money:
-        return Money(amount_minor=self.quantity * self.unit_price_minor, currency=self.currency)
+        return Money(amount_minor=BigInt(self.quantity * self.unit_price_minor), currency=self.currency)
 
     @strawberry.field
     async def product(self, info: strawberry.Info[RequestContext, None]) -> Product | None:

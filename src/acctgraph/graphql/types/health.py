@@ -42,7 +42,7 @@ class Health:
             trend=document.get("trend"),
             measures=[_measure(item) for item in document.get("measures", [])],
             missing=list(document.get("missing", [])),
-            details=document,
+            details=JSON(document),
         )
 
 

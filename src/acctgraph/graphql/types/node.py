@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Iterable
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Literal, Self, overload
 
 import strawberry
 from strawberry import relay
@@ -28,12 +28,32 @@ class ModelNode(relay.Node):
 
     @classmethod
     def from_row(cls, row: Any) -> Self:
-        return cls(**{name: getattr(row, name) for name in _row_fields(cls)})
+        node_type: type = cls  # mypy does not count type[Self] as Hashable, which functools.cache needs
+        return cls(**{name: getattr(row, name) for name in _row_fields(node_type)})
+
+    @overload
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: strawberry.Info[RequestContext, None], node_ids: Iterable[str], required: Literal[True]
+    ) -> list[Self]: ...
+
+    @overload
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: strawberry.Info[RequestContext, None], node_ids: Iterable[str], required: Literal[False] = ...
+    ) -> list[Self | None]: ...
+
+    @overload
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: strawberry.Info[RequestContext, None], node_ids: Iterable[str], required: bool
+    ) -> list[Self] | list[Self | None]: ...
 
     @classmethod
     async def resolve_nodes(
         cls, *, info: strawberry.Info[RequestContext, None], node_ids: Iterable[str], required: bool = False
-    ) -> list[Self | None]:
+    ) -> list[Self] | list[Self | None]:
+        """The nodes in the order of ``node_ids``; None for ids with no row unless ``required``."""
         node_ids = list(node_ids)
         pks = [int(node_id) if node_id.isdigit() else -1 for node_id in node_ids]
         rows = await load_many_by_id(info.context, cls.model, pks)

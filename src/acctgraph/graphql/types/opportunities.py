@@ -13,6 +13,7 @@ from acctgraph.graphql.loaders import load_by_id, load_children
 from acctgraph.graphql.types.enums import ForecastCategory, OpportunityKind, OpportunityStatus
 from acctgraph.graphql.types.money import Money
 from acctgraph.graphql.types.node import ModelNode
+from acctgraph.graphql.types.scalars import BigInt
 from acctgraph.graphql.types.users import User
 
 
@@ -47,7 +48,7 @@ class Opportunity(ModelNode):
 
     @strawberry.field
     def amount(self) -> Money:
-        return Money(amount_minor=self.amount_minor, currency=self.currency)
+        return Money(amount_minor=BigInt(self.amount_minor), currency=self.currency)
 
     @strawberry.field(description="Every stage the opportunity went through, oldest first.")
     async def stage_history(self, info: strawberry.Info[RequestContext, None]) -> list[StageChange]:

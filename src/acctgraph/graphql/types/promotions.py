@@ -14,6 +14,7 @@ from acctgraph.graphql.loaders import load_by_id, load_children
 from acctgraph.graphql.types.enums import PromotionOutcome
 from acctgraph.graphql.types.money import Money
 from acctgraph.graphql.types.node import ModelNode
+from acctgraph.graphql.types.scalars import BigInt
 
 if TYPE_CHECKING:
     from acctgraph.graphql.types.accounts import Account
@@ -36,7 +37,7 @@ class PromotionTarget(ModelNode):
 
     @strawberry.field(description="Revenue attributed to the promotion, if any.")
     def revenue(self) -> Money | None:
-        return Money(amount_minor=self.revenue_minor, currency=self.currency) if self.currency else None
+        return Money(amount_minor=BigInt(self.revenue_minor), currency=self.currency) if self.currency else None
 
     @strawberry.field
     async def account(self, info: strawberry.Info[RequestContext, None]) -> AccountRef | None:

@@ -15,6 +15,7 @@ from acctgraph.graphql.types.catalog import Product
 from acctgraph.graphql.types.enums import QuoteStatus
 from acctgraph.graphql.types.money import Money
 from acctgraph.graphql.types.node import ModelNode
+from acctgraph.graphql.types.scalars import BigInt
 from acctgraph.graphql.types.users import User
 
 
@@ -56,11 +57,11 @@ class Quote(ModelNode):
 
     @strawberry.field
     def subtotal(self) -> Money:
-        return Money(amount_minor=self.subtotal_minor, currency=self.currency)
+        return Money(amount_minor=BigInt(self.subtotal_minor), currency=self.currency)
 
     @strawberry.field(description="Subtotal less the discount.")
     def total(self) -> Money:
-        return Money(amount_minor=self.total_minor, currency=self.currency)
+        return Money(amount_minor=BigInt(self.total_minor), currency=self.currency)
 
     @strawberry.field
     async def lines(self, info: strawberry.Info[RequestContext, None]) -> list[QuoteLine]:

@@ -19,6 +19,7 @@ from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.enums import HealthBand, OpportunityKind
 from acctgraph.graphql.types.money import Money
+from acctgraph.graphql.types.scalars import BigInt
 from acctgraph.graphql.types.users import User
 
 Granularity = GranularityData
@@ -28,7 +29,7 @@ strawberry.enum(ForecastColumn, description="Closed won or lost once decided, el
 
 
 def _money(amount_minor: int, currency: str) -> Money:
-    return Money(amount_minor=amount_minor, currency=currency)
+    return Money(amount_minor=BigInt(amount_minor), currency=currency)
 
 
 @strawberry.type(description="A reporting period: both days included.")

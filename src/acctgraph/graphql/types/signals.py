@@ -15,6 +15,7 @@ from acctgraph.graphql.types.contacts import Contact
 from acctgraph.graphql.types.enums import InvoiceStatus, Satisfaction, TicketPriority, TicketStatus
 from acctgraph.graphql.types.money import Money
 from acctgraph.graphql.types.node import ModelNode
+from acctgraph.graphql.types.scalars import BigInt
 
 
 @strawberry.type(description="An invoice billed to an account.")
@@ -33,7 +34,7 @@ class Invoice(ModelNode):
 
     @strawberry.field
     def amount(self) -> Money:
-        return Money(amount_minor=self.amount_minor, currency=self.currency)
+        return Money(amount_minor=BigInt(self.amount_minor), currency=self.currency)
 
 
 async def _contact(info: strawberry.Info[RequestContext, None], contact_id: int | None) -> Contact | None:
