@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlalchemy import Select, func, select
 
-from acctgraph.models import Contract, ContractStatus, HealthSnapshot
+from acctgraph.models import Contract, ContractStatus, HealthBand, HealthSnapshot
 
 
-def latest_health() -> Select[tuple[int, int, str]]:
+def latest_health() -> Select[int, int, HealthBand]:
     """SELECT account_id, score, band of each account's most recent health snapshot."""
     newest = (
         select(HealthSnapshot.account_id, func.max(HealthSnapshot.day).label("day"))
@@ -21,14 +21,14 @@ def latest_health() -> Select[tuple[int, int, str]]:
     )
 
 
-def active_contracts_ending_from(as_of: date) -> Select[tuple[Contract]]:
+def active_contracts_ending_from(as_of: date) -> Select[Contract]:
     """Active contracts still running on ``as_of``: the ones that renew next."""
     return select(Contract).where(
         Contract.status == ContractStatus.ACTIVE, Contract.end_date >= as_of, Contract.deleted_at.is_(None)
     )
 
 
-def next_renewal_date(as_of: date) -> Select[tuple[int, date]]:
+def next_renewal_date(as_of: date) -> Select[int, date]:
     """SELECT account_id, renewal_date: the soonest end date of an account's active contracts."""
     running = active_contracts_ending_from(as_of).subquery()
     return select(running.c.account_id, func.min(running.c.end_date).label("renewal_date")).group_by(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Integer, Select, and_, case, cast, func, literal, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from acctgraph.models import Contract, ContractLine, ContractStatus, ExchangeRate
@@ -21,7 +21,7 @@ from acctgraph.models import Contract, ContractLine, ContractStatus, ExchangeRat
 IN_FORCE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.RENEWED, ContractStatus.EXPIRED, ContractStatus.CANCELLED)
 
 
-def contract_in_force(as_of: date) -> object:
+def contract_in_force(as_of: date) -> ColumnElement[bool]:
     """The condition that a contract counts towards MRR on ``as_of``."""
     return and_(
         Contract.status.in_(IN_FORCE_STATUSES),
@@ -31,7 +31,7 @@ def contract_in_force(as_of: date) -> object:
     )
 
 
-def mrr_by_account(as_of: date, reporting_currency: str) -> Select[tuple[int, int]]:
+def mrr_by_account(as_of: date, reporting_currency: str) -> Select[int, int]:
     """SELECT account_id, mrr_minor: the converted MRR of every account with revenue on ``as_of``."""
     rate = case((Contract.currency == reporting_currency, literal(1)), else_=ExchangeRate.rate)
     line_mrr = ContractLine.quantity * ContractLine.unit_price_minor * rate

@@ -67,7 +67,7 @@ def update_plan_item(session: Session, _actor: Actor, command: UpdatePlanItem) -
     return item
 
 
-def whitespace(as_of: date) -> Select[Any]:
+def whitespace(as_of: date) -> Select[*tuple[Any, ...]]:
     """SELECT account_id, product: catalogue products the account has under no active contract (cross-sell)."""
     in_force = active_contracts_ending_from(as_of).subquery()
     owns = exists().where(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from pydantic import SecretStr
-from sqlalchemy import Engine, select, update
+from sqlalchemy import CursorResult, Engine, select, update
 
 from acctgraph.db import sync_sessionmaker
 from acctgraph.integration.connections import ConnectionSetupError, Connectors
@@ -24,10 +24,14 @@ def claim_next_request(engine: Engine) -> SyncRequest | None:
             )
             if request is None:
                 return None
-            claimed = session.execute(
-                update(SyncRequest)
-                .where(SyncRequest.id == request.id, SyncRequest.claimed_at.is_(None))
-                .values(claimed_at=utcnow())
+            # An UPDATE's result is a CursorResult (with rowcount), which Session.execute's typing cannot say.
+            claimed = cast(
+                CursorResult[Any],
+                session.execute(
+                    update(SyncRequest)
+                    .where(SyncRequest.id == request.id, SyncRequest.claimed_at.is_(None))
+                    .values(claimed_at=utcnow())
+                ),
             )
             session.commit()
             if claimed.rowcount == 1:

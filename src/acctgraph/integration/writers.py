@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import CursorResult, Table, Update, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -51,7 +51,7 @@ class EntitySpec:
 
     @property
     def table(self) -> Table:
-        return self.model.__table__  # type: ignore[return-value]
+        return self.model.__table__
 
 
 _ACCOUNT = Reference("account_external_id", Entity.ACCOUNT, "account_id", required=True)
@@ -192,6 +192,7 @@ def _foreign_keys(
         external_id = getattr(record, reference.field, None)
         internal_id = lookups[reference].get(external_id) if external_id else None
         if internal_id is None and reference.required:
+            assert external_id is not None  # required references are mandatory fields of their records
             if reference.entity is Entity.ACCOUNT:
                 reason = identity.unresolved_account_reason(source, external_id, _domains_of(record))
             else:
@@ -226,6 +227,12 @@ class WritePlan:
     unchanged: int = 0
 
 
+def _rows_changed(session: Session, statement: Update) -> int:
+    """Run an UPDATE and return how many rows it changed: Session.execute returns a CursorResult for it,
+    which its typing cannot say."""
+    return cast(CursorResult[Any], session.execute(statement)).rowcount
+
+
 def _upsert_source_records(
     batch: Batch,
     entity: Entity,
@@ -239,7 +246,7 @@ def _upsert_source_records(
     plan = _plan(batch, spec, records, resolved, ids, existing)
     if plan.inserts:
         new_ids = batch.session.scalars(
-            insert(spec.model).returning(spec.model.id, sort_by_parameter_order=True), plan.inserts
+            insert(spec.model).returning(spec.table.c.id, sort_by_parameter_order=True), plan.inserts
         ).all()
         created = list(zip((r.external_id for r in plan.inserted_records), new_ids, strict=True))
         identity.add_refs(batch.session, batch.source, entity, created)
@@ -393,16 +400,16 @@ def _write_nested_lines(batch: Batch, contract_ids: dict[str, int], contracts: l
     for contract in with_lines:
         kept = [line_ids[line.external_id] for line in contract.lines or () if line.external_id in line_ids]
         table = m.ContractLine.__table__
-        result = batch.session.execute(
+        outcome.deleted += _rows_changed(
+            batch.session,
             update(table)
             .where(
                 table.c.contract_id == contract_ids[contract.external_id],
                 table.c.deleted_at.is_(None),
                 table.c.id.not_in(kept),
             )
-            .values(_bumped(table, deleted_at=batch.now, updated_at=batch.now))
+            .values(_bumped(table, deleted_at=batch.now, updated_at=batch.now)),
         )
-        outcome.deleted += result.rowcount
     return outcome
 
 
@@ -453,12 +460,12 @@ def mark_deleted(batch: Batch, entity: Entity, external_ids: Sequence[str], dele
     if not ids or not entity.has_external_refs:
         return 0
     table = SPECS[entity].table
-    result = batch.session.execute(
+    return _rows_changed(
+        batch.session,
         update(table)
         .where(table.c.id.in_(set(ids.values())), table.c.deleted_at.is_(None))
-        .values(_bumped(table, deleted_at=deleted_at, updated_at=batch.now))
+        .values(_bumped(table, deleted_at=deleted_at, updated_at=batch.now)),
     )
-    return result.rowcount
 
 
 def record_sightings(batch: Batch, entity: Entity, external_ids: Sequence[str], generation: int) -> None:
@@ -498,9 +505,9 @@ def mark_unseen_deleted(batch: Batch, entity: Entity, generation: int) -> int:
             (sighting.generation.is_(None)) | (sighting.generation < generation),
         )
     )
-    result = batch.session.execute(
+    return _rows_changed(
+        batch.session,
         update(table)
         .where(table.c.id.in_(unseen), table.c.deleted_at.is_(None))
-        .values(_bumped(table, deleted_at=batch.now, updated_at=batch.now))
+        .values(_bumped(table, deleted_at=batch.now, updated_at=batch.now)),
     )
-    return result.rowcount

@@ -43,9 +43,12 @@ def evaluate_alerts(
 
     Commits, then calls the ``alerts_raised`` hook with the new alerts (never for a rolled-back batch).
     """
-    unresolved = set(
-        session.execute(select(Alert.rule, Alert.account_id, Alert.subject).where(Alert.status != AlertStatus.RESOLVED))
-    )
+    unresolved = {
+        (rule, account_id, subject)
+        for rule, account_id, subject in session.execute(
+            select(Alert.rule, Alert.account_id, Alert.subject).where(Alert.status != AlertStatus.RESOLVED)
+        )
+    }
     raised: list[tuple[Alert, str]] = []
     now = datetime.now(UTC)
     for rule in rules:
@@ -74,7 +77,7 @@ def evaluate_alerts(
     return notices
 
 
-def _for_live_accounts(candidates: Select[Any]) -> Select[Any]:
+def _for_live_accounts(candidates: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     """Only accounts still in the book, with the owner the alert goes to."""
     subquery = candidates.subquery()
     return (

@@ -36,7 +36,7 @@ class AlertRule(ABC):
     severity: ClassVar[AlertSeverity] = AlertSeverity.WARNING
 
     @abstractmethod
-    def candidates(self, as_of: date, settings: AlertSettings) -> Select[Any]:
+    def candidates(self, as_of: date, settings: AlertSettings) -> Select[*tuple[Any, ...]]:
         """SELECT account_id, subject, ...: the conditions that hold on ``as_of``."""
 
     @abstractmethod
@@ -58,7 +58,7 @@ class BandDropped(AlertRule):
 
     key = "band_dropped"
 
-    def candidates(self, as_of: date, settings: AlertSettings) -> Select[Any]:
+    def candidates(self, as_of: date, settings: AlertSettings) -> Select[*tuple[Any, ...]]:
         current = aliased(HealthSnapshot)
         previous = aliased(HealthSnapshot)
         previous_day = (
@@ -99,7 +99,7 @@ class ScoreFell(AlertRule):
 
     key = "score_fell"
 
-    def candidates(self, as_of: date, settings: AlertSettings) -> Select[Any]:
+    def candidates(self, as_of: date, settings: AlertSettings) -> Select[*tuple[Any, ...]]:
         reference = reference_scores(as_of, settings.score_drop_window_days).subquery()
         return (
             select(
@@ -133,7 +133,7 @@ class RenewalWhileRed(AlertRule):
     key = "renewal_while_red"
     severity = AlertSeverity.CRITICAL
 
-    def candidates(self, as_of: date, settings: AlertSettings) -> Select[Any]:
+    def candidates(self, as_of: date, settings: AlertSettings) -> Select[*tuple[Any, ...]]:
         return (
             select(
                 Contract.account_id,
@@ -164,7 +164,7 @@ class ChampionInactive(AlertRule):
     key = "champion_inactive"
     severity = AlertSeverity.CRITICAL
 
-    def candidates(self, as_of: date, settings: AlertSettings) -> Select[Any]:
+    def candidates(self, as_of: date, settings: AlertSettings) -> Select[*tuple[Any, ...]]:
         return select(
             Contact.account_id,
             _subject("contact", Contact.id),
@@ -185,7 +185,7 @@ class NpsDetractor(AlertRule):
 
     key = "nps_detractor"
 
-    def candidates(self, as_of: date, settings: AlertSettings) -> Select[Any]:
+    def candidates(self, as_of: date, settings: AlertSettings) -> Select[*tuple[Any, ...]]:
         day_end = end_of_day(as_of)
         return select(
             NpsResponse.account_id,
@@ -211,7 +211,7 @@ class InvoiceOverdue(AlertRule):
 
     key = "invoice_overdue"
 
-    def candidates(self, as_of: date, settings: AlertSettings) -> Select[Any]:
+    def candidates(self, as_of: date, settings: AlertSettings) -> Select[*tuple[Any, ...]]:
         return select(
             Invoice.account_id,
             _subject("invoice", Invoice.id),
@@ -243,7 +243,7 @@ class SentimentStale(AlertRule):
     key = "sentiment_stale"
     severity = AlertSeverity.INFO
 
-    def candidates(self, as_of: date, settings: AlertSettings) -> Select[Any]:
+    def candidates(self, as_of: date, settings: AlertSettings) -> Select[*tuple[Any, ...]]:
         latest = latest_sentiments(as_of).subquery()
         return select(
             latest.c.account_id,

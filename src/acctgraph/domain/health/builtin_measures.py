@@ -67,7 +67,7 @@ class UsageTrend(HealthMeasure):
     label = "Product usage trend"
     params_model = UsageParams
 
-    def rows(self, as_of: date, params: UsageParams) -> Select[Any]:
+    def rows(self, as_of: date, params: UsageParams) -> Select[*tuple[Any, ...]]:
         recent_from = as_of - timedelta(days=params.window_days - 1)
         recent = func.avg(case((UsageMetric.day >= recent_from, UsageMetric.value)))
         previous = func.avg(case((UsageMetric.day < recent_from, UsageMetric.value)))
@@ -105,7 +105,7 @@ class Adoption(HealthMeasure):
     label = "Adoption (active users / seats)"
     params_model = AdoptionParams
 
-    def rows(self, as_of: date, params: AdoptionParams) -> Select[Any]:
+    def rows(self, as_of: date, params: AdoptionParams) -> Select[*tuple[Any, ...]]:
         # One grouped pass over seats and usage together (UNION ALL), rather than joining two
         # aggregates, which planners without fresh statistics turn into a quadratic nested loop.
         seat_lines = (
@@ -161,7 +161,7 @@ class SupportLoad(HealthMeasure):
     params_model = SupportParams
     absent_value = 0.0
 
-    def rows(self, as_of: date, params: SupportParams) -> Select[Any]:
+    def rows(self, as_of: date, params: SupportParams) -> Select[*tuple[Any, ...]]:
         day_end = end_of_day(as_of)
         is_open = or_(
             SupportTicket.closed_at >= day_end,
@@ -221,7 +221,7 @@ class NpsLatest(HealthMeasure):
     label = "NPS (latest response)"
     params_model = NpsParams
 
-    def rows(self, as_of: date, params: NpsParams) -> Select[Any]:
+    def rows(self, as_of: date, params: NpsParams) -> Select[*tuple[Any, ...]]:
         ranked = (
             select(
                 NpsResponse.account_id,
@@ -254,7 +254,7 @@ class NpsAverage(HealthMeasure):
     label = "NPS (average)"
     params_model = NpsParams
 
-    def rows(self, as_of: date, params: NpsParams) -> Select[Any]:
+    def rows(self, as_of: date, params: NpsParams) -> Select[*tuple[Any, ...]]:
         return (
             select(
                 NpsResponse.account_id, func.avg(NpsResponse.score).label("average"), func.count().label("responses")
@@ -283,7 +283,7 @@ class Billing(HealthMeasure):
     params_model = BillingParams
     absent_value = 0.0
 
-    def rows(self, as_of: date, params: BillingParams) -> Select[Any]:
+    def rows(self, as_of: date, params: BillingParams) -> Select[*tuple[Any, ...]]:
         unpaid_then = or_(
             Invoice.paid_at >= end_of_day(as_of),
             Invoice.paid_at.is_(None) & Invoice.status.in_((InvoiceStatus.OPEN, InvoiceStatus.UNCOLLECTIBLE)),
@@ -324,7 +324,7 @@ class Engagement(HealthMeasure):
     label = "Engagement (days since last touch)"
     params_model = EngagementParams
 
-    def rows(self, as_of: date, params: EngagementParams) -> Select[Any]:
+    def rows(self, as_of: date, params: EngagementParams) -> Select[*tuple[Any, ...]]:
         return (
             select(Activity.account_id, func.max(Activity.occurred_at).label("last_touch"))
             .where(
@@ -349,7 +349,7 @@ class RenewalProximity(HealthMeasure):
     key = "renewal_proximity"
     label = "Renewal proximity (days)"
 
-    def rows(self, as_of: date, params: MeasureParams) -> Select[Any]:
+    def rows(self, as_of: date, params: MeasureParams) -> Select[*tuple[Any, ...]]:
         return (
             select(Contract.account_id, func.min(Contract.end_date).label("renews_on"))
             .where(*_contract_in_force(as_of))
@@ -377,7 +377,7 @@ class ManagerSentiment(HealthMeasure):
     key = "am_sentiment"
     label = "Account manager sentiment"
 
-    def rows(self, as_of: date, params: MeasureParams) -> Select[Any]:
+    def rows(self, as_of: date, params: MeasureParams) -> Select[*tuple[Any, ...]]:
         return latest_sentiments(as_of)
 
     def raw_value(self, row: Row[Any], as_of: date, params: MeasureParams) -> float | None:
@@ -389,7 +389,7 @@ class ManagerSentiment(HealthMeasure):
         return f"{row.sentiment.value} as recorded on {recorded}, valid until {valid_until}"
 
 
-def latest_sentiments(as_of: date) -> Select[Any]:
+def latest_sentiments(as_of: date) -> Select[*tuple[Any, ...]]:
     """Each account's most recent sentiment recorded on or before ``as_of`` (valid or stale)."""
     ranked = (
         select(

@@ -65,7 +65,7 @@ class AccountHealth:
         }
 
 
-def scored_accounts() -> Select[Any]:
+def scored_accounts() -> Select[*tuple[Any, ...]]:
     """The accounts health is computed for: not churned and not deleted upstream."""
     return select(Account.id, Account.segment).where(
         Account.deleted_at.is_(None), Account.lifecycle_stage != LifecycleStage.CHURNED
@@ -77,7 +77,7 @@ def score_book(
     config: HealthConfig,
     catalogue: Mapping[str, HealthMeasure],
     as_of: date,
-    accounts: Select[Any] | None = None,
+    accounts: Select[*tuple[Any, ...]] | None = None,
 ) -> Iterator[AccountHealth]:
     """Health of every account of ``accounts`` (SELECT id, segment; default: ``scored_accounts()``)
     that has data for at least one measure, in account id order."""
@@ -133,7 +133,7 @@ def _plan(
     config: HealthConfig,
     catalogue: Mapping[str, HealthMeasure],
     as_of: date,
-    account_ids: Select[Any],
+    account_ids: Select[*tuple[Any, ...]],
     narrow: bool,
 ) -> dict[str, _ScorecardPlan]:
     """One stream per measure and parameter set, shared by the scorecards that use it.
@@ -161,12 +161,12 @@ def _plan(
     return plans
 
 
-def _in_accounts(rows: Select[Any], account_ids: Select[Any]) -> Select[Any]:
+def _in_accounts(rows: Select[*tuple[Any, ...]], account_ids: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     subquery = rows.subquery()
     return select(subquery).where(subquery.c.account_id.in_(account_ids)).order_by(subquery.c.account_id)
 
 
-def _stream(session: Session, statement: Select[Any]) -> Iterator[Row[Any]]:
+def _stream(session: Session, statement: Select[*tuple[Any, ...]]) -> Iterator[Row[Any]]:
     result = session.execute(statement, execution_options={"stream_results": True, "yield_per": STREAM_BATCH})
     yield from result
 

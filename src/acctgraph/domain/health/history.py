@@ -12,7 +12,7 @@ from acctgraph.models import HealthSnapshot
 REFERENCE_TOLERANCE_DAYS = 7
 
 
-def reference_scores(as_of: date, days_back: int) -> Select[Any]:
+def reference_scores(as_of: date, days_back: int) -> Select[*tuple[Any, ...]]:
     """SELECT account_id, reference_day, reference_score: each account's latest snapshot ``days_back``
     days before ``as_of``, or up to a week earlier when health was not computed that day."""
     latest_day = as_of - timedelta(days=days_back)

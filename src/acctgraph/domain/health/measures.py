@@ -38,7 +38,7 @@ class HealthMeasure(ABC):
     per_account: ClassVar[bool] = True
 
     @abstractmethod
-    def rows(self, as_of: date, params: Any) -> Select[Any]:
+    def rows(self, as_of: date, params: Any) -> Select[*tuple[Any, ...]]:
         """SELECT account_id, ...: at most one row per account, from data known on ``as_of``."""
 
     @abstractmethod

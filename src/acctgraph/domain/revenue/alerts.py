@@ -17,7 +17,7 @@ from acctgraph.domain.revenue.period import Period
 from acctgraph.models import Account, Alert, AlertStatus
 
 
-def open_alert_count(session: Session, accounts: Select[tuple[int]]) -> int:
+def open_alert_count(session: Session, accounts: Select[int]) -> int:
     """Alerts on ``accounts`` still open or acknowledged."""
     query = select(func.count()).where(Alert.account_id.in_(accounts), Alert.status != AlertStatus.RESOLVED)
     return session.scalar(query) or 0
@@ -34,7 +34,7 @@ class AlertFigures:
         return round(statistics.median(self.days_to_resolve), 1) if self.days_to_resolve else None
 
 
-def alert_figures_by_owner(session: Session, accounts: Select[tuple[int]], period: Period) -> dict[int, AlertFigures]:
+def alert_figures_by_owner(session: Session, accounts: Select[int], period: Period) -> dict[int | None, AlertFigures]:
     """Per account owner: alerts not resolved now, and the resolution times of alerts resolved in ``period``."""
     resolved_from = datetime.combine(period.start, time.min, tzinfo=UTC)
     resolved_before = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=UTC)
@@ -44,7 +44,7 @@ def alert_figures_by_owner(session: Session, accounts: Select[tuple[int]], perio
         .join(Account, Account.id == Alert.account_id)
         .where(Alert.account_id.in_(accounts), (Alert.status != AlertStatus.RESOLVED) | resolved_in_period)
     )
-    figures: dict[int, AlertFigures] = defaultdict(AlertFigures)
+    figures: dict[int | None, AlertFigures] = defaultdict(AlertFigures)
     for owner_id, status, raised_at, resolved_at in session.execute(query):
         if status is not AlertStatus.RESOLVED:
             figures[owner_id].open_count += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from acctgraph.domain.account_facts import latest_health
@@ -66,23 +66,23 @@ def book(session: Session, owner_id: int, today: date, reporting_currency: str) 
     )
 
 
-def latest_bands(session: Session, accounts: Select[tuple[int]]) -> dict[int, HealthBand]:
+def latest_bands(session: Session, accounts: Select[int]) -> dict[int, HealthBand]:
     """The band of each account's most recent health snapshot."""
     health = latest_health().where(HealthSnapshot.account_id.in_(accounts))
     return {account_id: band for account_id, _score, band in session.execute(health)}
 
 
-def _arr_by_account(session: Session, accounts: Select[tuple[int]], today: date, currency: str) -> dict[int, int]:
+def _arr_by_account(session: Session, accounts: Select[int], today: date, currency: str) -> dict[int, int]:
     require_mrr_rates(session, [today], currency)
     mrr = mrr_by_account(today, currency).where(Contract.account_id.in_(accounts))
     return {account_id: 12 * mrr_minor for account_id, mrr_minor in session.execute(mrr)}
 
 
-def _line_mrr() -> object:
+def _line_mrr() -> ColumnElement[int]:
     return func.sum(ContractLine.quantity * ContractLine.unit_price_minor)
 
 
-def _arr_by_currency(session: Session, accounts: Select[tuple[int]], today: date) -> dict[str, int]:
+def _arr_by_currency(session: Session, accounts: Select[int], today: date) -> dict[str, int]:
     query = (
         select(Contract.currency, _line_mrr())
         .join(ContractLine, ContractLine.contract_id == Contract.id)
@@ -92,7 +92,7 @@ def _arr_by_currency(session: Session, accounts: Select[tuple[int]], today: date
     return {currency: 12 * mrr_minor for currency, mrr_minor in session.execute(query)}
 
 
-def _renewing(session: Session, accounts: Select[tuple[int]], today: date, rates: Rates) -> list[tuple[int, date, int]]:
+def _renewing(session: Session, accounts: Select[int], today: date, rates: Rates) -> list[tuple[int, date, int]]:
     """(account, end date, converted ARR) of each active contract ending within the longest window."""
     query = (
         select(Contract.account_id, Contract.end_date, Contract.currency, _line_mrr())

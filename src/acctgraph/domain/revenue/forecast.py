@@ -125,7 +125,7 @@ def forecast(
     return Forecast(period, scope, reporting_currency, granularity, buckets)
 
 
-def forecast_lines(session: Session, period: Period, accounts: Select[tuple[int]], rates: Rates) -> list[ForecastLine]:
+def forecast_lines(session: Session, period: Period, accounts: Select[int], rates: Rates) -> list[ForecastLine]:
     """Opportunities of ``accounts`` expected to close in ``period``, summed per owner (the account's), day,
     kind, status, category and currency in SQL, then converted."""
     group = (
@@ -158,6 +158,7 @@ def forecast_lines(session: Session, period: Period, accounts: Select[tuple[int]
         column = forecast_column(status, category)
         if column is None:
             continue
+        assert close_date is not None  # the query keeps close dates within the period
         amount_minor = rates.convert(amount, currency)
         weighted = _weighted(column, amount_minor, rates.convert(amount_x_percent, currency))
         lines.append(ForecastLine(owner_id, close_date, kind, column, Totals(count, amount_minor, weighted)))

@@ -109,7 +109,7 @@ class MrrHistory:
 
 
 def load_mrr_history(
-    session: Session, days: Iterable[date], accounts: Select[tuple[int]], reporting_currency: str
+    session: Session, days: Iterable[date], accounts: Select[int], reporting_currency: str
 ) -> MrrHistory:
     """MRR of every account in ``accounts`` on each of ``days``, in one statement (a UNION ALL per day)."""
     days = sorted(set(days))
@@ -124,7 +124,7 @@ def load_mrr_history(
     return MrrHistory(by_day, _first_revenue(session, accounts))
 
 
-def _first_revenue(session: Session, accounts: Select[tuple[int]]) -> dict[int, date]:
+def _first_revenue(session: Session, accounts: Select[int]) -> dict[int, date]:
     """The first day each account had a paying contract: revenue after it is reactivation, not new."""
     query = (
         select(Contract.account_id, func.min(Contract.start_date))

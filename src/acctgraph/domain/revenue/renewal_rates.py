@@ -59,7 +59,7 @@ class RenewalRates:
         return ratio(self.renewed_arr_minor, self.due_arr_minor)
 
 
-def renewals_due(session: Session, period: Period, accounts: Select[tuple[int]], rates: Rates) -> list[RenewalDue]:
+def renewals_due(session: Session, period: Period, accounts: Select[int], rates: Rates) -> list[RenewalDue]:
     """Renewal opportunities of ``accounts`` whose contract ends in ``period``."""
     contract_mrr = (
         select(ContractLine.contract_id, func.sum(ContractLine.quantity * ContractLine.unit_price_minor).label("mrr"))

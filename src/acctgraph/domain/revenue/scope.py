@@ -58,7 +58,7 @@ def team_members(manager_id: int) -> CTE:
     return team.union_all(select(User.id).where(User.manager_id == team.c.user_id))
 
 
-def account_ids(scope: Scope) -> Select[tuple[int]]:
+def account_ids(scope: Scope) -> Select[int]:
     """SELECT the ids of the accounts in ``scope`` (accounts deleted upstream are left out)."""
     query = select(Account.id).where(Account.deleted_at.is_(None))
     if scope.kind is ScopeKind.OWNER:

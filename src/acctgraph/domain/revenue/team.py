@@ -147,7 +147,7 @@ def _forecast_accuracy(session: Session, period: Period, scope: Scope, currency:
         return {}
 
 
-def _last_activity(kinds: tuple[ActivityKind, ...], name: str) -> Select[tuple[int, datetime]]:
+def _last_activity(kinds: tuple[ActivityKind, ...], name: str) -> Select[int, datetime]:
     """When each account last had one of ``kinds`` actually held: a QBR still scheduled does not count."""
     return (
         select(Activity.account_id, func.max(Activity.occurred_at).label(name))
@@ -157,7 +157,7 @@ def _last_activity(kinds: tuple[ActivityKind, ...], name: str) -> Select[tuple[i
 
 
 def _account_facts(
-    session: Session, accounts: Select[tuple[int]], today: date, currency: str, strategic_mrr_minor: int
+    session: Session, accounts: Select[int], today: date, currency: str, strategic_mrr_minor: int
 ) -> dict[int, _AccountFacts]:
     """Owner, ARR today, strategic or not, last QBR and last meaningful touch of each account, in one query."""
     require_mrr_rates(session, [today], currency)
