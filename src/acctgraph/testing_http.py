@@ -33,7 +33,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acctgraph.db import create_sync_engine, sync_sessionmaker
 from acctgraph.integration.connections import Connectors, add_connection, check_connection, get_connection
@@ -110,7 +110,7 @@ class _VendorGate:
         entry = RequestLog(request.method, request.url.path, request.url.query, 200)
         self.controls.requests.append(entry)
 
-        async def logging_send(message: dict) -> None:  # type: ignore[type-arg]
+        async def logging_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 entry.status = message["status"]
             await send(message)
@@ -255,7 +255,7 @@ def wait_until_run_started(engine: Engine, run_number: int, process: subprocess.
     """Poll until the process has recorded its run, so the kill lands inside the sync, not in start-up."""
     deadline = time.monotonic() + 60
     with engine.connect() as connection:
-        while connection.scalar(select(func.count()).select_from(SyncRun)) < run_number:
+        while connection.execute(select(func.count()).select_from(SyncRun)).scalar_one() < run_number:
             assert process.poll() is None, process.stderr.read().decode() if process.stderr else "sync exited"
             assert time.monotonic() < deadline, "the sync process never started its run"
             time.sleep(0.02)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -262,7 +262,7 @@ class StreamSync:
             raise
         self._commit(buffer, pending, complete=True)
 
-    def _take(self, buffer: Buffer, message: Message) -> None:
+    def _take(self, buffer: Buffer, message: CanonicalRecord | Mapping[str, Any] | Tombstone | RecordError) -> None:
         if isinstance(message, Tombstone):
             buffer.tombstones.append(message)
             return

@@ -17,6 +17,7 @@ hookimpl = HookimplMarker("acctgraph")
 @hookspec
 def register_connectors() -> list[type[Any]]:
     """Return the connector classes this plugin provides."""
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations, never this
 
 
 @hookspec
@@ -27,6 +28,7 @@ def records_synced(connection: str, stream: str, entity: str, records: list[Any]
 @hookspec
 def health_measures() -> list[Any]:
     """Return health measures to add to the scorecard's catalogue."""
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations, never this
 
 
 @hookspec

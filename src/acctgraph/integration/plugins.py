@@ -11,7 +11,7 @@ import importlib
 import importlib.util
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -147,11 +147,13 @@ def _import_file(module_name: str, path: Path) -> ModuleType:
 
 
 def _trace_hook_calls(manager: pluggy.PluginManager) -> None:
-    def before(hook_name: str, hook_impls: list[pluggy.HookImpl], kwargs: dict[str, Any]) -> None:
+    def before(hook_name: str, hook_impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]) -> None:
         plugins = ", ".join(impl.plugin_name for impl in hook_impls)
         print(f"acctgraph hook {hook_name}({', '.join(kwargs)}) -> [{plugins}]", file=sys.stderr)
 
-    def after(outcome: Any, hook_name: str, hook_impls: list[pluggy.HookImpl], kwargs: dict[str, Any]) -> None:
+    def after(
+        outcome: pluggy.Result[Any], hook_name: str, hook_impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]
+    ) -> None:
         status = "raised" if outcome.exception else "returned"
         print(f"acctgraph hook {hook_name} {status}", file=sys.stderr)
 

@@ -96,7 +96,7 @@ def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
 
 
-def modified_at(hubspot_object: dict[str, Any], object_type: str) -> datetime:
+def modified_at(hubspot_object: dict[str, Any], object_type: str) -> datetime | None:
     return parse_time(hubspot_object["properties"].get(modified_property(object_type))) or parse_time(
         hubspot_object["updatedAt"]
     )
@@ -134,7 +134,7 @@ def account(company: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def contact(hubspot_contact: dict[str, Any], company_id: str) -> dict[str, Any]:
+def contact(hubspot_contact: dict[str, Any], company_id: str | None) -> dict[str, Any]:
     p = hubspot_contact["properties"]
     full_name = " ".join(part for part in (p.get("firstname"), p.get("lastname")) if part)
     return {
@@ -156,7 +156,7 @@ def deal_status(properties: dict[str, Any]) -> OpportunityStatus:
     return OpportunityStatus.OPEN
 
 
-def opportunity(deal: dict[str, Any], company_id: str, default_currency: str) -> dict[str, Any]:
+def opportunity(deal: dict[str, Any], company_id: str | None, default_currency: str) -> dict[str, Any]:
     """A deal; HubSpot's stage probability (0..1) becomes a percentage, its amount minor units."""
     p = deal["properties"]
     currency = p.get("deal_currency_code") or default_currency
@@ -193,7 +193,7 @@ def _first_line(html: str | None) -> str | None:
     return lines[0][:500] if lines else None
 
 
-def activity(engagement: dict[str, Any], object_type: str, company_id: str) -> dict[str, Any]:
+def activity(engagement: dict[str, Any], object_type: str, company_id: str | None) -> dict[str, Any]:
     """A call, e-mail, meeting, note or task; a note's subject is the first line of its text."""
     kind, subject_property, body_property = ENGAGEMENTS[object_type]
     p = engagement["properties"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 from acctgraph.integration.records import BillingPeriod, ContractStatus
 
@@ -25,6 +25,12 @@ CONTRACT_STATUS = {
 MONTHS_PER_INTERVAL = {"day": Fraction(12, 365), "week": Fraction(12, 52), "month": Fraction(1), "year": Fraction(12)}
 
 
+@overload
+def moment(epoch: int) -> datetime: ...
+@overload
+def moment(epoch: None) -> None: ...
+@overload
+def moment(epoch: int | None) -> datetime | None: ...
 def moment(epoch: int | None) -> datetime | None:
     return None if epoch is None else datetime.fromtimestamp(epoch, UTC)
 
