@@ -9,12 +9,14 @@ import pytest
 from sqlalchemy.orm import Session
 
 from acctgraph.domain.alerts.evaluate import AlertNotice
+from acctgraph.domain.contract_history import record_contract_status_changes
 from acctgraph.domain.health.engine import AccountHealth, score_book
 from acctgraph.domain.health.measures import HealthMeasure
 from acctgraph.domain.health.scorecard import DEFAULT_CONFIG_FILE, HealthConfig, load_health_config, parse_health_config
 from acctgraph.domain.health.service import measure_catalogue
 from acctgraph.integration.hookspecs import hookimpl
 from acctgraph.integration.plugins import create_plugin_manager
+from tests.fixtures import TODAY
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +67,7 @@ def scorecard(catalogue: dict[str, HealthMeasure], shipped_config: HealthConfig)
 def score_all(
     session: Session, config: HealthConfig, catalogue: dict[str, HealthMeasure], as_of: date
 ) -> dict[int, AccountHealth]:
+    record_contract_status_changes(session, TODAY)
     session.commit()
     return {health.account_id: health for health in score_book(session, config, catalogue, as_of)}
 

@@ -93,7 +93,7 @@ def test_support_load_weights_open_tickets_by_priority_and_adds_recent_escalatio
         closed_at=NOW - timedelta(days=35),
     )
     sample.nps(quiet, 9)
-    scores = score_all(sample.session, scorecard({"support_load": 1}), catalogue, TODAY)
+    scores = score_all(sample.session, scorecard({"support_load": 1, "nps_latest": 1}), catalogue, TODAY)
     result = measure(scores[account.id], "support_load")
     # open: urgent 8 + normal 2; one escalation in 30 days x 5: 8 + 2 + 5 = 15
     assert result.raw_value == 15.0

@@ -19,6 +19,7 @@ from acctgraph.models.contracts import (
     ContractLine,
     ContractStatus,
 )
+from acctgraph.models.contract_status import ContractStatusChange
 from acctgraph.models.currency import ExchangeRate
 from acctgraph.models.health import HealthBand, HealthSnapshot
 from acctgraph.models.health_measures import AccountSentiment, HealthMeasureScore

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from acctgraph.models.base import Base, TimestampMixin, enum_type
@@ -58,3 +58,6 @@ class Alert(TimestampMixin, Base):
     resolved_at: Mapped[datetime | None]
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     resolution_note: Mapped[str | None] = mapped_column(String(1000))
+    auto_resolved: Mapped[bool] = mapped_column(
+        default=False, server_default=false(), comment="Resolved by an evaluation that found the condition cleared"
+    )

@@ -49,11 +49,17 @@ class Opportunity(SyncedMixin, TimestampMixin, Base):
     forecast_category: Mapped[ForecastCategory] = mapped_column(
         enum_type(ForecastCategory), default=ForecastCategory.PIPELINE
     )
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True, comment="Who works it now"
+    )
     contract_id: Mapped[int | None] = mapped_column(
         ForeignKey("contracts.id", ondelete="SET NULL"), index=True, comment="The contract a renewal renews"
     )
     closed_at: Mapped[datetime | None]
+    closed_on: Mapped[date | None] = mapped_column(index=True, comment="The day it was won or lost")
+    owner_at_close_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True, comment="Who owned it when it closed"
+    )
     close_reason: Mapped[str | None] = mapped_column(String(500))
     version: Mapped[int] = mapped_column(default=1, server_default="1", comment="Optimistic concurrency")
 

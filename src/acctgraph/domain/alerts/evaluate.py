@@ -41,8 +41,11 @@ def evaluate_alerts(
 ) -> list[AlertNotice]:
     """Raise the alerts whose condition holds on ``as_of`` and is not already open or acknowledged.
 
-    Commits, then calls the ``alerts_raised`` hook with the new alerts (never for a rolled-back batch).
+    Alerts whose condition has cleared are resolved first (``resolve_cleared_alerts``). Commits, then
+    calls the ``alerts_raised`` hook with the new alerts (never for a rolled-back batch).
     """
+    rules = tuple(rules)
+    resolve_cleared_alerts(session, settings, as_of, rules)
     unresolved = {
         (rule, account_id, subject)
         for rule, account_id, subject in session.execute(
@@ -75,6 +78,34 @@ def evaluate_alerts(
     if plugin_manager is not None and notices:
         plugin_manager.hook.alerts_raised(alerts=notices)
     return notices
+
+
+def resolve_cleared_alerts(
+    session: Session, settings: AlertSettings, as_of: date, rules: Iterable[AlertRule] = ALERT_RULES
+) -> list[Alert]:
+    """Resolve the unresolved alerts whose condition no longer holds on ``as_of``, with the rule's reason.
+
+    They stay in the table (status resolved, ``auto_resolved``), so history keeps them; a condition
+    that comes back later raises a new alert. One read of the alerts plus one query per rule.
+    """
+    resolving = {rule.key: rule for rule in rules if rule.cleared_reason}
+    alerts = session.scalars(
+        select(Alert).where(Alert.status != AlertStatus.RESOLVED, Alert.rule.in_(resolving)).order_by(Alert.id)
+    ).all()
+    now = datetime.now(UTC)
+    resolved = []
+    for key in sorted({alert.rule for alert in alerts}):
+        rule = resolving[key]
+        holding = {(row.account_id, row.subject): row for row in session.execute(rule.holding(as_of, settings))}
+        for alert in alerts:
+            if alert.rule == key and rule.still_holds(alert, holding.get(rule.holding_key(alert)), settings) is False:
+                alert.status = AlertStatus.RESOLVED
+                alert.resolved_at = now
+                alert.auto_resolved = True
+                alert.resolution_note = f"Resolved automatically on {as_of.isoformat()}: {rule.cleared_reason}"
+                resolved.append(alert)
+    session.flush()
+    return resolved
 
 
 def _for_live_accounts(candidates: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:

@@ -18,6 +18,7 @@ from acctgraph.domain.health.builtin_measures import latest_sentiments
 from acctgraph.domain.health.history import reference_scores
 from acctgraph.domain.health.measures import end_of_day
 from acctgraph.models import (
+    Alert,
     AlertSeverity,
     BuyingRole,
     Contact,
@@ -32,8 +33,17 @@ from acctgraph.models import (
 
 
 class AlertRule(ABC):
+    """A rule raises an alert per condition, and resolves it by itself when the condition clears.
+
+    ``cleared_reason`` is kept on an alert the evaluation resolves (None: never resolved by itself,
+    e.g. an NPS response stays what it was). By default a condition holds while ``candidates`` still
+    returns its account and subject; rules judged on the day's health snapshot override ``holding``
+    and ``still_holds`` so an account without a snapshot that day is left alone rather than resolved.
+    """
+
     key: ClassVar[str]
     severity: ClassVar[AlertSeverity] = AlertSeverity.WARNING
+    cleared_reason: ClassVar[str | None] = None
 
     @abstractmethod
     def candidates(self, as_of: date, settings: AlertSettings) -> Select[*tuple[Any, ...]]:
@@ -42,6 +52,40 @@ class AlertRule(ABC):
     @abstractmethod
     def describe(self, row: Row[Any], settings: AlertSettings) -> tuple[str, dict[str, Any]]:
         """The alert's title and its evidence (JSON-serialisable)."""
+
+    def holding(self, as_of: date, settings: AlertSettings) -> Select[Any]:
+        """SELECT account_id, subject, ...: what an unresolved alert is checked against on ``as_of``."""
+        return self.candidates(as_of, settings)
+
+    def holding_key(self, alert: Alert) -> tuple[int, str]:
+        """The ``holding`` row an alert is judged by."""
+        return alert.account_id, alert.subject
+
+    def still_holds(self, alert: Alert, row: Row[Any] | None, settings: AlertSettings) -> bool | None:
+        """Whether the alert's condition still holds; None when it cannot be judged that day."""
+        return row is not None
+
+
+class _JudgedOnSnapshot(AlertRule):
+    """A rule about the day's health: judged only for accounts with a snapshot that day."""
+
+    def holding(self, as_of: date, settings: AlertSettings) -> Select[Any]:
+        return select(
+            HealthSnapshot.account_id, literal("").label("subject"), HealthSnapshot.band, HealthSnapshot.score
+        ).where(HealthSnapshot.day == as_of)
+
+    def holding_key(self, alert: Alert) -> tuple[int, str]:
+        return alert.account_id, ""
+
+    def still_holds(self, alert: Alert, row: Row[Any] | None, settings: AlertSettings) -> bool | None:
+        return None if row is None else self.holds_on_snapshot(alert, row, settings)
+
+    @abstractmethod
+    def holds_on_snapshot(self, alert: Alert, row: Row[Any], settings: AlertSettings) -> bool | None:
+        """Whether the condition still holds given the day's snapshot (``band``, ``score``)."""
+
+
+BAND_RANK = {HealthBand.GREEN: 0, HealthBand.YELLOW: 1, HealthBand.RED: 2}
 
 
 def _subject(kind: str, id_column: Any) -> Any:
@@ -53,10 +97,18 @@ def _band_rank(band: Any) -> Any:
     return case((band == HealthBand.GREEN, 0), (band == HealthBand.YELLOW, 1), else_=2)
 
 
-class BandDropped(AlertRule):
-    """The band fell (green to yellow, yellow to red, green to red) since the previous snapshot."""
+class BandDropped(_JudgedOnSnapshot):
+    """The band fell (green to yellow, yellow to red, green to red) since the previous snapshot;
+    cleared once the band is back to the one it fell from (or better)."""
 
     key = "band_dropped"
+    cleared_reason = "the health band recovered"
+
+    def holds_on_snapshot(self, alert: Alert, row: Row[Any], settings: AlertSettings) -> bool | None:
+        fell_from = alert.subject.split("->")[0]
+        if fell_from not in BAND_RANK:
+            return None
+        return BAND_RANK[HealthBand(row.band)] > BAND_RANK[HealthBand(fell_from)]
 
     def candidates(self, as_of: date, settings: AlertSettings) -> Select[*tuple[Any, ...]]:
         current = aliased(HealthSnapshot)
@@ -94,10 +146,18 @@ class BandDropped(AlertRule):
         return title, evidence
 
 
-class ScoreFell(AlertRule):
-    """The score fell by at least ``score_drop_points`` within ``score_drop_window_days``."""
+class ScoreFell(_JudgedOnSnapshot):
+    """The score fell by at least ``score_drop_points`` within ``score_drop_window_days``; cleared once
+    the score is back within ``score_drop_points`` of the score it fell from."""
 
     key = "score_fell"
+    cleared_reason = "the health score recovered"
+
+    def holds_on_snapshot(self, alert: Alert, row: Row[Any], settings: AlertSettings) -> bool | None:
+        reference = alert.evidence.get("referenceScore")
+        if not isinstance(reference, int):
+            return None
+        return bool(reference - row.score >= settings.score_drop_points)
 
     def candidates(self, as_of: date, settings: AlertSettings) -> Select[*tuple[Any, ...]]:
         reference = reference_scores(as_of, settings.score_drop_window_days).subquery()
@@ -127,11 +187,16 @@ class ScoreFell(AlertRule):
         return title, evidence
 
 
-class RenewalWhileRed(AlertRule):
-    """A contract in force ends within ``renewal_window_days`` while the account is red."""
+class RenewalWhileRed(_JudgedOnSnapshot):
+    """A contract in force ends within ``renewal_window_days`` while the account is red; cleared once
+    the account is no longer red."""
 
     key = "renewal_while_red"
     severity = AlertSeverity.CRITICAL
+    cleared_reason = "the account is no longer red"
+
+    def holds_on_snapshot(self, alert: Alert, row: Row[Any], settings: AlertSettings) -> bool | None:
+        return bool(row.band == HealthBand.RED)
 
     def candidates(self, as_of: date, settings: AlertSettings) -> Select[*tuple[Any, ...]]:
         return (
@@ -163,6 +228,7 @@ class ChampionInactive(AlertRule):
 
     key = "champion_inactive"
     severity = AlertSeverity.CRITICAL
+    cleared_reason = "the contact is active again or no longer the champion"
 
     def candidates(self, as_of: date, settings: AlertSettings) -> Select[*tuple[Any, ...]]:
         return select(
@@ -210,6 +276,7 @@ class InvoiceOverdue(AlertRule):
     """An unpaid invoice more than ``invoice_overdue_days`` past its due date."""
 
     key = "invoice_overdue"
+    cleared_reason = "the invoice was paid, voided or deleted"
 
     def candidates(self, as_of: date, settings: AlertSettings) -> Select[*tuple[Any, ...]]:
         return select(
@@ -242,6 +309,7 @@ class SentimentStale(AlertRule):
 
     key = "sentiment_stale"
     severity = AlertSeverity.INFO
+    cleared_reason = "a new sentiment was recorded"
 
     def candidates(self, as_of: date, settings: AlertSettings) -> Select[*tuple[Any, ...]]:
         latest = latest_sentiments(as_of).subquery()

@@ -1,11 +1,15 @@
 """Does the score predict churn? Replay the scorecard N days before each renewal outcome.
 
-An outcome is a contract that ended before today: renewed when its status is ``renewed`` or another
-contract renews it (``renewal_of``), churned otherwise (expired or cancelled without a renewal).
-Contracts of one account ending on the same day are one outcome, renewed if any of them was. The
-score is computed with the same measure queries as the daily run, as of ``end_date - N``, so it only
-reads data known then. ROC AUC is the probability that a churned account scored lower than a renewed
+An outcome is a contract that ended before today: renewed when its status is ``renewed`` or a signed
+contract renews it (``renewal_of``; a draft renewal never signed does not count), churned otherwise
+(expired or cancelled without a renewal). Contracts of one account ending on the same day are one
+outcome, renewed if any of them was. The score is computed with the same measure queries as the daily
+run, as of ``end_date - N``, so it only reads data known then (contract statuses as they were then,
+see contract_history). ROC AUC is the probability that a churned account scored lower than a renewed
 one (ties count half): 0.5 is a coin toss, 1.0 a perfect separation.
+
+``from_snapshots`` reads the stored daily snapshots of those days instead of replaying; since a day's
+snapshot is computed from what was known on it, both give the same report once history is computed.
 """
 
 from __future__ import annotations
@@ -18,10 +22,11 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from acctgraph.domain.contract_history import ever_signed, record_contract_status_changes
 from acctgraph.domain.health.engine import AccountHealth, score_book
 from acctgraph.domain.health.measures import HealthMeasure
 from acctgraph.domain.health.scorecard import HealthConfig
-from acctgraph.models import Account, Contract, ContractStatus, HealthBand
+from acctgraph.models import Account, Contract, ContractStatus, HealthBand, HealthSnapshot
 
 
 @dataclass(frozen=True)
@@ -66,11 +71,16 @@ def backtest(
     catalogue: Mapping[str, HealthMeasure],
     days_before: int,
     today: date | None = None,
+    from_snapshots: bool = False,
 ) -> BacktestReport:
     """Score every past outcome ``days_before`` days ahead of it and measure how well scores separated them."""
     today = today or datetime.now(UTC).date()
+    record_contract_status_changes(session, today)
     outcomes = renewal_outcomes(session, today)
-    scored = _score_outcomes(session, config, catalogue, outcomes, days_before)
+    if from_snapshots:
+        scored = _stored_outcomes(session, outcomes, days_before)
+    else:
+        scored = _score_outcomes(session, config, catalogue, outcomes, days_before)
     churned_flags = [outcome.churned for outcome, _ in scored]
     return BacktestReport(
         days_before=days_before,
@@ -86,7 +96,7 @@ def backtest(
 def renewal_outcomes(session: Session, today: date) -> list[_Outcome]:
     renewal = aliased(Contract)
     is_renewed = (Contract.status == ContractStatus.RENEWED) | exists().where(
-        renewal.renewal_of_id == Contract.id, renewal.deleted_at.is_(None)
+        renewal.renewal_of_id == Contract.id, renewal.deleted_at.is_(None), renewal.id.in_(ever_signed())
     )
     renewed_any = func.max(case((is_renewed, 1), else_=0))
     rows = session.execute(
@@ -121,6 +131,28 @@ def _score_outcomes(
         for health in score_book(session, config, catalogue, day, accounts):
             scored.append((day_outcomes[health.account_id], health))
     return scored
+
+
+def _stored_outcomes(
+    session: Session, outcomes: Sequence[_Outcome], days_before: int
+) -> list[tuple[_Outcome, AccountHealth]]:
+    """The snapshots stored for each outcome's replay day, read in one statement."""
+    wanted = {(o.account_id, o.end_date - timedelta(days=days_before)): o for o in outcomes}
+    if not wanted:
+        return []
+    snapshots = session.scalars(
+        select(HealthSnapshot)
+        .where(
+            HealthSnapshot.day.in_({day for _, day in wanted}),
+            HealthSnapshot.account_id.in_({account_id for account_id, _ in wanted}),
+        )
+        .order_by(HealthSnapshot.day, HealthSnapshot.account_id)
+    )
+    return [
+        (wanted[snapshot.account_id, snapshot.day], AccountHealth.from_snapshot(snapshot))
+        for snapshot in snapshots
+        if (snapshot.account_id, snapshot.day) in wanted
+    ]
 
 
 def roc_auc(scores: Sequence[float], churned: Sequence[bool]) -> float | None:

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy import Row, Select, case, func, null, or_, select, union_all
 
+from acctgraph.domain.contract_history import existed_on, in_force_on
 from acctgraph.domain.health.measures import HealthMeasure, MeasureParams, end_of_day
 from acctgraph.integration.hookspecs import hookimpl
 from acctgraph.models import (
@@ -23,7 +24,6 @@ from acctgraph.models import (
     ActivityStatus,
     Contract,
     ContractLine,
-    ContractStatus,
     Invoice,
     InvoiceStatus,
     NpsResponse,
@@ -35,18 +35,13 @@ from acctgraph.models import (
     UsageMetric,
 )
 
-CONTRACT_NOT_IN_FORCE = (ContractStatus.DRAFT, ContractStatus.CANCELLED)
 TICKET_DONE = (TicketStatus.SOLVED, TicketStatus.CLOSED)
 
 
 def _contract_in_force(as_of: date) -> Any:
-    """In force on a past day judged by dates, since an expired contract was active back then."""
-    return (
-        Contract.status.not_in(CONTRACT_NOT_IN_FORCE),
-        Contract.start_date <= as_of,
-        Contract.end_date >= as_of,
-        Contract.deleted_at.is_(None),
-    )
+    """In force on that day by its dates and the status it had then (contract_history), so a contract
+    cancelled later still counted before, and a draft never signed never counts."""
+    return Contract.id.in_(in_force_on(as_of))
 
 
 class UsageParams(MeasureParams):
@@ -116,7 +111,7 @@ class Adoption(HealthMeasure):
             )
             .join(ContractLine, ContractLine.contract_id == Contract.id)
             .join(Product, Product.id == ContractLine.product_id)
-            .where(*_contract_in_force(as_of), ContractLine.deleted_at.is_(None))
+            .where(_contract_in_force(as_of), existed_on(ContractLine.deleted_at, as_of))
             .where(or_(Product.extra["pricing_unit"].as_string() == "seat", Product.sku.in_(params.seat_skus)))
         )
         usage_days = select(
@@ -183,7 +178,7 @@ class SupportLoad(HealthMeasure):
             )
             .where(
                 SupportTicket.opened_at < day_end,
-                SupportTicket.deleted_at.is_(None),
+                existed_on(SupportTicket.deleted_at, as_of),
                 or_(is_open, is_recent_escalation),
             )
             .group_by(SupportTicket.account_id)
@@ -210,7 +205,7 @@ def _nps_in_lookback(as_of: date, params: NpsParams) -> Any:
     return (
         NpsResponse.responded_at < day_end,
         NpsResponse.responded_at >= day_end - timedelta(days=params.lookback_days),
-        NpsResponse.deleted_at.is_(None),
+        existed_on(NpsResponse.deleted_at, as_of),
     )
 
 
@@ -298,7 +293,7 @@ class Billing(HealthMeasure):
                 Invoice.issued_on <= as_of,
                 Invoice.due_date < as_of - timedelta(days=params.grace_days),
                 Invoice.status.not_in((InvoiceStatus.VOID, InvoiceStatus.DRAFT)),
-                Invoice.deleted_at.is_(None),
+                existed_on(Invoice.deleted_at, as_of),
                 unpaid_then,
             )
             .group_by(Invoice.account_id)
@@ -331,7 +326,7 @@ class Engagement(HealthMeasure):
                 Activity.occurred_at < end_of_day(as_of),
                 Activity.kind.in_(params.meaningful_kinds),
                 Activity.status == ActivityStatus.DONE,
-                Activity.deleted_at.is_(None),
+                existed_on(Activity.deleted_at, as_of),
             )
             .group_by(Activity.account_id)
         )
@@ -352,7 +347,7 @@ class RenewalProximity(HealthMeasure):
     def rows(self, as_of: date, params: MeasureParams) -> Select[*tuple[Any, ...]]:
         return (
             select(Contract.account_id, func.min(Contract.end_date).label("renews_on"))
-            .where(*_contract_in_force(as_of))
+            .where(_contract_in_force(as_of))
             .group_by(Contract.account_id)
         )
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from itertools import islice
 
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
+from acctgraph.domain.contract_history import record_contract_status_changes
 from acctgraph.domain.health.engine import AccountHealth, score_book
 from acctgraph.domain.health.measures import HealthMeasure
 from acctgraph.domain.health.scorecard import HealthConfig
@@ -27,12 +28,19 @@ class HealthRun:
 
 
 def compute_health(
-    session: Session, config: HealthConfig, catalogue: Mapping[str, HealthMeasure], day: date
+    session: Session,
+    config: HealthConfig,
+    catalogue: Mapping[str, HealthMeasure],
+    day: date,
+    today: date | None = None,
 ) -> HealthRun:
     """Score every account for ``day``, replacing that day's snapshots and measure history, and commit.
 
-    Re-running for the same day gives the same rows (the day is replaced in one transaction).
+    Contract status changes seen ``today`` (default: the UTC date) are recorded first, so a past
+    ``day`` is judged by the statuses contracts had then. Re-running for the same day gives the same
+    rows (the day is replaced in one transaction), and so does re-running after later data arrived.
     """
+    record_contract_status_changes(session, today or datetime.now(UTC).date())
     session.execute(delete(HealthMeasureScore).where(HealthMeasureScore.day == day))
     session.execute(delete(HealthSnapshot).where(HealthSnapshot.day == day))
     run = HealthRun(day=day)

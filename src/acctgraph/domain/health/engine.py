@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, select, text
+from sqlalchemy import Row, Select, exists, select, text
 from sqlalchemy.orm import Session
 
+from acctgraph.domain.contract_history import existed_on, in_force_on
 from acctgraph.domain.health.history import reference_scores
 from acctgraph.domain.health.measures import HealthMeasure, MeasureParams
 from acctgraph.domain.health.scorecard import BandCutoffs, HealthConfig, MeasureConfig, measure_params
-from acctgraph.models import Account, HealthBand, LifecycleStage
+from acctgraph.models import Account, Contract, HealthBand, HealthSnapshot, LifecycleStage
 
 TREND_DAYS = 30
 STREAM_BATCH = 2000
@@ -45,6 +46,25 @@ class AccountHealth:
     missing: tuple[str, ...]
     trend: int | None
 
+    @classmethod
+    def from_snapshot(cls, snapshot: HealthSnapshot) -> AccountHealth:
+        """The health a stored snapshot recorded (as written by ``snapshot_json``)."""
+        document = snapshot.measures
+        return cls(
+            account_id=snapshot.account_id,
+            scorecard=document.get("scorecard", ""),
+            score=snapshot.score,
+            band=snapshot.band,
+            measures=tuple(
+                MeasureResult(
+                    m["key"], m["label"], m["raw_value"], m["score"], m["weight"], m["explanation"]
+                )
+                for m in document.get("measures", [])
+            ),
+            missing=tuple(document.get("missing", [])),
+            trend=document.get("trend"),
+        )
+
     def snapshot_json(self) -> dict[str, Any]:
         """The ``HealthSnapshot.measures`` document the API serves."""
         return {
@@ -65,10 +85,16 @@ class AccountHealth:
         }
 
 
-def scored_accounts() -> Select[*tuple[Any, ...]]:
-    """The accounts health is computed for: not churned and not deleted upstream."""
+def scored_accounts(as_of: date) -> Select[*tuple[Any, ...]]:
+    """The accounts in the book on ``as_of``: not deleted upstream by then, and not churned by then.
+
+    An account churned today was still a customer on the days it had a contract in force, so
+    recomputing a past day scores it as it was, and the stored history can replay the backtest.
+    """
+    still_customer = exists().where(Contract.account_id == Account.id, Contract.id.in_(in_force_on(as_of)))
     return select(Account.id, Account.segment).where(
-        Account.deleted_at.is_(None), Account.lifecycle_stage != LifecycleStage.CHURNED
+        existed_on(Account.deleted_at, as_of),
+        (Account.lifecycle_stage != LifecycleStage.CHURNED) | still_customer,
     )
 
 
@@ -79,10 +105,10 @@ def score_book(
     as_of: date,
     accounts: Select[*tuple[Any, ...]] | None = None,
 ) -> Iterator[AccountHealth]:
-    """Health of every account of ``accounts`` (SELECT id, segment; default: ``scored_accounts()``)
+    """Health of every account of ``accounts`` (SELECT id, segment; default: ``scored_accounts(as_of)``)
     that has data for at least one measure, in account id order."""
     narrow = accounts is not None
-    accounts = accounts if accounts is not None else scored_accounts()
+    accounts = accounts if accounts is not None else scored_accounts(as_of)
     account_ids = accounts.with_only_columns(accounts.selected_columns[0])
     if session.get_bind().dialect.name == "postgresql":
         # Cursors are planned for their first 10 % of rows by default; we read them to the end.
@@ -176,6 +202,7 @@ def _score_account(
 ) -> AccountHealth | None:
     present: list[tuple[_PlannedMeasure, float, int, str]] = []
     missing: list[str] = []
+    has_data = False
     for planned in plan.measures:
         measure = planned.measure
         row = planned.rows.take(account_id)
@@ -183,9 +210,12 @@ def _score_account(
         if raw is None:
             missing.append(measure.key)
         else:
+            has_data = has_data or row is not None
             explanation = measure.explain(row, raw, as_of, planned.params)
             present.append((planned, raw, planned.config.score(raw), explanation))
-    if not present:
+    # An absent value (no overdue invoice, no open ticket) is only meaningful next to real data: an
+    # account with no row in any measure has no data at all and gets no score, not a perfect one.
+    if not has_data:
         return None
     total_weight = sum(planned.config.weight for planned, *_ in present)
     score = round(sum(planned.config.weight * measure_score for planned, _, measure_score, _ in present) / total_weight)
