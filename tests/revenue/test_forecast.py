@@ -121,3 +121,52 @@ def test_refuses_to_total_a_currency_without_rate(session: Session, sample: Samp
     )
     with pytest.raises(MissingExchangeRate, match="CHF into USD"):
         forecast(session, Q3, Scope.everything(), Granularity.QUARTER, "USD")
+
+
+def test_a_huge_amount_is_summed_exactly_and_breaks_nobodys_forecast(session: Session, sample: SampleData) -> None:
+    account = sample.account(owner_id=sample.user().id)
+    biggest = 2**63 - 1  # the largest amount the column can hold: amount x probability overflows 64 bits
+    for amount in (biggest, biggest, 1):
+        sample.opportunity(account, amount_minor=amount, probability=99, expected_close_date=date(2026, 8, 1))
+    session.commit()
+    (quarter,) = forecast(session, Q3, Scope.everything(), Granularity.QUARTER, "USD").buckets
+    total = 2 * biggest + 1
+    assert quarter.by_column[ForecastColumn.PIPELINE].amount_minor == total
+    assert quarter.by_column[ForecastColumn.PIPELINE].weighted_minor == (total * 99 + 50) // 100  # half up, exact
+
+
+def test_an_opportunity_amount_above_the_bound_is_refused_with_the_field() -> None:
+    from pydantic import ValidationError
+
+    from acctgraph.domain.pipeline import MAX_AMOUNT_MINOR, CreateOpportunity
+
+    with pytest.raises(ValidationError, match="amount_minor"):
+        CreateOpportunity(
+            account_id=1, name="Too big", kind=K.NEW, amount_minor=MAX_AMOUNT_MINOR + 1, currency="USD"
+        )
+
+
+def test_accuracy_counts_a_win_on_the_day_it_closed_for_the_owner_at_close(
+    session: Session, sample: SampleData
+) -> None:
+    from acctgraph.domain.pipeline import record_opportunity_closes
+
+    closer, successor = sample.user(), sample.user()
+    account = sample.account(owner_id=closer.id)
+    on_time = sample.opportunity(account, amount_minor=40_000, expected_close_date=date(2026, 8, 1), owner_id=None)
+    slipped = sample.opportunity(account, amount_minor=25_000, expected_close_date=date(2026, 9, 1), owner_id=None)
+    session.commit()
+    snapshot_forecast(session, Q3, "USD", datetime(2026, 7, 1, tzinfo=UTC))
+    on_time.status, on_time.closed_at = m.OpportunityStatus.WON, datetime(2026, 8, 3, tzinfo=UTC)
+    slipped.status, slipped.closed_at = m.OpportunityStatus.WON, datetime(2026, 10, 2, tzinfo=UTC)
+    session.flush()
+    assert record_opportunity_closes(session, date(2026, 10, 5)) == 2
+    account.owner_id = successor.id  # the account moves on after the wins
+    session.commit()
+
+    rows = {row.owner_id: row for row in forecast_accuracy(session, Period.parse("2026"), Scope.everything(), "USD")}
+    # the snapshot held the closer to 65_000 (both in pipeline at 10 %: forecast = won + commit = 0)
+    assert rows[closer.id].actual_minor == 40_000  # the slipped win closed in Q4, outside the snapshot's Q3
+    assert successor.id not in rows
+    session.refresh(on_time)
+    assert (on_time.closed_on, on_time.owner_at_close_id) == (date(2026, 8, 3), closer.id)

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from acctgraph.domain.actors import Actor
@@ -24,6 +25,8 @@ from acctgraph.models.base import utcnow
 
 Stage = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=120)]
 Probability = Annotated[int, Field(ge=0, le=100)]
+MAX_AMOUNT_MINOR = 10**15
+"""The largest amount an opportunity may be entered with: 10 trillion in a 2-decimal currency."""
 CLOSED_WON = "closed_won"
 CLOSED_LOST = "closed_lost"
 
@@ -33,7 +36,7 @@ class CreateOpportunity(Command):
     name: Name
     kind: OpportunityKind
     stage: Stage = "qualification"
-    amount_minor: int = Field(ge=0)
+    amount_minor: int = Field(ge=0, le=MAX_AMOUNT_MINOR)
     currency: Currency
     probability: Probability = 10
     expected_close_date: date | None = None
@@ -118,5 +121,28 @@ def close_opportunity(session: Session, actor: Actor, command: CloseOpportunity)
     opportunity.probability = 100 if command.won else 0
     opportunity.forecast_category = ForecastCategory.CLOSED
     opportunity.closed_at = utcnow()
+    opportunity.closed_on = opportunity.closed_at.date()
+    opportunity.owner_at_close_id = opportunity.owner_id or session.get_one(Account, opportunity.account_id).owner_id
     opportunity.close_reason = command.reason
     return opportunity
+
+
+def record_opportunity_closes(session: Session, today: date) -> int:
+    """Give opportunities closed by a sync (status won or lost, no close day yet) their close day (the
+    day of ``closed_at`` when the source sent it, else ``today``) and their owner at close (their owner,
+    else the account's); the number recorded. Two statements; leaves the commit to the caller."""
+    unrecorded = (Opportunity.status != OpportunityStatus.OPEN) & Opportunity.closed_on.is_(None)
+    rows = session.execute(
+        select(Opportunity.id, Opportunity.closed_at, func.coalesce(Opportunity.owner_id, Account.owner_id))
+        .join(Account, Account.id == Opportunity.account_id)
+        .where(unrecorded)
+    ).all()
+    if rows:
+        session.execute(
+            update(Opportunity.__table__).where(Opportunity.__table__.c.id == bindparam("opportunity_id")),
+            [
+                {"opportunity_id": id_, "closed_on": closed_at.date() if closed_at else today, "owner_at_close_id": owner}
+                for id_, closed_at, owner in rows
+            ],
+        )
+    return len(rows)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from acctgraph.domain.alerts.evaluate import AlertNotice, evaluate_alerts
 from acctgraph.domain.health.compute import HealthRun, compute_health
 from acctgraph.domain.health.measures import HealthMeasure
+from acctgraph.domain.pipeline import record_opportunity_closes
 from acctgraph.domain.health.scorecard import HealthConfig, ScorecardError, load_health_config
 from acctgraph.settings import Settings
 
@@ -44,8 +45,12 @@ class HealthRefresh:
 def refresh_health(
     session: Session, settings: Settings, plugin_manager: pluggy.PluginManager, day: date | None = None
 ) -> HealthRefresh:
-    """Compute the day's health for the whole book, then evaluate the alert rules on it."""
+    """Compute the day's health for the whole book, then evaluate the alert rules on it.
+
+    Opportunities a sync closed get their close day and owner at close first (forecast accuracy).
+    """
     day = day or datetime.now(UTC).date()
+    record_opportunity_closes(session, day)
     config, catalogue = configured_health(settings, plugin_manager)
     run = compute_health(session, config, catalogue, day)
     return HealthRefresh(run, evaluate_alerts(session, config.alerts, day, plugin_manager))

@@ -1,4 +1,5 @@
-"""Forecast accuracy: each owner's forecast snapshotted when a period starts, against what closed won.
+"""Forecast accuracy: each owner's forecast snapshotted when a period starts, against what closed won
+in the period (by the day it closed, credited to the owner at close: ``won_by_owner``).
 
 The forecast an owner is held to is what was already won plus what was committed at the snapshot;
 accuracy = max(0, 1 - |actual - forecast| / forecast).
@@ -14,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from acctgraph.domain.revenue.forecast import ForecastColumn, ForecastLine, Totals, forecast_lines
+from acctgraph.domain.revenue.forecast import ForecastColumn, ForecastLine, Totals, forecast_lines, won_by_owner
 from acctgraph.domain.revenue.inserts import insert_new_rows
 from acctgraph.domain.revenue.money import Rates
 from acctgraph.domain.revenue.period import Period
@@ -94,9 +95,8 @@ def forecast_accuracy(session: Session, period: Period, scope: Scope, reporting_
     rates = Rates.load(session, reporting_currency)
     won: dict[tuple[Period, int], int] = {}
     for snapshot_period in {Period(s.period_start, s.period_end) for s in snapshots}:
-        closed = forecast_lines(session, snapshot_period, account_ids(Scope.everything()), rates)
-        for owner_id, columns in _columns_by_owner(closed).items():
-            won[snapshot_period, owner_id] = columns[ForecastColumn.CLOSED_WON].amount_minor
+        for owner_id, amount_minor in won_by_owner(session, snapshot_period, rates).items():
+            won[snapshot_period, owner_id] = amount_minor
     by_owner: dict[int, OwnerAccuracy] = {}
     for s in snapshots:
         actual = won.get((Period(s.period_start, s.period_end), s.owner_id), 0)

@@ -2,7 +2,12 @@
 
 An opportunity falls in the bucket of its expected close date. Its column is closed won or closed
 lost once decided, else its forecast category (commit, best case, pipeline); omitted ones are left
-out. Weighted amount: won 100%, lost 0%, open amount x probability.
+out. Weighted amount: won 100%, lost 0%, open amount x probability. An open opportunity counts for
+its own owner (who works it), else the account's.
+
+Sums cannot overflow whatever amounts users enter: SQL sums each amount split in two parts (below and
+above 10^9 minor units), which no realistic number of rows can overflow in a 64-bit integer, and
+Python joins them into an exact integer.
 """
 
 from __future__ import annotations
@@ -12,9 +17,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from acctgraph.domain.revenue.money import Rates
@@ -125,11 +130,36 @@ def forecast(
     return Forecast(period, scope, reporting_currency, granularity, buckets)
 
 
+SPLIT = 10**9
+"""Amounts are summed as ``amount // SPLIT`` and ``amount % SPLIT``: each part times a probability
+(at most 100) stays below 10^12 per row, so 64-bit sums hold for millions of rows."""
+
+
+def exact_sum(
+    value: ColumnElement[int], factor: ColumnElement[int] | None = None
+) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """Two SQL aggregates whose ``joined`` result is the exact sum of ``value`` (x ``factor``, at most 100)."""
+    high, low = value // SPLIT, value % SPLIT
+    if factor is not None:
+        high, low = high * factor, low * factor
+    return func.coalesce(func.sum(high), 0), func.coalesce(func.sum(low), 0)
+
+
+def joined(high: Any, low: Any) -> int:
+    """The exact sum from the two parts ``exact_sum`` returned (ints, or Decimals on PostgreSQL)."""
+    return int(high) * SPLIT + int(low)
+
+
+def opportunity_owner() -> ColumnElement[Any]:
+    """Who an open opportunity counts for: its own owner, else the account's."""
+    return func.coalesce(Opportunity.owner_id, Account.owner_id)
+
+
 def forecast_lines(session: Session, period: Period, accounts: Select[int], rates: Rates) -> list[ForecastLine]:
-    """Opportunities of ``accounts`` expected to close in ``period``, summed per owner (the account's), day,
-    kind, status, category and currency in SQL, then converted."""
+    """Opportunities of ``accounts`` expected to close in ``period``, summed per owner, day, kind, status,
+    category and currency in SQL, then converted."""
     group = (
-        Account.owner_id,
+        opportunity_owner().label("owner_id"),
         Opportunity.expected_close_date,
         Opportunity.kind,
         Opportunity.status,
@@ -140,8 +170,8 @@ def forecast_lines(session: Session, period: Period, accounts: Select[int], rate
         select(
             *group,
             func.count(),
-            func.sum(Opportunity.amount_minor),
-            func.sum(Opportunity.amount_minor * Opportunity.probability),
+            *exact_sum(Opportunity.amount_minor),
+            *exact_sum(Opportunity.amount_minor, Opportunity.probability),
         )
         .join(Account, Account.id == Opportunity.account_id)
         .where(
@@ -149,18 +179,18 @@ def forecast_lines(session: Session, period: Period, accounts: Select[int], rate
             Opportunity.expected_close_date.between(period.start, period.end),
             Opportunity.account_id.in_(accounts),
         )
-        .group_by(*group)
+        .group_by(*group[1:], opportunity_owner())
     )
     rows = session.execute(query).all()
     rates.require({row.currency for row in rows})
     lines = []
-    for owner_id, close_date, kind, status, category, currency, count, amount, amount_x_percent in rows:
+    for owner_id, close_date, kind, status, category, currency, count, *sums in rows:
         column = forecast_column(status, category)
         if column is None:
             continue
         assert close_date is not None  # the query keeps close dates within the period
-        amount_minor = rates.convert(amount, currency)
-        weighted = _weighted(column, amount_minor, rates.convert(amount_x_percent, currency))
+        amount_minor = rates.convert(joined(sums[0], sums[1]), currency)
+        weighted = _weighted(column, amount_minor, rates.convert(joined(sums[2], sums[3]), currency))
         lines.append(ForecastLine(owner_id, close_date, kind, column, Totals(count, amount_minor, weighted)))
     return lines
 
@@ -171,3 +201,30 @@ def _weighted(column: ForecastColumn, amount_minor: int, amount_x_percent: int) 
     if column is ForecastColumn.CLOSED_LOST:
         return 0
     return int((Decimal(amount_x_percent) / 100).to_integral_value(ROUND_HALF_UP))
+
+
+def won_by_owner(session: Session, period: Period, rates: Rates) -> dict[int, int]:
+    """What each owner won in ``period``, in the reporting currency: opportunities won on a day in the
+    period (``closed_on``), credited to who owned them when they closed (``owner_at_close_id``).
+
+    A close not yet recorded (written by a sync since the last ``record_opportunity_closes``) counts on
+    its expected close date for its current owner.
+    """
+    owner = func.coalesce(Opportunity.owner_at_close_id, opportunity_owner())
+    close_day = func.coalesce(Opportunity.closed_on, Opportunity.expected_close_date)
+    rows = session.execute(
+        select(owner.label("owner_id"), Opportunity.currency, *exact_sum(Opportunity.amount_minor))
+        .join(Account, Account.id == Opportunity.account_id)
+        .where(
+            Opportunity.status == OpportunityStatus.WON,
+            Opportunity.deleted_at.is_(None),
+            close_day.between(period.start, period.end),
+        )
+        .group_by(owner, Opportunity.currency)
+    ).all()
+    rates.require({row.currency for row in rows})
+    won: dict[int, int] = {}
+    for owner_id, currency, high, low in rows:
+        if owner_id is not None:
+            won[owner_id] = won.get(owner_id, 0) + rates.convert(joined(high, low), currency)
+    return won
