@@ -6,7 +6,21 @@ import sys
 
 import typer
 
-from acctgraph.cli import alerts, connections, db, demo, health, identities, keys, plugins, revenue, schema, serve, sync
+from acctgraph.cli import (
+    accounts,
+    alerts,
+    connections,
+    db,
+    demo,
+    health,
+    identities,
+    keys,
+    plugins,
+    revenue,
+    schema,
+    serve,
+    sync,
+)
 from acctgraph.cli.errors import UserFacingError, report
 
 app = typer.Typer(
@@ -20,6 +34,7 @@ app.add_typer(schema.app, name="schema")
 app.add_typer(keys.app, name="keys")
 app.add_typer(health.app, name="health")
 app.add_typer(alerts.app, name="alerts")
+app.add_typer(accounts.app, name="accounts")
 app.add_typer(revenue.renewals_app, name="renewals")
 app.add_typer(revenue.forecast_app, name="forecast")
 app.add_typer(plugins.app, name="plugins")

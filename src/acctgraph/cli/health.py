@@ -68,13 +68,20 @@ def compute(
 @app.command("backtest")
 def backtest_command(
     days_before: int = typer.Option(60, min=1, help="Score each outcome this many days before it."),
+    from_snapshots: bool = typer.Option(
+        False, help="Read the stored daily snapshots (`health compute --history-days`) instead of replaying."
+    ),
 ) -> None:
     """Replay the scorecard before past renewals and churns: ROC AUC, churn per band, best measures."""
     _, config, catalogue = health_setup()
     with sync_sessionmaker(connected_engine())() as session:
-        report = backtest(session, config, catalogue, days_before)
+        report = backtest(session, config, catalogue, days_before, from_snapshots=from_snapshots)
+        session.commit()  # the contract status changes it recorded
     if report.outcomes == 0:
-        raise CommandError("no renewal outcomes with health data to replay: contracts must have ended before today")
+        hint = " (compute those days first: `acctgraph health compute --history-days N`)" if from_snapshots else ""
+        raise CommandError(
+            f"no renewal outcomes with health data to replay: contracts must have ended before today{hint}"
+        )
     print_backtest(report)
 
 

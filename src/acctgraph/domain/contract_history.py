@@ -36,7 +36,7 @@ def initial_history(status: ContractStatus, start: date, end: date, seen_on: dat
     return history
 
 
-def _latest_changes(as_of: date | None = None) -> Select[Any]:
+def _latest_changes(as_of: date | None = None) -> Select[*tuple[Any, ...]]:
     """SELECT contract_id, status: each contract's latest recorded status (effective on or before ``as_of``)."""
     ranked = select(
         ContractStatusChange.contract_id,
@@ -66,7 +66,7 @@ def record_contract_status_changes(session: Session, today: date) -> int:
         .where(latest.c.status.is_(None) | (latest.c.status != Contract.status))
         .order_by(Contract.id)
     ).all()
-    changes = []
+    changes: list[dict[str, Any]] = []
     for row in rows:
         history = (
             initial_history(row.status, row.start_date, row.end_date, today)
@@ -79,12 +79,12 @@ def record_contract_status_changes(session: Session, today: date) -> int:
     return len(changes)
 
 
-def status_on(as_of: date) -> Select[Any]:
+def status_on(as_of: date) -> Select[*tuple[Any, ...]]:
     """SELECT contract_id, status: the status each contract had on ``as_of`` (contracts unknown then are absent)."""
     return _latest_changes(as_of)
 
 
-def in_force_on(as_of: date) -> Select[Any]:
+def in_force_on(as_of: date) -> Select[*tuple[Any, ...]]:
     """SELECT contract_id of the contracts in force on ``as_of``: signed then (not a draft, not cancelled
     by then), started and not ended, and not deleted upstream by then."""
     status = status_on(as_of).subquery()
@@ -100,7 +100,7 @@ def in_force_on(as_of: date) -> Select[Any]:
     )
 
 
-def ever_signed() -> Select[Any]:
+def ever_signed() -> Select[*tuple[Any, ...]]:
     """SELECT contract_id of contracts that were signed at some point (a draft never signed is absent)."""
     return select(ContractStatusChange.contract_id).where(ContractStatusChange.status.in_(SIGNED))
 

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from acctgraph.domain.actors import Actor
@@ -131,18 +131,13 @@ def record_opportunity_closes(session: Session, today: date) -> int:
     """Give opportunities closed by a sync (status won or lost, no close day yet) their close day (the
     day of ``closed_at`` when the source sent it, else ``today``) and their owner at close (their owner,
     else the account's); the number recorded. Two statements; leaves the commit to the caller."""
-    unrecorded = (Opportunity.status != OpportunityStatus.OPEN) & Opportunity.closed_on.is_(None)
     rows = session.execute(
-        select(Opportunity.id, Opportunity.closed_at, func.coalesce(Opportunity.owner_id, Account.owner_id))
+        select(Opportunity, Account.owner_id)
         .join(Account, Account.id == Opportunity.account_id)
-        .where(unrecorded)
+        .where(Opportunity.status != OpportunityStatus.OPEN, Opportunity.closed_on.is_(None))
     ).all()
-    if rows:
-        session.execute(
-            update(Opportunity.__table__).where(Opportunity.__table__.c.id == bindparam("opportunity_id")),
-            [
-                {"opportunity_id": id_, "closed_on": closed_at.date() if closed_at else today, "owner_at_close_id": owner}
-                for id_, closed_at, owner in rows
-            ],
-        )
+    for opportunity, account_owner_id in rows:
+        opportunity.closed_on = opportunity.closed_at.date() if opportunity.closed_at else today
+        opportunity.owner_at_close_id = opportunity.owner_id or account_owner_id
+    session.flush()
     return len(rows)

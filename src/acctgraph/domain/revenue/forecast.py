@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from acctgraph.domain.revenue.money import Rates
 from acctgraph.domain.revenue.period import Granularity, Period
@@ -136,7 +136,7 @@ SPLIT = 10**9
 
 
 def exact_sum(
-    value: ColumnElement[int], factor: ColumnElement[int] | None = None
+    value: ColumnElement[int] | InstrumentedAttribute[int], factor: InstrumentedAttribute[int] | None = None
 ) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
     """Two SQL aggregates whose ``joined`` result is the exact sum of ``value`` (x ``factor``, at most 100)."""
     high, low = value // SPLIT, value % SPLIT

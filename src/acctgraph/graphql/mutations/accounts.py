@@ -5,14 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 import strawberry
+from sqlalchemy.orm import Session
 from strawberry import UNSET, relay
 
+from acctgraph import models
 from acctgraph.domain import accounts as domain
+from acctgraph.domain.actors import Actor
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.mutations.base import run, run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.accounts import Account
 from acctgraph.graphql.types.enums import LifecycleStage, Segment
+from acctgraph.graphql.types.ownership import OwnershipChange
 
 Info = strawberry.Info[RequestContext, None]
 
@@ -57,8 +61,15 @@ class SetAccountParentInput:
 class TransferAccountsInput:
     account_ids: list[relay.GlobalID]
     to_owner_id: relay.GlobalID
-    effective_on: date
+    effective_on: date = strawberry.field(
+        description="The day the accounts move; a later day is kept pending and applied on that day."
+    )
     reason: str
+    keep_open_work: bool = strawberry.field(
+        default=False,
+        description="Leave open opportunities, unresolved alerts and open tasks with the previous owner "
+        "(by default they move with the account).",
+    )
 
 
 @strawberry.type
@@ -70,6 +81,9 @@ class AccountPayload:
 @strawberry.type
 class TransferAccountsPayload:
     accounts: list[Account]
+    transfers: list[OwnershipChange] = strawberry.field(
+        description="One per account: applied now when effectiveOn is today or earlier, else pending."
+    )
     user_errors: list[UserError]
 
 
@@ -96,10 +110,16 @@ class AccountMutations:
     @strawberry.mutation(description="Transfer accounts to a new owner in bulk (book rebalancing), all or none.")
     async def transfer_accounts(self, info: Info, input: TransferAccountsInput) -> TransferAccountsPayload:
         today = info.context.today
-        rows, errors = await run(
-            info,
-            domain.TransferAccounts,
-            input,
-            lambda session, actor, command: domain.transfer_accounts(session, actor, command, today),
+
+        def transfer(
+            session: Session, actor: Actor, command: domain.TransferAccounts
+        ) -> list[tuple[models.OwnershipChange, models.Account]]:
+            changes = domain.transfer_accounts(session, actor, command, today)
+            return [(change, session.get_one(models.Account, change.account_id)) for change in changes]
+
+        moved, errors = await run(info, domain.TransferAccounts, input, transfer)
+        return TransferAccountsPayload(
+            accounts=[Account.from_row(account) for _, account in moved or []],
+            transfers=[OwnershipChange.from_row(change) for change, _ in moved or []],
+            user_errors=errors,
         )
-        return TransferAccountsPayload(accounts=[Account.from_row(row) for row in rows or []], user_errors=errors)

@@ -27,6 +27,12 @@ class OwnershipChange(ModelNode):
     effective_on: date
     reason: str
     created_at: datetime
+    applied_at: datetime | None = strawberry.field(
+        description="When the account moved; null while the transfer waits for its effectiveOn day."
+    )
+    moves_open_work: bool = strawberry.field(
+        description="Whether open opportunities, unresolved alerts and open tasks moved with the account."
+    )
     from_owner_id: strawberry.Private[int | None]
     to_owner_id: strawberry.Private[int | None]
     changed_by_id: strawberry.Private[int | None]
