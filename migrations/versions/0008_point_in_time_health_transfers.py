@@ -1,7 +1,8 @@
-"""point-in-time health, dated transfers, auto-resolved alerts, owner at close
+"""point-in-time health, dated transfers, auto-resolved alerts, owner at close, synced sentiment
 
 Contract status history (back-filled from each contract's dates and current status), the close day
-and owner at close of opportunities, pending transfers, and alerts resolved by an evaluation.
+and owner at close of opportunities, pending transfers, alerts resolved by an evaluation, and
+account sentiments a connector can sync (extra, deleted_at).
 
 Revision ID: 0008
 Revises: 0006
@@ -53,6 +54,12 @@ def upgrade() -> None:
 
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('auto_resolved', sa.Boolean(), server_default=sa.false(), nullable=False, comment='Resolved by an evaluation that found the condition cleared'))
+
+    with op.batch_alter_table('account_sentiments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('extra', sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
+        batch_op.add_column(sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('account_sentiments', schema=None) as batch_op:
+        batch_op.alter_column('extra', existing_type=sa.JSON(), server_default=None, existing_nullable=False)
 
     _backfill()
 
@@ -117,6 +124,10 @@ def _initial_history(status: str, start: date, end: date, seen_on: date) -> list
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('account_sentiments', schema=None) as batch_op:
+        batch_op.drop_column('deleted_at')
+        batch_op.drop_column('extra')
+
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.drop_column('auto_resolved')
 

@@ -189,6 +189,11 @@ def _resolve_alert(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     return {"id": gid(s.alert(a)), "note": "called the customer"}
 
 
+@case("recordSentiment")
+def _record_sentiment(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"accountId": gid(a), "sentiment": "NEGATIVE", "note": "budget cuts announced"}
+
+
 @case("triggerSync")
 def _trigger_sync(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     return {"connectionId": to_global_id("SourceConnection", s.connection().id), "fullRefresh": True}

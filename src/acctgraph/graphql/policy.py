@@ -48,6 +48,7 @@ MUTATION_ROLES: dict[str, frozenset[Role]] = {
     "triggerSync": ADMINS,
     "acknowledgeAlert": WRITERS,
     "resolveAlert": WRITERS,
+    "recordSentiment": WRITERS,
 }
 """Every mutation, with the roles that may call it. A mutation missing here is refused to everyone."""
 

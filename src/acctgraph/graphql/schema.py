@@ -11,6 +11,7 @@ from acctgraph.graphql.mutations.accounts import AccountMutations
 from acctgraph.graphql.mutations.activities import ActivityMutations
 from acctgraph.graphql.mutations.alerts import AlertMutations
 from acctgraph.graphql.mutations.contacts import ContactMutations
+from acctgraph.graphql.mutations.health import HealthMutations
 from acctgraph.graphql.mutations.opportunities import OpportunityMutations
 from acctgraph.graphql.mutations.plans import PlanMutations
 from acctgraph.graphql.mutations.promotions import PromotionMutations
@@ -48,6 +49,7 @@ MUTATIONS: tuple[type, ...] = (
     QuoteMutations,
     PromotionMutations,
     AlertMutations,
+    HealthMutations,
     SyncMutations,
 )
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import enum
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from acctgraph.models.accounts import Segment
 from acctgraph.models.activities import ActivityKind
@@ -26,6 +26,7 @@ from acctgraph.models.signals import InvoiceStatus, Satisfaction, TicketPriority
 __all__ = [
     "RECORD_TYPES",
     "AccountRecord",
+    "AccountSentimentRecord",
     "ActivityKind",
     "ActivityRecord",
     "BillingPeriod",
@@ -70,6 +71,7 @@ class Entity(enum.StrEnum):
     SUPPORT_TICKET = "support_ticket"
     USAGE_METRIC = "usage_metric"
     NPS_RESPONSE = "nps_response"
+    ACCOUNT_SENTIMENT = "account_sentiment"
 
     @property
     def has_external_refs(self) -> bool:
@@ -254,6 +256,26 @@ class NpsResponseRecord(AccountOwned):
     responded_at: AwareDatetime
 
 
+class AccountSentimentRecord(AccountOwned):
+    """The account manager's sentiment on an account, as a CRM field or health tool records it; the
+    input of the ``am_sentiment`` health measure. Valid 90 days from ``recorded_on`` unless said."""
+
+    entity = Entity.ACCOUNT_SENTIMENT
+    sentiment: Sentiment
+    note: str | None = Field(default=None, max_length=2000)
+    recorded_on: date
+    valid_until: date | None = Field(default=None, description="Default: 90 days after recorded_on")
+    author_email: str | None = Field(default=None, description="E-mail of the acctgraph user who recorded it")
+
+    @model_validator(mode="after")
+    def _valid_after_recorded(self) -> AccountSentimentRecord:
+        if self.valid_until is None:
+            self.valid_until = self.recorded_on + timedelta(days=90)
+        elif self.valid_until < self.recorded_on:
+            raise ValueError("valid_until must be on or after recorded_on")
+        return self
+
+
 class UsageMetricRecord(CanonicalRecord):
     """One day's value of one usage metric: keyed by (account, metric, day), not by a source id.
 
@@ -282,4 +304,5 @@ RECORD_TYPES: dict[Entity, type[CanonicalRecord]] = {
     Entity.SUPPORT_TICKET: SupportTicketRecord,
     Entity.USAGE_METRIC: UsageMetricRecord,
     Entity.NPS_RESPONSE: NpsResponseRecord,
+    Entity.ACCOUNT_SENTIMENT: AccountSentimentRecord,
 }

@@ -87,6 +87,7 @@ SPECS: dict[Entity, EntitySpec] = {
         m.NpsResponse, (_ACCOUNT, Reference("contact_external_id", Entity.CONTACT, "contact_id"))
     ),
     Entity.USAGE_METRIC: EntitySpec(m.UsageMetric, (_ACCOUNT,)),
+    Entity.ACCOUNT_SENTIMENT: EntitySpec(m.AccountSentiment, (_ACCOUNT,), {"author_email": "author_id"}),
 }
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from acctgraph.models.base import Base, TimestampMixin, enum_type
+from acctgraph.models.base import Base, SyncedMixin, TimestampMixin, enum_type
 from acctgraph.models.contacts import Sentiment
 
 
@@ -34,8 +34,10 @@ class HealthMeasureScore(TimestampMixin, Base):
     weight: Mapped[float] = mapped_column(Float, comment="The weight after renormalisation over present measures")
 
 
-class AccountSentiment(TimestampMixin, Base):
-    """The account manager's judgement of an account, valid until ``valid_until``; stale afterwards."""
+class AccountSentiment(SyncedMixin, TimestampMixin, Base):
+    """The account manager's judgement of an account, valid until ``valid_until``; stale afterwards.
+
+    Recorded by the ``recordSentiment`` mutation or synced (``AccountSentimentRecord``)."""
 
     __tablename__ = "account_sentiments"
     __table_args__ = (

@@ -40,6 +40,7 @@ DEFAULT_FILES: dict[Entity, str] = {
     Entity.INVOICE: "invoices.csv",
     Entity.SUPPORT_TICKET: "support_tickets.csv",
     Entity.NPS_RESPONSE: "nps_responses.csv",
+    Entity.ACCOUNT_SENTIMENT: "account_sentiments.csv",
     Entity.USAGE_METRIC: "usage_metrics.csv",
 }
 

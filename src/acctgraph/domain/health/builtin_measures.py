@@ -400,7 +400,7 @@ def latest_sentiments(as_of: date) -> Select[*tuple[Any, ...]]:
             )
             .label("rank"),
         )
-        .where(AccountSentiment.recorded_on <= as_of)
+        .where(AccountSentiment.recorded_on <= as_of, existed_on(AccountSentiment.deleted_at, as_of))
         .subquery()
     )
     return select(

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from acctgraph import models
-from acctgraph.graphql.types.enums import HealthBand
+from acctgraph.graphql.types.enums import HealthBand, Sentiment
 
 
 @strawberry.type(description="One measure of a health score: its raw value, its 0-100 score and its weight.")
@@ -55,3 +55,15 @@ def _measure(item: dict[str, Any]) -> HealthMeasure:
         weight=item.get("weight", 0.0),
         explanation=item.get("explanation"),
     )
+
+
+@strawberry.type(description="An account manager's sentiment on an account, valid for a while.")
+class AccountSentiment:
+    sentiment: Sentiment
+    note: str | None = strawberry.field(description="Why, as the account manager wrote it.")
+    recorded_on: date = strawberry.field(description="The day it counts from.")
+    valid_until: date = strawberry.field(description="The last day it counts in health; stale afterwards.")
+
+    @classmethod
+    def from_row(cls, row: models.AccountSentiment) -> AccountSentiment:
+        return cls(sentiment=row.sentiment, note=row.note, recorded_on=row.recorded_on, valid_until=row.valid_until)
