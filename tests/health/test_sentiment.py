@@ -50,7 +50,9 @@ async def test_record_sentiment_keeps_to_the_callers_book_and_checks_its_input(g
         {"input": {"accountId": gid(account), "sentiment": "POSITIVE"}},
     )
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    payload = await mutate(graphql, "recordSentiment", {"accountId": gid(account), "sentiment": "POSITIVE", "validDays": 0})
+    payload = await mutate(
+        graphql, "recordSentiment", {"accountId": gid(account), "sentiment": "POSITIVE", "validDays": 0}
+    )
     assert codes(payload) == [("validDays", "INVALID")]
     assert sample.session.scalars(select(m.AccountSentiment)).all() == []
 

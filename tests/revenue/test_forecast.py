@@ -141,9 +141,7 @@ def test_an_opportunity_amount_above_the_bound_is_refused_with_the_field() -> No
     from acctgraph.domain.pipeline import MAX_AMOUNT_MINOR, CreateOpportunity
 
     with pytest.raises(ValidationError, match="amount_minor"):
-        CreateOpportunity(
-            account_id=1, name="Too big", kind=K.NEW, amount_minor=MAX_AMOUNT_MINOR + 1, currency="USD"
-        )
+        CreateOpportunity(account_id=1, name="Too big", kind=K.NEW, amount_minor=MAX_AMOUNT_MINOR + 1, currency="USD")
 
 
 def test_accuracy_counts_a_win_on_the_day_it_closed_for_the_owner_at_close(

@@ -13,13 +13,13 @@ from acctgraph.models.auth import ApiKey
 from acctgraph.models.base import Base
 from acctgraph.models.catalog import Product
 from acctgraph.models.contacts import BuyingRole, Contact, Influence, Sentiment
+from acctgraph.models.contract_status import ContractStatusChange
 from acctgraph.models.contracts import (
     BillingPeriod,
     Contract,
     ContractLine,
     ContractStatus,
 )
-from acctgraph.models.contract_status import ContractStatusChange
 from acctgraph.models.currency import ExchangeRate
 from acctgraph.models.health import HealthBand, HealthSnapshot
 from acctgraph.models.health_measures import AccountSentiment, HealthMeasureScore
@@ -79,6 +79,7 @@ __all__ = [
     "Contract",
     "ContractLine",
     "ContractStatus",
+    "ContractStatusChange",
     "ExchangeRate",
     "ExternalRef",
     "ForecastCategory",

@@ -56,9 +56,7 @@ class AccountHealth:
             score=snapshot.score,
             band=snapshot.band,
             measures=tuple(
-                MeasureResult(
-                    m["key"], m["label"], m["raw_value"], m["score"], m["weight"], m["explanation"]
-                )
+                MeasureResult(m["key"], m["label"], m["raw_value"], m["score"], m["weight"], m["explanation"])
                 for m in document.get("measures", [])
             ),
             missing=tuple(document.get("missing", [])),

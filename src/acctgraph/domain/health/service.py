@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from acctgraph.domain.alerts.evaluate import AlertNotice, evaluate_alerts
 from acctgraph.domain.health.compute import HealthRun, compute_health
 from acctgraph.domain.health.measures import HealthMeasure
-from acctgraph.domain.pipeline import record_opportunity_closes
 from acctgraph.domain.health.scorecard import HealthConfig, ScorecardError, load_health_config
+from acctgraph.domain.pipeline import record_opportunity_closes
 from acctgraph.settings import Settings
 
 
