@@ -168,3 +168,20 @@ def test_accuracy_counts_a_win_on_the_day_it_closed_for_the_owner_at_close(
     assert successor.id not in rows
     session.refresh(on_time)
     assert (on_time.closed_on, on_time.owner_at_close_id) == (date(2026, 8, 3), closer.id)
+
+
+async def test_close_opportunity_records_the_day_and_the_owner_at_close(graphql, sample: SampleData) -> None:  # type: ignore[no-untyped-def]
+    from tests.api.mutation_cases import gid, mutate
+    from tests.fixtures import TODAY
+
+    owner = sample.user()
+    opportunity = sample.opportunity(sample.account(owner_id=owner.id), owner_id=None)
+    sample.session.commit()
+    payload = await mutate(
+        graphql,
+        "closeOpportunity",
+        {"id": gid(opportunity), "version": opportunity.version, "won": True},
+        "opportunity { closedOn ownerAtClose { email } }",
+    )
+    assert payload["userErrors"] == []
+    assert payload["opportunity"] == {"closedOn": TODAY.isoformat(), "ownerAtClose": {"email": owner.email}}

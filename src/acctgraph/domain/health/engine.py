@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, exists, select, text
+from sqlalchemy import Row, Select, select, text
 from sqlalchemy.orm import Session
 
 from acctgraph.domain.contract_history import existed_on, in_force_on
@@ -89,7 +89,7 @@ def scored_accounts(as_of: date) -> Select[*tuple[Any, ...]]:
     An account churned today was still a customer on the days it had a contract in force, so
     recomputing a past day scores it as it was, and the stored history can replay the backtest.
     """
-    still_customer = exists().where(Contract.account_id == Account.id, Contract.id.in_(in_force_on(as_of)))
+    still_customer = Account.id.in_(select(Contract.account_id).where(Contract.id.in_(in_force_on(as_of))))
     return select(Account.id, Account.segment).where(
         existed_on(Account.deleted_at, as_of),
         (Account.lifecycle_stage != LifecycleStage.CHURNED) | still_customer,

@@ -53,6 +53,9 @@ class Alert(ModelNode):
     acknowledged_at: datetime | None
     resolved_at: datetime | None
     resolution_note: str | None
+    auto_resolved: bool = strawberry.field(
+        description="Resolved by an evaluation that found the condition cleared (the note says why)."
+    )
     account_id: strawberry.Private[int]
     owner_id: strawberry.Private[int | None]
     resolved_by_id: strawberry.Private[int | None]
@@ -64,7 +67,10 @@ class Alert(ModelNode):
         row = await load_by_id(info.context, models.Account, self.account_id)
         return None if row is None else Account.from_row(row)
 
-    @strawberry.field(description="The account's owner when the alert was raised: who should act.")
+    @strawberry.field(
+        description="Who should act: the account's owner when the alert was raised, or the new owner a "
+        "transfer moved it to."
+    )
     async def owner(self, info: strawberry.Info[RequestContext, None]) -> User | None:
         row = await load_by_id(info.context, models.User, self.owner_id)
         return None if row is None else User.from_row(row)

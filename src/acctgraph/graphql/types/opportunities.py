@@ -37,6 +37,7 @@ class Opportunity(ModelNode):
     expected_close_date: date | None
     forecast_category: ForecastCategory
     closed_at: datetime | None
+    closed_on: date | None = strawberry.field(description="The day it was won or lost (forecast accuracy).")
     close_reason: str | None
     version: int = strawberry.field(description="Send it back with updates (optimistic concurrency).")
     created_at: datetime
@@ -44,6 +45,7 @@ class Opportunity(ModelNode):
     amount_minor: strawberry.Private[int]
     currency: strawberry.Private[str]
     owner_id: strawberry.Private[int | None]
+    owner_at_close_id: strawberry.Private[int | None]
     account_id: strawberry.Private[int]
 
     @strawberry.field
@@ -61,4 +63,9 @@ class Opportunity(ModelNode):
     @strawberry.field
     async def owner(self, info: strawberry.Info[RequestContext, None]) -> User | None:
         row = await load_by_id(info.context, models.User, self.owner_id)
+        return None if row is None else User.from_row(row)
+
+    @strawberry.field(description="Who owned it when it closed: the owner its win counts for in forecast accuracy.")
+    async def owner_at_close(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+        row = await load_by_id(info.context, models.User, self.owner_at_close_id)
         return None if row is None else User.from_row(row)
