@@ -53,7 +53,7 @@ class AlertRule(ABC):
     def describe(self, row: Row[Any], settings: AlertSettings) -> tuple[str, dict[str, Any]]:
         """The alert's title and its evidence (JSON-serialisable)."""
 
-    def holding(self, as_of: date, settings: AlertSettings) -> Select[Any]:
+    def holding(self, as_of: date, settings: AlertSettings) -> Select[*tuple[Any, ...]]:
         """SELECT account_id, subject, ...: what an unresolved alert is checked against on ``as_of``."""
         return self.candidates(as_of, settings)
 
@@ -69,7 +69,7 @@ class AlertRule(ABC):
 class _JudgedOnSnapshot(AlertRule):
     """A rule about the day's health: judged only for accounts with a snapshot that day."""
 
-    def holding(self, as_of: date, settings: AlertSettings) -> Select[Any]:
+    def holding(self, as_of: date, settings: AlertSettings) -> Select[*tuple[Any, ...]]:
         return select(
             HealthSnapshot.account_id, literal("").label("subject"), HealthSnapshot.band, HealthSnapshot.score
         ).where(HealthSnapshot.day == as_of)
