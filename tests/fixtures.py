@@ -199,8 +199,8 @@ class SampleData:
         }
         return self._add(m.Alert(**{**defaults, **fields}))
 
-    def exchange_rate(self, currency: str, rate: str) -> m.ExchangeRate:
-        return self._add(m.ExchangeRate(currency=currency, rate=Decimal(rate)))
+    def exchange_rate(self, currency: str, rate: str, effective_from: date = date(2000, 1, 1)) -> m.ExchangeRate:
+        return self._add(m.ExchangeRate(currency=currency, rate=Decimal(rate), effective_from=effective_from))
 
 
 @pytest.fixture

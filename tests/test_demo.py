@@ -17,6 +17,7 @@ from acctgraph import migrations
 from acctgraph import models as m
 from acctgraph.cli import app
 from acctgraph.db import create_sync_engine, sync_sessionmaker
+from acctgraph.domain.account_facts import account_mrr
 from acctgraph.domain.demo import (
     ADMIN_EMAIL,
     SOURCE,
@@ -27,7 +28,7 @@ from acctgraph.domain.demo import (
     plan_book,
 )
 from acctgraph.domain.demo.loader import object_types
-from acctgraph.domain.mrr import currencies_without_rate, mrr_by_account
+from acctgraph.domain.mrr import mrr_by_account
 from acctgraph.settings import get_settings
 from tests.fixtures import SampleData
 
@@ -244,7 +245,8 @@ def test_book_has_arr_in_three_currencies_all_convertible(demo: Session) -> None
     currencies = set(demo.scalars(select(m.Contract.currency).distinct()))
     assert currencies == {"USD", "EUR", "GBP"}
     assert set(demo.scalars(select(m.ExchangeRate.currency))) == {"EUR", "GBP"}
-    assert currencies_without_rate(demo, DAY, "USD") == []
+    converted = account_mrr(demo, select(m.Account.id), DAY, "USD")  # raises MissingExchangeRate if one lacks
+    assert sum(converted.values()) == demo.scalar(select(func.sum(mrr.c.mrr_minor)))
 
 
 def test_full_book_has_enough_churn_for_a_backtest_and_neglected_strategic_accounts() -> None:

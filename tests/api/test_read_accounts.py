@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 from acctgraph import models as m
 from tests.conftest import GraphQLClient
@@ -76,7 +75,7 @@ async def test_renewal_window_counts_only_active_contracts(graphql: GraphQLClien
 
 
 async def test_min_arr_converts_other_currencies(graphql: GraphQLClient, sample: SampleData) -> None:
-    sample.session.add(m.ExchangeRate(currency="EUR", rate=Decimal("1.10")))
+    sample.exchange_rate("EUR", "1.10")
     euro = sample.account(name="Euro")
     sample.contract(euro, mrr_minor=1000_00, currency="EUR")  # 1,000 EUR/month = 1,100 USD = 13,200 USD ARR
     dollar = sample.account(name="Dollar")
@@ -173,7 +172,7 @@ async def test_an_account_shows_revenue_people_renewal_activity_and_signals(
         end_date=TODAY + timedelta(days=400),
     )
     sample.contract(account, number="C-USD", mrr_minor=40_000_00, end_date=TODAY + timedelta(days=45))
-    sample.session.add(m.ExchangeRate(currency="EUR", rate=Decimal("1.25")))
+    sample.exchange_rate("EUR", "1.25")
     now = datetime.now(UTC)
     for days_ago, kind in ((1, m.ActivityKind.CALL), (5, m.ActivityKind.QBR), (9, m.ActivityKind.EMAIL)):
         sample.activity(

@@ -171,7 +171,7 @@ def test_tombstone_marks_the_row_deleted_and_keeps_it(engine: Engine, db_url: st
     assert account_count(session) == 9
 
 
-def test_contract_lines_missing_from_a_new_version_are_marked_deleted(
+def test_contract_lines_missing_from_a_new_version_are_closed_keeping_their_history(
     engine: Engine, db_url: str, session: Session, sample
 ) -> None:  # type: ignore[no-untyped-def]
     connect(engine, "plain")
@@ -184,8 +184,11 @@ def test_contract_lines_missing_from_a_new_version_are_marked_deleted(
     connect(engine, "plain", lines=1)
     run = sync(engine, streams=["subscriptions"])
     assert run.streams[0].deleted == 1
-    live = session.scalars(select(m.ContractLine.unit_price_minor).where(m.ContractLine.deleted_at.is_(None))).all()
+    lines = m.ContractLine
+    live = session.scalars(select(lines.unit_price_minor).where(lines.effective_to.is_(None))).all()
     assert live == [100]
+    closed = session.scalars(select(lines.effective_to).where(lines.effective_to.is_not(None))).all()
+    assert closed == [datetime.now(UTC).date() - timedelta(days=1)]  # it applied until the sync that saw it gone
 
 
 def test_a_state_beyond_the_bound_fails_the_run_with_a_clear_message(engine: Engine, db_url: str) -> None:

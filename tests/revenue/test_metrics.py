@@ -17,10 +17,12 @@ from tests.fixtures import SampleData
 from tests.revenue.conftest import Q1Book
 
 Q1 = Period.parse("2026-Q1")
+TODAY = date(2026, 11, 30)
+"""After the quarter: it is measured to its end."""
 
 
 def test_quarter_bridge_and_rates_match_the_hand_computed_book(session: Session, q1_book: Q1Book) -> None:
-    totals = revenue_metrics(session, Q1, Scope.everything(), "USD").totals
+    totals = revenue_metrics(session, Q1, Scope.everything(), "USD", TODAY).totals
     # start Dec 31: A 100_000 + B 200_000 + C 300_000 + D 150_000 + G 110_000 + I 10_000 = 870_000
     assert totals.starting_mrr_minor == 870_000
     assert totals.new_minor == 80_000  # E
@@ -37,7 +39,7 @@ def test_quarter_bridge_and_rates_match_the_hand_computed_book(session: Session,
 
 
 def test_monthly_series_moves_in_the_month_each_change_happened(session: Session, q1_book: Q1Book) -> None:
-    months = revenue_metrics(session, Q1, Scope.everything(), "USD").months
+    months = revenue_metrics(session, Q1, Scope.everything(), "USD", TODAY).months
     assert [month.period.label for month in months] == ["2026-01", "2026-02", "2026-03"]
     assert [(mo.starting_mrr_minor, mo.ending_mrr_minor) for mo in months] == [
         (870_000, 930_000),  # + F reactivated 60_000
@@ -52,7 +54,7 @@ def test_monthly_series_moves_in_the_month_each_change_happened(session: Session
 
 
 def test_renewal_rates_over_renewals_due_in_the_period(session: Session, q1_book: Q1Book) -> None:
-    renewals = revenue_metrics(session, Q1, Scope.everything(), "USD").renewals
+    renewals = revenue_metrics(session, Q1, Scope.everything(), "USD", TODAY).renewals
     # due = ARR of the renewed contracts: C 12 x 300_000 + D 12 x 150_000 + I 12 x 10_000
     assert renewals.due_arr_minor == 3_600_000 + 1_800_000 + 120_000
     assert renewals.renewed_arr_minor == 2_400_000 + 180_000  # D lost
@@ -77,7 +79,7 @@ def test_renewal_rates_over_renewals_due_in_the_period(session: Session, q1_book
 def test_scopes_roll_up_through_the_hierarchy(
     session: Session, q1_book: Q1Book, scope_of, start: int, end: int
 ) -> None:  # type: ignore[no-untyped-def]
-    totals = revenue_metrics(session, Q1, scope_of(q1_book), "USD").totals
+    totals = revenue_metrics(session, Q1, scope_of(q1_book), "USD", TODAY).totals
     assert (totals.starting_mrr_minor, totals.ending_mrr_minor) == (start, end)
 
 
@@ -90,27 +92,27 @@ def test_cancelled_contract_counts_until_it_stopped_and_a_draft_never(session: S
         account, 5_000, start_date=date(2025, 6, 1), end_date=date(2026, 12, 31), status=m.ContractStatus.DRAFT
     )
     sample.session.commit()
-    result = revenue_metrics(session, Q1, Scope.of_segment(m.Segment.PARTNER), "USD")
+    result = revenue_metrics(session, Q1, Scope.of_segment(m.Segment.PARTNER), "USD", TODAY)
     assert (result.totals.starting_mrr_minor, result.totals.churned_minor) == (7_000, 7_000)
     assert [month.churned_minor for month in result.months] == [0, 7_000, 0]  # stopped on Feb 10
 
 
 def test_converts_into_another_reporting_currency(session: Session, q1_book: Q1Book, sample: SampleData) -> None:
     sample.exchange_rate("USD", "0.5")  # rates are into the reporting currency asked for: 1 USD = 0.5 GBP
-    totals = revenue_metrics(session, Q1, Scope.owner(q1_book.users["am1"].id), "GBP").totals
+    totals = revenue_metrics(session, Q1, Scope.owner(q1_book.users["am1"].id), "GBP", TODAY).totals
     assert (totals.starting_mrr_minor, totals.ending_mrr_minor) == (150_000, 175_000)  # 300_000 / 2, 350_000 / 2
 
 
 def test_refuses_to_mix_a_currency_without_rate(session: Session, q1_book: Q1Book, sample: SampleData) -> None:
     sample.contract(q1_book.accounts["A"], 5_000, currency="GBP", start_date=Q1.start, end_date=Q1.end)
     with pytest.raises(MissingExchangeRate, match="GBP into USD") as error:
-        revenue_metrics(session, Q1, Scope.everything(), "USD")
+        revenue_metrics(session, Q1, Scope.everything(), "USD", TODAY)
     assert error.value.currencies == ["GBP"]
 
 
 def test_unknown_owner_is_an_error_not_zeros(session: Session, q1_book: Q1Book) -> None:
     with pytest.raises(UnknownUser, match="no user with id 999999"):
-        revenue_metrics(session, Q1, Scope.owner(999_999), "USD")
+        revenue_metrics(session, Q1, Scope.owner(999_999), "USD", TODAY)
 
 
 def test_statements_do_not_grow_with_accounts(
@@ -126,7 +128,7 @@ def test_statements_do_not_grow_with_accounts(
 
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            revenue_metrics(session, Q1, Scope.team(q1_book.users["director"].id), "USD")
+            revenue_metrics(session, Q1, Scope.team(q1_book.users["director"].id), "USD", TODAY)
         finally:
             event.remove(engine, "before_cursor_execute", listener)
         return len(statements)

@@ -45,6 +45,7 @@ class FakeStripe:
         self.objects: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in EVENT_PREFIX}
         self.events: list[dict[str, Any]] = []
         self.deleted: set[str] = set()
+        self.discounts: dict[str, dict[str, Any]] = {}
         self._serial = itertools.count(1)
 
     # --- changes a test makes ------------------------------------------------------------------
@@ -184,6 +185,46 @@ class FakeStripe:
             "subscription", subscription_id, items=self._item_list(subscription_id, items, interval, period_end)
         )
 
+    def set_quantity(self, subscription_id: str, index: int, quantity: int) -> None:
+        """Change one item's quantity in place (same item id), as an upgrade of seats does."""
+        subscription = self.objects["subscription"][subscription_id]
+        items = copy.deepcopy(subscription["items"])
+        items["_all"][index]["quantity"] = quantity
+        items["data"] = items["_all"][:10]
+        self.update("subscription", subscription_id, items=items)
+
+    def add_discount(self, subscription_id: str, **coupon_fields: Any) -> dict[str, Any]:
+        """Apply a coupon (``percent_off=20`` or ``amount_off=5000``, ``duration``) to a subscription. Like
+        Stripe, the subscription (and its events) name the discount by id; listing or retrieving with
+        ``expand[]=...discounts.source.coupon`` embeds it with its coupon."""
+        coupon = {
+            "id": self._id("coupon"),
+            "object": "coupon",
+            "amount_off": None,
+            "currency": None,
+            "duration": "forever",
+            "duration_in_months": None,
+            "percent_off": None,
+            "valid": True,
+            **coupon_fields,
+        }
+        discount = {
+            "id": self._id("di"),
+            "object": "discount",
+            "end": None,
+            "start": self.now,
+            "subscription": subscription_id,
+            "subscription_item": None,
+            "source": {"coupon": coupon, "type": "coupon"},
+        }
+        self.discounts[discount["id"]] = discount
+        current = self.objects["subscription"][subscription_id]["discounts"]
+        self.update("subscription", subscription_id, discounts=[*current, discount["id"]])
+        return discount
+
+    def remove_discounts(self, subscription_id: str) -> None:
+        self.update("subscription", subscription_id, discounts=[])
+
     def cancel_subscription(self, subscription_id: str) -> None:
         """Stripe's DELETE /v1/subscriptions/{id}: the subscription stays, canceled."""
         subscription = self.objects["subscription"][subscription_id]
@@ -239,7 +280,7 @@ class FakeStripe:
         stripe_object = self.objects[kind].get(object_id)
         if stripe_object is None:
             return stripe_error(404, "invalid_request_error", f"No such {kind}: '{request.path_params['object_id']}'")
-        return JSONResponse(_public(stripe_object))
+        return JSONResponse(self._expanded(request, _public(stripe_object)))
 
     async def _list_items(self, request: Request) -> JSONResponse:
         subscription = self.objects["subscription"].get(request.query_params.get("subscription", ""))
@@ -263,8 +304,15 @@ class FakeStripe:
                 return stripe_error(400, "invalid_request_error", f"No such object: '{after}'")
             objects = objects[ids.index(after) + 1 :]
         limit = min(int(request.query_params.get("limit", "10")), 100)
-        data = [_public(o) for o in objects[:limit]]
+        data = [self._expanded(request, _public(o)) for o in objects[:limit]]
         return JSONResponse({"object": "list", "data": data, "has_more": len(objects) > limit, "url": request.url.path})
+
+    def _expanded(self, request: Request, stripe_object: dict[str, Any]) -> dict[str, Any]:
+        """Embed discounts when asked (``expand[]=discounts.source.coupon``, or ``data.`` of it on a list)."""
+        wanted = {path.removeprefix("data.") for path in request.query_params.getlist("expand[]")}
+        if "discounts.source.coupon" in wanted and stripe_object.get("discounts"):
+            stripe_object["discounts"] = [copy.deepcopy(self.discounts[d]) for d in stripe_object["discounts"]]
+        return stripe_object
 
     # --- building blocks -----------------------------------------------------------------------
 

@@ -45,7 +45,9 @@ def test_stripe_syncs_then_resyncs_unchanged_then_applies_updates_and_deletes(db
     with Session(engine) as session:
         accounts = {a.name: a.deleted_at for a in session.scalars(select(m.Account))}
         assert set(accounts) == {"Acme Corporation", "Globex", "Initech"} and accounts["Globex"] is not None
-        live = session.scalars(select(m.ContractLine).where(m.ContractLine.deleted_at.is_(None))).all()
+        live = session.scalars(
+            select(m.ContractLine).where(m.ContractLine.deleted_at.is_(None), m.ContractLine.effective_to.is_(None))
+        ).all()
         assert [(line.quantity, line.unit_price_minor) for line in live] == [(25, 10_000)]
 
 

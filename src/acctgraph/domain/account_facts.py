@@ -1,12 +1,57 @@
-"""Facts derived per account, as SQL subqueries to join, filter and sort on: latest health, next renewal."""
+"""Facts derived per account: latest health, next renewal (SQL subqueries to join, filter and sort on),
+MRR on a day in the reporting currency, and which accounts are strategic."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
 
-from acctgraph.models import Contract, ContractStatus, HealthBand, HealthSnapshot
+from acctgraph.domain.mrr import native_mrr_by_day
+from acctgraph.domain.revenue.money import Rates, converted_mrr
+from acctgraph.models import Account, Contract, ContractStatus, HealthBand, HealthSnapshot, Segment
+
+
+def account_mrr(
+    session: Session, accounts: Select[int] | Collection[int], day: date, reporting_currency: str
+) -> dict[int, int]:
+    """MRR on ``day`` of each paying account among ``accounts``, converted at the rates in effect that day.
+
+    Raises :class:`~acctgraph.domain.revenue.money.MissingExchangeRate` rather than leave an account out.
+    """
+    native = native_mrr_by_day(session, [day], _as_select(accounts))
+    return converted_mrr(Rates.load(session, reporting_currency), native)[day]
+
+
+def _as_select(accounts: Select[int] | Collection[int]) -> Select[int]:
+    return accounts if isinstance(accounts, Select) else select(Account.id).where(Account.id.in_(list(accounts)))
+
+
+def is_strategic(segment: Segment, mrr_minor: int, threshold_minor: int) -> bool:
+    """The one definition of strategic: in the strategic segment, **or** MRR at least ``threshold_minor``
+    (the segment is set by people; the threshold catches accounts that grew into it)."""
+    return segment == Segment.STRATEGIC or mrr_minor >= threshold_minor
+
+
+def strategic_account_ids(
+    session: Session,
+    accounts: Select[int] | Collection[int],
+    day: date,
+    reporting_currency: str,
+    threshold_minor: int,
+) -> set[int]:
+    """The one definition of strategic: in the strategic segment, **or** MRR on ``day`` at least
+    ``threshold_minor`` (the segment is set by people; the threshold catches accounts that grew into it)."""
+    chosen = _as_select(accounts)
+    by_mrr = {
+        account
+        for account, mrr in account_mrr(session, chosen, day, reporting_currency).items()
+        if mrr >= threshold_minor
+    }
+    by_segment = session.scalars(select(Account.id).where(Account.id.in_(chosen), Account.segment == Segment.STRATEGIC))
+    return by_mrr | set(by_segment)
 
 
 def latest_health() -> Select[int, int, HealthBand]:

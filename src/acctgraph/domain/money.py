@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-# ISO 4217 minor-unit exponents that are not 2.
+# ISO 4217 minor-unit exponents that are not 2 (every active code; the rest have 2). Kept here until
+# the full currency list lands; the exponent decides how minor units convert (docs/metrics.md).
 _EXPONENTS = {
     **dict.fromkeys(
         (
@@ -19,6 +20,7 @@ _EXPONENTS = {
             "PYG",
             "RWF",
             "UGX",
+            "UYI",
             "VND",
             "VUV",
             "XAF",
@@ -28,10 +30,17 @@ _EXPONENTS = {
         0,
     ),
     **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+    **dict.fromkeys(("CLF", "UYW"), 4),
 }
 
 
+def exponents_other_than_two() -> dict[str, int]:
+    """Currency -> exponent, for the currencies whose minor unit is not a hundredth."""
+    return dict(_EXPONENTS)
+
+
 def currency_exponent(currency: str) -> int:
+    """Decimals of the currency's minor unit: 2 for USD (cents), 0 for JPY, 3 for KWD."""
     return _EXPONENTS.get(currency.upper(), 2)
 
 

@@ -1,61 +1,205 @@
-"""Monthly recurring revenue per account, from its active contract lines, in the reporting currency.
+"""Monthly recurring revenue per account and day, from the contract lines in force that day.
 
-MRR of a line = quantity x unit price per month; ARR = 12 x MRR. A contract counts on a day when the day
-lies within [start_date, end_date] and it is or was in force: active, or since renewed, expired or
-cancelled (a cancelled contract's end date is the day it stopped), so that MRR on a past day, which
-retention metrics need, counts the contracts of that day. Drafts never count. Amounts in
-another currency are converted through ``exchange_rates``; a contract in a currency without a rate is
-left out of the converted totals and reported by ``currencies_without_rate`` rather than mixed in
-unconverted.
+The rules (docs/metrics.md, "MRR and ARR") in one place:
+
+- A contract's ``end_date`` is the **last day of service, inclusive**. It counts on day d when
+  ``start_date <= d <= end_date``, it is or was in force (active, or since renewed, expired or cancelled,
+  a cancelled contract's end date being the day it stopped; drafts never count), it is not deleted, and
+  no renewal of it (``renewal_of_id``) in force has started on or before d: a renewal that starts on
+  or before the day its predecessor ends takes over from its first day, so a renewal chain is one
+  continuous stream of revenue, never two at once.
+- A line counts on day d when its contract does and ``effective_from <= d <= effective_to`` (null
+  bounds: the contract's own). Its MRR is quantity x unit price per month, in the contract's currency.
+- An account deleted upstream keeps its history: it counts on the days before the day it was deleted.
+
+Amounts are read here in each contract's own currency, per account and currency; conversion into the
+reporting currency, at the rate in effect on each day, is :mod:`acctgraph.domain.revenue.money`'s job.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
-from acctgraph.models import Contract, ContractLine, ContractStatus, ExchangeRate
+from acctgraph.domain.money import currency_exponent, exponents_other_than_two
+from acctgraph.models import Account, Contract, ContractLine, ContractStatus, ExchangeRate
 
 IN_FORCE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.RENEWED, ContractStatus.EXPIRED, ContractStatus.CANCELLED)
 
+NativeMrr = dict[str, int]
+"""MRR per contract currency, in minor units of that currency."""
+
 
 def contract_in_force(as_of: date) -> ColumnElement[bool]:
-    """The condition that a contract counts towards MRR on ``as_of``."""
+    """The condition that a contract counts towards MRR on ``as_of`` (see the module docstring)."""
+    renewal = aliased(Contract)
+    taken_over = exists().where(
+        renewal.renewal_of_id == Contract.id,
+        renewal.status.in_(IN_FORCE_STATUSES),
+        renewal.deleted_at.is_(None),
+        renewal.start_date <= as_of,
+    )
     return and_(
         Contract.status.in_(IN_FORCE_STATUSES),
         Contract.start_date <= as_of,
         Contract.end_date >= as_of,
         Contract.deleted_at.is_(None),
+        ~taken_over,
+    )
+
+
+def line_effective_on(as_of: date) -> ColumnElement[bool]:
+    """The condition that ``as_of`` lies within a line's effective dates (null bounds: its contract's)."""
+    return and_(
+        or_(ContractLine.effective_from.is_(None), ContractLine.effective_from <= as_of),
+        or_(ContractLine.effective_to.is_(None), ContractLine.effective_to >= as_of),
+    )
+
+
+def line_in_force(as_of: date) -> ColumnElement[bool]:
+    """The condition that a line (of a contract in force) applies on ``as_of``."""
+    return and_(ContractLine.deleted_at.is_(None), line_effective_on(as_of))
+
+
+def account_existed(as_of: date) -> ColumnElement[bool]:
+    """Not deleted upstream by the end of ``as_of``: deleted accounts keep the history before their deletion."""
+    next_midnight = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=UTC)
+    return or_(Account.deleted_at.is_(None), Account.deleted_at >= next_midnight)
+
+
+def line_mrr() -> ColumnElement[Any]:
+    """quantity x unit price per month, in minor units of the contract's currency."""
+    return ContractLine.quantity * ContractLine.unit_price_minor
+
+
+def native_mrr_on(as_of: date) -> Select[int, str, int]:
+    """SELECT account_id, currency, mrr_minor: MRR on ``as_of`` per account and contract currency."""
+    return (
+        select(Contract.account_id, Contract.currency, func.sum(line_mrr()).label("mrr_minor"))
+        .join(ContractLine, ContractLine.contract_id == Contract.id)
+        .join(Account, Account.id == Contract.account_id)
+        .where(contract_in_force(as_of), line_in_force(as_of), account_existed(as_of))
+        .group_by(Contract.account_id, Contract.currency)
+    )
+
+
+def native_mrr_by_day(
+    session: Session, days: Iterable[date], accounts: Select[int] | None = None
+) -> dict[date, dict[int, NativeMrr]]:
+    """MRR per account and currency on each of ``days`` (only paying accounts), in one statement: a
+    UNION ALL of :func:`native_mrr_on` per day, so the statement count does not grow with the accounts."""
+    days = sorted(set(days))
+    by_day: dict[date, dict[int, NativeMrr]] = {day: defaultdict(dict) for day in days}
+    if not days:
+        return by_day
+    parts = []
+    for index, day in enumerate(days):
+        query = native_mrr_on(day)
+        if accounts is not None:
+            query = query.where(Contract.account_id.in_(accounts))
+        mrr = query.subquery()
+        parts.append(
+            select(literal_column(str(index)).label("day_index"), mrr.c.account_id, mrr.c.currency, mrr.c.mrr_minor)
+        )
+    statement = parts[0] if len(parts) == 1 else union_all(*parts)
+    for day_index, account_id, currency, mrr_minor in session.execute(statement):
+        if mrr_minor:
+            by_day[days[day_index]][account_id][currency] = int(mrr_minor)
+    return {day: dict(accounts_mrr) for day, accounts_mrr in by_day.items()}
+
+
+def first_revenue_days(session: Session, accounts: Select[int] | None = None) -> dict[int, date]:
+    """The first day each account had MRR: revenue after a gap since then is reactivation, not new.
+
+    The first day of a paying line is the later of its contract's start and its own ``effective_from``.
+    """
+    line_start = func.coalesce(ContractLine.effective_from, Contract.start_date)
+    first_day = _later(line_start, Contract.start_date)
+    query = (
+        select(Contract.account_id, func.min(first_day))
+        .join(ContractLine, ContractLine.contract_id == Contract.id)
+        .where(
+            Contract.status.in_(IN_FORCE_STATUSES),
+            Contract.deleted_at.is_(None),
+            ContractLine.deleted_at.is_(None),
+            line_mrr() > 0,
+        )
+        .group_by(Contract.account_id)
+    )
+    if accounts is not None:
+        query = query.where(Contract.account_id.in_(accounts))
+    return {account_id: _as_date(day) for account_id, day in session.execute(query)}
+
+
+def _later(
+    first: ColumnElement[date], second: ColumnElement[date] | InstrumentedAttribute[date]
+) -> ColumnElement[date]:
+    """The later of two dates, portably (SQLite's max() of two arguments is PostgreSQL's greatest())."""
+    return case((first > second, first), else_=second)
+
+
+def _as_date(value: date | str) -> date:
+    """SQLite returns an aggregate of a CASE over dates as text."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def rate_on(as_of: date) -> ColumnElement[Any]:
+    """The rate of the contract's currency in effect on ``as_of`` (a correlated scalar subquery; NULL if none)."""
+    return (
+        select(ExchangeRate.rate)
+        .where(ExchangeRate.currency == Contract.currency, ExchangeRate.effective_from <= as_of)
+        .order_by(ExchangeRate.effective_from.desc())
+        .limit(1)
+        .scalar_subquery()
     )
 
 
 def mrr_by_account(as_of: date, reporting_currency: str) -> Select[int, int]:
-    """SELECT account_id, mrr_minor: the converted MRR of every account with revenue on ``as_of``."""
-    rate = case((Contract.currency == reporting_currency, literal(1)), else_=ExchangeRate.rate)
-    line_mrr = ContractLine.quantity * ContractLine.unit_price_minor * rate
-    return (
+    """SELECT account_id, mrr_minor, converted in SQL, for filtering and ordering lists by MRR or ARR.
+
+    The same formula as :meth:`acctgraph.domain.revenue.money.Rates.convert_mrr` (per currency, rounded,
+    then added), but in the database's arithmetic (floating point on SQLite), so figures shown to people
+    come from there; accounts with a currency lacking a rate are left out here and refused there.
+    """
+    scale = case(
+        *(
+            (Contract.currency == code, 10 ** (currency_exponent(reporting_currency) - exponent))
+            for code, exponent in exponents_other_than_two().items()
+        ),
+        else_=10 ** (currency_exponent(reporting_currency) - 2),
+    )
+    rate = case((Contract.currency == reporting_currency, 1), else_=rate_on(as_of))
+    per_currency = (
         select(
-            Contract.account_id.label("account_id"), cast(func.round(func.sum(line_mrr)), Integer).label("mrr_minor")
+            Contract.account_id.label("account_id"),
+            func.round(func.sum(line_mrr()) * rate * scale).label("mrr_minor"),
         )
         .join(ContractLine, ContractLine.contract_id == Contract.id)
-        .outerjoin(ExchangeRate, ExchangeRate.currency == Contract.currency)
-        .where(
-            contract_in_force(as_of),
-            ContractLine.deleted_at.is_(None),
-            (Contract.currency == reporting_currency) | ExchangeRate.rate.is_not(None),
-        )
-        .group_by(Contract.account_id)
+        .join(Account, Account.id == Contract.account_id)
+        .where(contract_in_force(as_of), line_in_force(as_of), account_existed(as_of))
+        .group_by(Contract.account_id, Contract.currency)
+        .subquery()
     )
-
-
-def currencies_without_rate(session: Session, as_of: date, reporting_currency: str) -> list[str]:
-    """Currencies of contracts in force that cannot be converted: set a rate for each."""
-    rows = session.scalars(
-        select(Contract.currency)
-        .distinct()
-        .outerjoin(ExchangeRate, ExchangeRate.currency == Contract.currency)
-        .where(contract_in_force(as_of), Contract.currency != reporting_currency, ExchangeRate.rate.is_(None))
+    return (
+        select(per_currency.c.account_id, cast(func.sum(per_currency.c.mrr_minor), BigInteger).label("mrr_minor"))
+        .where(per_currency.c.mrr_minor.is_not(None))
+        .group_by(per_currency.c.account_id)
     )
-    return sorted(rows)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from acctgraph.domain.account_facts import active_contracts_ending_from
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.commands import Command, Name, Text, Version
+from acctgraph.domain.mrr import line_in_force
 from acctgraph.domain.rules import BusinessRuleError, check_version, get_row
 from acctgraph.models import Account, ContractLine, PlanItem, PlanItemKind, PlanItemStatus, Product, User
 
@@ -74,6 +75,6 @@ def whitespace(as_of: date) -> Select[*tuple[Any, ...]]:
         ContractLine.contract_id == in_force.c.id,
         in_force.c.account_id == Account.id,
         ContractLine.product_id == Product.id,
-        ContractLine.deleted_at.is_(None),
+        line_in_force(as_of),
     )
     return select(Account.id, Product).join(Product, true()).where(~owns, Product.deleted_at.is_(None))

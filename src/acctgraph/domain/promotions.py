@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from acctgraph.domain.account_facts import strategic_account_ids
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.commands import Command, Currency, Name, Text, Version
-from acctgraph.domain.mrr import mrr_by_account
 from acctgraph.domain.rules import BusinessRuleError, check_version, get_row, get_rows
-from acctgraph.models import Account, Promotion, PromotionOutcome, PromotionTarget, Segment
+from acctgraph.models import Account, Promotion, PromotionOutcome, PromotionTarget
 
 
 class CreatePromotion(Command):
@@ -30,18 +29,6 @@ class RecordPromotionResult(Command):
     revenue_minor: int = Field(default=0, ge=0)
     currency: Currency | None = None
     note: Text | None = None
-
-
-def strategic_account_ids(
-    session: Session, account_ids: list[int], today: date, currency: str, threshold_minor: int
-) -> set[int]:
-    """Accounts in the strategic segment or whose MRR reaches the strategic threshold."""
-    revenue = mrr_by_account(today, currency).subquery()
-    by_mrr = select(revenue.c.account_id).where(
-        revenue.c.account_id.in_(account_ids), revenue.c.mrr_minor >= threshold_minor
-    )
-    by_segment = select(Account.id).where(Account.id.in_(account_ids), Account.segment == Segment.STRATEGIC)
-    return set(session.scalars(by_mrr)) | set(session.scalars(by_segment))
 
 
 def create_promotion(

@@ -174,6 +174,11 @@ class ContractLineItem(SourceRecord):
     product_external_id: ExternalId
     quantity: int = Field(default=1, ge=0)
     unit_price_minor: MinorUnits = Field(ge=0, description="Price per unit per month, minor units")
+    effective_from: date | None = Field(
+        default=None,
+        description="First day this quantity and price apply (e.g. when a trial ends); default: the contract's "
+        "start for a new line, the day of the sync for a change",
+    )
 
 
 class ContractLineRecord(ContractLineItem):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from acctgraph import models as m
 from acctgraph.integration import identity
 from acctgraph.integration.identity import Source
+from acctgraph.integration.line_history import close_removed_lines, keep_line_history
 from acctgraph.integration.records import (
     AccountRecord,
     CanonicalRecord,
@@ -245,6 +246,8 @@ def _upsert_source_records(
     table = spec.table
     existing = {row.id: row for row in batch.session.execute(select(table).where(table.c.id.in_(set(ids.values()))))}
     plan = _plan(batch, spec, records, resolved, ids, existing)
+    if entity is Entity.CONTRACT_LINE:
+        keep_line_history(batch.session, plan.updates, existing, batch.now.date())
     if plan.inserts:
         new_ids = batch.session.scalars(
             insert(spec.model).returning(spec.table.c.id, sort_by_parameter_order=True), plan.inserts
@@ -384,7 +387,7 @@ def _add_domains(session: Session, ids: dict[str, int], records: list[AccountRec
 
 
 def _write_nested_lines(batch: Batch, contract_ids: dict[str, int], contracts: list[ContractRecord]) -> BatchOutcome:
-    """Upsert the lines sent inside contracts, and mark deleted the lines a contract no longer has."""
+    """Upsert the lines sent inside contracts, and close the lines a contract no longer has (line_history)."""
     with_lines = [contract for contract in contracts if contract.lines is not None]
     lines = [
         ContractLineRecord.model_validate(
@@ -400,17 +403,8 @@ def _write_nested_lines(batch: Batch, contract_ids: dict[str, int], contracts: l
     )
     for contract in with_lines:
         kept = [line_ids[line.external_id] for line in contract.lines or () if line.external_id in line_ids]
-        table = m.ContractLine.__table__
-        outcome.deleted += _rows_changed(
-            batch.session,
-            update(table)
-            .where(
-                table.c.contract_id == contract_ids[contract.external_id],
-                table.c.deleted_at.is_(None),
-                table.c.id.not_in(kept),
-            )
-            .values(_bumped(table, deleted_at=batch.now, updated_at=batch.now)),
-        )
+        contract_id = contract_ids[contract.external_id]
+        outcome.deleted += close_removed_lines(batch.session, contract_id, kept, batch.now.date(), batch.now)
     return outcome
 
 

@@ -46,12 +46,19 @@ class Contract(SyncedMixin, TimestampMixin, Base):
 
 
 class ContractLine(SyncedMixin, TimestampMixin, Base):
-    """A product on a contract; its MRR is quantity x unit price per month, in the contract's currency."""
+    """A product on a contract over a span of days; its MRR is quantity x unit price per month, in the
+    contract's currency.
+
+    Lines are effective-dated: a change of quantity or price closes the line (``effective_to``, the last
+    day it applied) and opens another from the day of the change, so past MRR is never restated. Both
+    bounds are inclusive; a null bound means the contract's own start or end.
+    """
 
     __tablename__ = "contract_lines"
     __table_args__ = (
         CheckConstraint("quantity >= 0", name="quantity_not_negative"),
         CheckConstraint("unit_price_minor >= 0", name="unit_price_not_negative"),
+        CheckConstraint("effective_to >= effective_from", name="effective_to_after_from"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,3 +66,9 @@ class ContractLine(SyncedMixin, TimestampMixin, Base):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="RESTRICT"), index=True)
     quantity: Mapped[int] = mapped_column(default=1)
     unit_price_minor: Mapped[int] = mapped_column(comment="Price per unit per month, in minor units")
+    effective_from: Mapped[date | None] = mapped_column(
+        comment="First day this quantity and price applied; null: the contract's start"
+    )
+    effective_to: Mapped[date | None] = mapped_column(
+        comment="Last day this quantity and price applied; null: until the contract ends"
+    )

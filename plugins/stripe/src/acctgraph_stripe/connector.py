@@ -66,7 +66,7 @@ OBJECTS = (
         "customer.subscription",
         False,
         None,
-        (("status", "all"),),
+        (("status", "all"), ("expand[]", "data.discounts.source.coupon")),
     ),
     StripeObject("invoices", Entity.INVOICE, "/v1/invoices", "invoice", True, mapping.invoice),
 )
@@ -181,7 +181,8 @@ class _Reader:
         for stripe_object in stripe_objects:
             try:
                 if self.spec.to_record is None:
-                    yield mapping.contract(stripe_object, self._items(stripe_object))
+                    subscription = self._with_coupons(stripe_object)
+                    yield mapping.contract(subscription, self._items(subscription))
                 else:
                     yield self.spec.to_record(stripe_object)
             except (KeyError, TypeError, ValueError) as error:
@@ -190,6 +191,13 @@ class _Reader:
                     stripe_object,
                     external_id=stripe_object.get("id"),
                 )
+
+    def _with_coupons(self, subscription: dict[str, Any]) -> dict[str, Any]:
+        """The subscription with its discounts' coupons, which MRR needs: an event's snapshot has only ids."""
+        if all(isinstance(discount, dict) for discount in subscription.get("discounts") or ()):
+            return subscription
+        params = {"expand[]": "discounts.source.coupon"}
+        return self.client.get_json(f"/v1/subscriptions/{subscription['id']}", params=params)  # type: ignore[no-any-return]
 
     def _items(self, subscription: dict[str, Any]) -> list[dict[str, Any]]:
         """All of a subscription's items: Stripe embeds only the first 10."""

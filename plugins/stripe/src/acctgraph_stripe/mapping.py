@@ -2,11 +2,17 @@
 
 Stripe fields the canonical schemas lack are kept under ``stripe_*`` names (stored in ``extra``).
 Amounts are already integer minor units in Stripe; prices are normalised to a per-month unit price.
+
+MRR follows ChartMogul's rules (docs/metrics.md, "Stripe"): a trial is not MRR (a line takes effect
+when the trial ends), a paused subscription is not MRR (its lines carry quantity 0, the subscribed
+quantity kept as ``stripe_quantity``), and the discounts on a subscription or item reduce the unit
+price (the list price kept as ``stripe_list_unit_price_minor``). Stripe's period ends are instants
+when the next period starts; a contract's end date is the last day served, the day before.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 from typing import Any, overload
 
@@ -92,22 +98,77 @@ def billing_period(price: dict[str, Any]) -> BillingPeriod:
     return BillingPeriod.MONTHLY
 
 
-def contract_line(item: dict[str, Any]) -> dict[str, Any]:
+def is_paused(subscription: dict[str, Any]) -> bool:
+    """Paused (status ``paused``, when a trial ends without a payment method) or collection paused."""
+    return subscription["status"] == "paused" or bool(subscription.get("pause_collection"))
+
+
+def coupon_of(discount: dict[str, Any] | str) -> dict[str, Any]:
+    """The coupon of an expanded discount: ``source.coupon`` since API version 2025-09-30, ``coupon`` before."""
+    if isinstance(discount, str):
+        raise ValueError(f"discount {discount} is not expanded: list subscriptions with expand[]=data.discounts")
+    coupon = (discount.get("source") or {}).get("coupon") or discount.get("coupon")
+    if not isinstance(coupon, dict):
+        raise ValueError(f"discount {discount['id']} has no expanded coupon: expand data.discounts.source.coupon")
+    return coupon
+
+
+def discounted_prices(lines: list[tuple[dict[str, Any], int]], subscription: dict[str, Any]) -> list[int]:
+    """Monthly unit prices after the discounts now on the subscription and on each item.
+
+    ``lines`` holds (item, list unit price per month). A percentage applies to each price it covers; a
+    fixed amount off an invoice is turned into a monthly amount (by the billing interval) and shared
+    between the items in proportion to their MRR. Stripe lists only the discounts that still apply.
+    """
+    prices = [Fraction(price) for _, price in lines]
+    for index, (item, _) in enumerate(lines):
+        for coupon in map(coupon_of, item.get("discounts") or ()):
+            prices[index] = _after_coupon([prices[index]], [item["quantity"] or 1], coupon, item["price"])[0]
+    quantities = [item.get("quantity") or 1 for item, _ in lines]
+    for coupon in map(coupon_of, subscription.get("discounts") or ()):
+        prices = _after_coupon(prices, quantities, coupon, lines[0][0]["price"] if lines else {})
+    return [max(0, round(price)) for price in prices]
+
+
+def _after_coupon(
+    prices: list[Fraction], quantities: list[int], coupon: dict[str, Any], price: dict[str, Any]
+) -> list[Fraction]:
+    if coupon.get("percent_off") is not None:
+        kept = 1 - Fraction(str(coupon["percent_off"])) / 100
+        return [unit * kept for unit in prices]
+    total = sum(unit * quantity for unit, quantity in zip(prices, quantities, strict=True))
+    if not coupon.get("amount_off") or not total:
+        return prices
+    recurring = price.get("recurring") or {"interval": "month", "interval_count": 1}
+    months = MONTHS_PER_INTERVAL[recurring["interval"]] * (recurring.get("interval_count") or 1)
+    kept = max(Fraction(0), 1 - Fraction(coupon["amount_off"]) / months / total)
+    return [unit * kept for unit in prices]
+
+
+def contract_line(subscription: dict[str, Any], item: dict[str, Any], unit_price_minor: int) -> dict[str, Any]:
+    """A subscription item as a line, effective from when it was added or, later, when the trial ends."""
     price = item["price"]
+    starts = day(item.get("created") or subscription["start_date"])
+    if subscription.get("trial_end"):
+        starts = max(starts, day(subscription["trial_end"]))
+    quantity = item.get("quantity") or 1
     return {
         "external_id": item["id"],
         "product_external_id": object_id(price["product"]),
-        "quantity": item.get("quantity") or 1,
-        "unit_price_minor": monthly_unit_price(price),
+        "quantity": 0 if is_paused(subscription) else quantity,
+        "unit_price_minor": unit_price_minor,
+        "effective_from": starts,
         "stripe_price": price["id"],
+        "stripe_quantity": quantity,
+        "stripe_list_unit_price_minor": monthly_unit_price(price),
     }
 
 
 def contract(subscription: dict[str, Any], items: list[dict[str, Any]]) -> dict[str, Any]:
     """A subscription is a contract; its items (all of them, not only the 10 embedded) are its lines.
 
-    The end date is when it ended or is set to cancel, else the end of the current period (on the
-    item since API version 2025-03-31, on the subscription before).
+    The end date is the day before it ended or is set to cancel, else before the end of the current
+    period (on the item since API version 2025-03-31, on the subscription before).
     """
     period_ends = [item["current_period_end"] for item in items if item.get("current_period_end")]
     end = (
@@ -118,20 +179,23 @@ def contract(subscription: dict[str, Any], items: list[dict[str, Any]]) -> dict[
         or subscription["start_date"]
     )
     status = CONTRACT_STATUS.get(subscription["status"], ContractStatus.ACTIVE)
+    start = day(subscription["start_date"])
+    prices = discounted_prices([(item, monthly_unit_price(item["price"])) for item in items], subscription)
     return {
         "external_id": subscription["id"],
         "account_external_id": object_id(subscription["customer"]),
         "number": subscription["id"],
         "status": status,
-        "start_date": day(subscription["start_date"]),
-        "end_date": max(day(end), day(subscription["start_date"])),
+        "start_date": start,
+        "end_date": max(day(end) - timedelta(days=1), start),
         "auto_renew": status is ContractStatus.ACTIVE
         and not subscription.get("cancel_at_period_end")
         and not subscription.get("cancel_at"),
         "currency": subscription["currency"],
         "billing_period": billing_period(items[0]["price"]) if items else BillingPeriod.MONTHLY,
-        "lines": [contract_line(item) for item in items],
+        "lines": [contract_line(subscription, item, price) for item, price in zip(items, prices, strict=True)],
         "stripe_status": subscription["status"],
+        "stripe_paused": is_paused(subscription),
         "stripe_created": moment(subscription["created"]),
     }
 

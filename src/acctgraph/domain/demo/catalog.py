@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from acctgraph.domain.demo.plan import PlannedRow
@@ -10,6 +11,8 @@ from acctgraph.domain.demo.plan import PlannedRow
 SEAT_SKU = "PLT-SEAT"
 ACTIVE_USERS = "active_users"
 VOLUME_METRIC = "api_calls"
+RATES_SINCE = date(1970, 1, 1)
+"""The demo's rates apply to all of its history (one rate per currency)."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,12 @@ def exchange_rate_rows(reporting_currency: str) -> list[PlannedRow]:
         raise UnsupportedReportingCurrency(reporting_currency)
     return [
         PlannedRow(
-            None, {"currency": currency, "rate": (usd / USD_PER_UNIT[reporting_currency]).quantize(Decimal("1e-8"))}
+            None,
+            {
+                "currency": currency,
+                "effective_from": RATES_SINCE,
+                "rate": (usd / USD_PER_UNIT[reporting_currency]).quantize(Decimal("1e-8")),
+            },
         )
         for currency, usd in USD_PER_UNIT.items()
         if currency != reporting_currency

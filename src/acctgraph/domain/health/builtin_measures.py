@@ -16,6 +16,7 @@ from sqlalchemy import Row, Select, case, func, null, or_, select, union_all
 
 from acctgraph.domain.contract_history import existed_on, in_force_on
 from acctgraph.domain.health.measures import HealthMeasure, MeasureParams, end_of_day
+from acctgraph.domain.mrr import line_effective_on
 from acctgraph.integration.hookspecs import hookimpl
 from acctgraph.models import (
     AccountSentiment,
@@ -111,7 +112,7 @@ class Adoption(HealthMeasure):
             )
             .join(ContractLine, ContractLine.contract_id == Contract.id)
             .join(Product, Product.id == ContractLine.product_id)
-            .where(_contract_in_force(as_of), existed_on(ContractLine.deleted_at, as_of))
+            .where(_contract_in_force(as_of), existed_on(ContractLine.deleted_at, as_of), line_effective_on(as_of))
             .where(or_(Product.extra["pricing_unit"].as_string() == "seat", Product.sku.in_(params.seat_skus)))
         )
         usage_days = select(

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from acctgraph.domain.account_facts import latest_health
-from acctgraph.domain.mrr import contract_in_force, mrr_by_account
+from acctgraph.domain.mrr import NativeMrr, line_in_force, line_mrr, native_mrr_by_day
 from acctgraph.domain.revenue.alerts import open_alert_count
-from acctgraph.domain.revenue.money import Rates, require_mrr_rates
+from acctgraph.domain.revenue.money import Rates, converted_mrr
 from acctgraph.domain.revenue.scope import Scope, account_ids, require_user
 from acctgraph.models import Contract, ContractLine, ContractStatus, HealthBand, HealthSnapshot
 
@@ -43,7 +45,8 @@ def book(session: Session, owner_id: int, today: date, reporting_currency: str) 
     require_user(session, owner_id)
     accounts = account_ids(Scope.owner(owner_id))
     rates = Rates.load(session, reporting_currency)
-    arr = _arr_by_account(session, accounts, today, reporting_currency)
+    native = native_mrr_by_day(session, [today], accounts)[today]
+    arr = {account: 12 * mrr for account, mrr in converted_mrr(rates, {today: native})[today].items()}
     bands = latest_bands(session, accounts)
     arr_by_band = dict.fromkeys([*HealthBand, UNSCORED], 0)
     for account_id, account_arr in arr.items():
@@ -55,7 +58,7 @@ def book(session: Session, owner_id: int, today: date, reporting_currency: str) 
         as_of=today,
         account_count=session.scalar(select(func.count()).select_from(accounts.subquery())) or 0,
         arr_minor=sum(arr.values()),
-        arr_by_currency=_arr_by_currency(session, accounts, today),
+        arr_by_currency=_arr_by_currency(native.values()),
         arr_by_band={str(band): amount for band, amount in arr_by_band.items()},
         renewing_arr_minor={
             days: sum(arr for _, end, arr in renewing if end <= today + timedelta(days=days))
@@ -72,40 +75,28 @@ def latest_bands(session: Session, accounts: Select[int]) -> dict[int, HealthBan
     return {account_id: band for account_id, _score, band in session.execute(health)}
 
 
-def _arr_by_account(session: Session, accounts: Select[int], today: date, currency: str) -> dict[int, int]:
-    require_mrr_rates(session, [today], currency)
-    mrr = mrr_by_account(today, currency).where(Contract.account_id.in_(accounts))
-    return {account_id: 12 * mrr_minor for account_id, mrr_minor in session.execute(mrr)}
-
-
-def _line_mrr() -> ColumnElement[int]:
-    return func.sum(ContractLine.quantity * ContractLine.unit_price_minor)
-
-
-def _arr_by_currency(session: Session, accounts: Select[int], today: date) -> dict[str, int]:
-    query = (
-        select(Contract.currency, _line_mrr())
-        .join(ContractLine, ContractLine.contract_id == Contract.id)
-        .where(contract_in_force(today), ContractLine.deleted_at.is_(None), Contract.account_id.in_(accounts))
-        .group_by(Contract.currency)
-    )
-    return {currency: 12 * mrr_minor for currency, mrr_minor in session.execute(query)}
+def _arr_by_currency(accounts: Iterable[NativeMrr]) -> dict[str, int]:
+    totals: dict[str, int] = defaultdict(int)
+    for native in accounts:
+        for currency, mrr in native.items():
+            totals[currency] += 12 * mrr
+    return dict(totals)
 
 
 def _renewing(session: Session, accounts: Select[int], today: date, rates: Rates) -> list[tuple[int, date, int]]:
     """(account, end date, converted ARR) of each active contract ending within the longest window."""
     query = (
-        select(Contract.account_id, Contract.end_date, Contract.currency, _line_mrr())
+        select(Contract.account_id, Contract.end_date, Contract.currency, func.sum(line_mrr()))
         .join(ContractLine, ContractLine.contract_id == Contract.id)
         .where(
             Contract.status == ContractStatus.ACTIVE,
             Contract.deleted_at.is_(None),
-            ContractLine.deleted_at.is_(None),
+            line_in_force(today),
             Contract.end_date.between(today, today + timedelta(days=max(RENEWAL_WINDOWS))),
             Contract.account_id.in_(accounts),
         )
         .group_by(Contract.id)
     )
     rows = session.execute(query).all()
-    rates.require({currency for _, _, currency, _ in rows})
-    return [(account_id, end, rates.convert(12 * mrr, currency)) for account_id, end, currency, mrr in rows]
+    rates.require({currency for _, _, currency, _ in rows}, today)
+    return [(account_id, end, rates.convert(12 * mrr, currency, today)) for account_id, end, currency, mrr in rows]

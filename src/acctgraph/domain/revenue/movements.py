@@ -1,7 +1,10 @@
-"""MRR movements between two days: new, expansion, contraction, churn, reactivation, and the rates built on them.
+"""MRR movements between two days: new, expansion, contraction, churn, reactivation, the exchange-rate
+effect, and the rates built on them.
 
 Each account's MRR at the opening day (the day before the period) is compared with its MRR at the
-closing day (the period's last day); formulas and choices are in docs/metrics.md.
+closing day (the period's last day, or today while it runs) in **constant currency**: the closing amounts
+converted at the opening day's rates. What the rates' move adds on top is the FX effect, reported on its
+own, as ChartMogul does. Formulas and choices are in docs/metrics.md.
 """
 
 from __future__ import annotations
@@ -10,13 +13,12 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, literal_column, select, union_all
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from acctgraph.domain.mrr import IN_FORCE_STATUSES, mrr_by_account
-from acctgraph.domain.revenue.money import require_mrr_rates
+from acctgraph.domain.mrr import NativeMrr, first_revenue_days, native_mrr_by_day
+from acctgraph.domain.revenue.money import Rates, converted_mrr
 from acctgraph.domain.revenue.period import Period
-from acctgraph.models import Contract, ContractLine
 
 
 def ratio(numerator: int, denominator: int) -> float | None:
@@ -26,28 +28,31 @@ def ratio(numerator: int, denominator: int) -> float | None:
 
 @dataclass(frozen=True)
 class MrrMovements:
-    """The MRR bridge of a period: starting + new + reactivation + expansion - contraction - churned = ending."""
+    """The MRR bridge of a period:
+    starting + new + reactivation + expansion - contraction - churned + FX effect = ending."""
 
     period: Period
+    closing_day: date
     starting_mrr_minor: int = 0
     new_minor: int = 0
     expansion_minor: int = 0
     contraction_minor: int = 0
     churned_minor: int = 0
     reactivation_minor: int = 0
+    fx_effect_minor: int = 0
     ending_mrr_minor: int = 0
     accounts_at_start: int = 0
     accounts_churned: int = 0
 
     @property
     def nrr(self) -> float | None:
-        """Net revenue retention: (start + expansion - contraction - churn) / start."""
+        """Net revenue retention: (start + expansion - contraction - churn) / start, in constant currency."""
         retained = self.starting_mrr_minor + self.expansion_minor - self.contraction_minor - self.churned_minor
         return ratio(retained, self.starting_mrr_minor)
 
     @property
     def grr(self) -> float | None:
-        """Gross revenue retention: (start - contraction - churn) / start."""
+        """Gross revenue retention: (start - contraction - churn) / start, in constant currency."""
         return ratio(self.starting_mrr_minor - self.contraction_minor - self.churned_minor, self.starting_mrr_minor)
 
     @property
@@ -56,18 +61,29 @@ class MrrMovements:
         return ratio(self.accounts_churned, self.accounts_at_start)
 
 
+@dataclass(frozen=True)
+class AccountMrr:
+    """One account's side of a period: opening MRR, closing MRR at the opening rates, and at the closing rates."""
+
+    opening: int
+    closing_constant: int
+    closing: int
+
+
 def classify(
-    period: Period, opening: Mapping[int, int], closing: Mapping[int, int], first_revenue: Mapping[int, date]
+    period: Period, closing_day: date, accounts: Mapping[int, AccountMrr], first_revenue: Mapping[int, date]
 ) -> MrrMovements:
-    """Sort each account's change between the opening and closing MRR into one movement."""
-    totals = dict.fromkeys(("new", "expansion", "contraction", "churned", "reactivation"), 0)
+    """Sort each account's change into one movement; the rates' move goes to the FX effect."""
+    totals = dict.fromkeys(("new", "expansion", "contraction", "churned", "reactivation", "fx"), 0)
     churned_accounts = 0
-    for account_id in opening.keys() | closing.keys():
-        before, after = opening.get(account_id, 0), closing.get(account_id, 0)
-        if before == 0 and after > 0:
+    for account_id, mrr in accounts.items():
+        before, after = mrr.opening, mrr.closing_constant
+        if before == 0:
             kind = "new" if first_revenue[account_id] > period.opening_day else "reactivation"
-            totals[kind] += after
-        elif before > 0 and after == 0:
+            totals[kind] += mrr.closing
+            continue
+        totals["fx"] += mrr.closing - after
+        if after == 0:
             totals["churned"] += before
             churned_accounts += 1
         elif after > before:
@@ -76,66 +92,58 @@ def classify(
             totals["contraction"] += before - after
     return MrrMovements(
         period=period,
-        starting_mrr_minor=sum(opening.values()),
+        closing_day=closing_day,
+        starting_mrr_minor=sum(mrr.opening for mrr in accounts.values()),
         new_minor=totals["new"],
         expansion_minor=totals["expansion"],
         contraction_minor=totals["contraction"],
         churned_minor=totals["churned"],
         reactivation_minor=totals["reactivation"],
-        ending_mrr_minor=sum(closing.values()),
-        accounts_at_start=sum(1 for mrr in opening.values() if mrr > 0),
+        fx_effect_minor=totals["fx"],
+        ending_mrr_minor=sum(mrr.closing for mrr in accounts.values()),
+        accounts_at_start=sum(1 for mrr in accounts.values() if mrr.opening > 0),
         accounts_churned=churned_accounts,
     )
 
 
 @dataclass(frozen=True)
 class MrrHistory:
-    """Converted MRR per account at closing days, and the day each account first had revenue."""
+    """MRR per account and currency at chosen days, the rates, and the day each account first had revenue."""
 
-    by_day: Mapping[date, Mapping[int, int]]
+    native: Mapping[date, Mapping[int, NativeMrr]]
+    converted: Mapping[date, Mapping[int, int]]
+    rates: Rates
     first_revenue: Mapping[int, date]
 
-    def movements(self, period: Period, accounts: Collection[int] | None = None) -> MrrMovements:
-        """The period's movements, over ``accounts`` only when given (e.g. one owner's book)."""
-
-        def mrr_on(day: date) -> dict[int, int]:
-            return {
-                account: mrr
-                for account, mrr in self.by_day[day].items()
-                if mrr > 0 and (accounts is None or account in accounts)
-            }
-
-        return classify(period, mrr_on(period.opening_day), mrr_on(period.end), self.first_revenue)
+    def movements(self, period: Period, closing_day: date, accounts: Collection[int] | None = None) -> MrrMovements:
+        """The movements from the period's opening day to ``closing_day``, over ``accounts`` only when given
+        (e.g. one owner's book)."""
+        opening_day = period.opening_day
+        opening, closing = self.converted[opening_day], self.converted[closing_day]
+        wanted = (
+            (opening.keys() | closing.keys()) if accounts is None else (opening.keys() | closing.keys()) & set(accounts)
+        )
+        native_closing = self.native[closing_day]
+        return classify(
+            period,
+            closing_day,
+            {
+                account: AccountMrr(
+                    opening=opening.get(account, 0),
+                    closing_constant=self.rates.convert_mrr(native_closing.get(account, {}), opening_day, closing_day),
+                    closing=closing.get(account, 0),
+                )
+                for account in wanted
+            },
+            self.first_revenue,
+        )
 
 
 def load_mrr_history(
     session: Session, days: Iterable[date], accounts: Select[int], reporting_currency: str
 ) -> MrrHistory:
-    """MRR of every account in ``accounts`` on each of ``days``, in one statement (a UNION ALL per day)."""
-    days = sorted(set(days))
-    require_mrr_rates(session, days, reporting_currency)
-    per_day = []
-    for index, day in enumerate(days):
-        mrr = mrr_by_account(day, reporting_currency).where(Contract.account_id.in_(accounts)).subquery()
-        per_day.append(select(literal_column(str(index)).label("day_index"), mrr.c.account_id, mrr.c.mrr_minor))
-    by_day: dict[date, dict[int, int]] = {day: {} for day in days}
-    for day_index, account_id, mrr_minor in session.execute(union_all(*per_day)):
-        by_day[days[day_index]][account_id] = mrr_minor
-    return MrrHistory(by_day, _first_revenue(session, accounts))
-
-
-def _first_revenue(session: Session, accounts: Select[int]) -> dict[int, date]:
-    """The first day each account had a paying contract: revenue after it is reactivation, not new."""
-    query = (
-        select(Contract.account_id, func.min(Contract.start_date))
-        .join(ContractLine, ContractLine.contract_id == Contract.id)
-        .where(
-            Contract.status.in_(IN_FORCE_STATUSES),
-            Contract.deleted_at.is_(None),
-            ContractLine.deleted_at.is_(None),
-            ContractLine.quantity * ContractLine.unit_price_minor > 0,
-            Contract.account_id.in_(accounts),
-        )
-        .group_by(Contract.account_id)
-    )
-    return {account_id: first_day for account_id, first_day in session.execute(query)}
+    """MRR of every account in ``accounts`` on each of ``days``: one statement for the amounts, one for the
+    rates, one for the first days of revenue."""
+    native = native_mrr_by_day(session, days, accounts)
+    rates = Rates.load(session, reporting_currency)
+    return MrrHistory(native, converted_mrr(rates, native), rates, first_revenue_days(session, accounts))

@@ -13,6 +13,18 @@ class InvalidPeriod(ValueError):
     """A period that cannot be parsed or runs backwards; the message shows the accepted forms."""
 
 
+class PeriodInFuture(InvalidPeriod):
+    """A period that starts after today: there is nothing measured in it yet."""
+
+    def __init__(self, period: Period, today: date) -> None:
+        self.period = period
+        self.today = today
+        super().__init__(
+            f"period {period.label} starts on {period.start.isoformat()}, after today ({today.isoformat()}): "
+            "nothing has happened in it yet; ask for a period that has started (it is measured up to today)"
+        )
+
+
 class Granularity(enum.StrEnum):
     MONTH = "month"
     QUARTER = "quarter"
@@ -87,6 +99,16 @@ class Period:
         if self == Period(date(year, 1, 1), date(year, 12, 31)):
             return str(year)
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    def measured_through(self, today: date) -> date:
+        """The last day measured: the period's end, or today while it has not ended.
+
+        Raises :class:`PeriodInFuture` for a period that starts after today: MRR there would only count
+        contracts that merely end later as churn.
+        """
+        if self.start > today:
+            raise PeriodInFuture(self, today)
+        return min(self.end, today)
 
     def buckets(self, granularity: Granularity) -> Iterator[Period]:
         """The calendar months or quarters of this period, the first and last clipped to it."""

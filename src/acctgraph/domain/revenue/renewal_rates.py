@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from acctgraph.domain.mrr import line_mrr
 from acctgraph.domain.revenue.money import Rates
 from acctgraph.domain.revenue.movements import ratio
 from acctgraph.domain.revenue.period import Period
@@ -62,8 +63,8 @@ class RenewalRates:
 def renewals_due(session: Session, period: Period, accounts: Select[int], rates: Rates) -> list[RenewalDue]:
     """Renewal opportunities of ``accounts`` whose contract ends in ``period``."""
     contract_mrr = (
-        select(ContractLine.contract_id, func.sum(ContractLine.quantity * ContractLine.unit_price_minor).label("mrr"))
-        .where(ContractLine.deleted_at.is_(None))
+        select(ContractLine.contract_id, func.sum(line_mrr()).label("mrr"))
+        .where(ContractLine.deleted_at.is_(None), ContractLine.effective_to.is_(None))
         .group_by(ContractLine.contract_id)
         .subquery()
     )
@@ -76,6 +77,7 @@ def renewals_due(session: Session, period: Period, accounts: Select[int], rates:
             Opportunity.currency,
             Contract.currency,
             func.coalesce(contract_mrr.c.mrr, 0),
+            Contract.end_date,
         )
         .join(Contract, Contract.id == Opportunity.contract_id)
         .join(Account, Account.id == Opportunity.account_id)
@@ -88,14 +90,15 @@ def renewals_due(session: Session, period: Period, accounts: Select[int], rates:
         )
     )
     rows = session.execute(query).all()
-    rates.require({row[4] for row in rows} | {row[5] for row in rows})
+    for row in rows:
+        rates.require({row[4], row[5]}, row[7])
     return [
         RenewalDue(
             account_id=account_id,
             owner_id=owner_id,
             status=status,
-            due_arr_minor=rates.convert(12 * contract_mrr_minor, contract_currency),
-            renewed_arr_minor=rates.convert(amount, currency) if status is OpportunityStatus.WON else 0,
+            due_arr_minor=rates.convert(12 * contract_mrr_minor, contract_currency, end),
+            renewed_arr_minor=rates.convert(amount, currency, end) if status is OpportunityStatus.WON else 0,
         )
-        for account_id, owner_id, status, amount, currency, contract_currency, contract_mrr_minor in rows
+        for account_id, owner_id, status, amount, currency, contract_currency, contract_mrr_minor, end in rows
     ]

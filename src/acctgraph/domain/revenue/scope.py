@@ -58,9 +58,12 @@ def team_members(manager_id: int) -> CTE:
     return team.union_all(select(User.id).where(User.manager_id == team.c.user_id))
 
 
-def account_ids(scope: Scope) -> Select[int]:
-    """SELECT the ids of the accounts in ``scope`` (accounts deleted upstream are left out)."""
-    query = select(Account.id).where(Account.deleted_at.is_(None))
+def account_ids(scope: Scope, with_deleted: bool = False) -> Select[int]:
+    """SELECT the ids of the accounts in ``scope``. Accounts deleted upstream are left out unless
+    ``with_deleted``: history (revenue movements) keeps them, for the days before their deletion."""
+    query = select(Account.id)
+    if not with_deleted:
+        query = query.where(Account.deleted_at.is_(None))
     if scope.kind is ScopeKind.OWNER:
         return query.where(Account.owner_id == scope.user_id)
     if scope.kind is ScopeKind.TEAM:

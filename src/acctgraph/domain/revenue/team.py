@@ -1,7 +1,7 @@
 """Team effectiveness: per account manager under a manager, what a director of account management reviews.
 
-Strategic accounts are those in the strategic segment or with MRR at or above
-``settings.strategic_mrr_threshold_minor``; a meaningful touch is a call, a meeting or a QBR.
+Strategic accounts are as :func:`acctgraph.domain.account_facts.strategic_account_ids` defines them (the
+one definition); a meaningful touch is a call, a meeting or a QBR.
 """
 
 from __future__ import annotations
@@ -14,15 +14,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from acctgraph.domain.mrr import mrr_by_account
+from acctgraph.domain.account_facts import account_mrr, strategic_account_ids
 from acctgraph.domain.revenue.accuracy import NoForecastSnapshot, forecast_accuracy
 from acctgraph.domain.revenue.alerts import AlertFigures, alert_figures_by_owner
-from acctgraph.domain.revenue.money import Rates, require_mrr_rates
 from acctgraph.domain.revenue.movements import MrrMovements, load_mrr_history, ratio
 from acctgraph.domain.revenue.period import Period
 from acctgraph.domain.revenue.renewal_rates import RenewalDue, RenewalRates, renewals_due
 from acctgraph.domain.revenue.scope import Scope, account_ids, require_user, team_members
-from acctgraph.models import Account, Activity, ActivityKind, ActivityStatus, LifecycleStage, Role, Segment, User
+from acctgraph.models import Account, Activity, ActivityKind, ActivityStatus, LifecycleStage, Role, User
 
 MEANINGFUL_TOUCHES = (ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.QBR)
 QBR_WINDOW_DAYS = 90
@@ -74,9 +73,16 @@ def team_metrics(
     owned: dict[int, set[int]] = defaultdict(set)
     for account_id, fact in facts.items():
         owned[fact.owner_id].add(account_id)
-    history = load_mrr_history(session, [period.opening_day, period.end], accounts, reporting_currency)
+    through = period.measured_through(today)
+    history_accounts = account_ids(scope, with_deleted=True)
+    history = load_mrr_history(session, [period.opening_day, through], history_accounts, reporting_currency)
+    owned_in_history: dict[int | None, set[int]] = defaultdict(set)
+    for account_id, owner_id in session.execute(
+        select(Account.id, Account.owner_id).where(Account.id.in_(history_accounts))
+    ):
+        owned_in_history[owner_id].add(account_id)
     renewals: dict[int | None, list[RenewalDue]] = defaultdict(list)
-    for renewal in renewals_due(session, period, accounts, Rates.load(session, reporting_currency)):
+    for renewal in renewals_due(session, period, accounts, history.rates):
         renewals[renewal.owner_id].append(renewal)
     accuracy = _forecast_accuracy(session, period, scope, reporting_currency)
     alerts = alert_figures_by_owner(session, accounts, period)
@@ -85,7 +91,7 @@ def team_metrics(
         _member_metrics(
             user,
             [facts[account_id] for account_id in owned[user.id]],
-            history.movements(period, accounts=owned[user.id]),
+            history.movements(period, through, accounts=owned_in_history[user.id]),
             RenewalRates.of(renewals[user.id]),
             accuracy.get(user.id),
             alerts.get(user.id, AlertFigures()),
@@ -159,30 +165,25 @@ def _last_activity(kinds: tuple[ActivityKind, ...], name: str) -> Select[int, da
 def _account_facts(
     session: Session, accounts: Select[int], today: date, currency: str, strategic_mrr_minor: int
 ) -> dict[int, _AccountFacts]:
-    """Owner, ARR today, strategic or not, last QBR and last meaningful touch of each account, in one query."""
-    require_mrr_rates(session, [today], currency)
-    mrr = mrr_by_account(today, currency).subquery()
+    """Owner, ARR today, strategic or not, last QBR and last meaningful touch of each account."""
+    mrr = account_mrr(session, accounts, today, currency)
+    strategic = strategic_account_ids(session, accounts, today, currency, strategic_mrr_minor)
     last_qbr = _last_activity((ActivityKind.QBR,), "last_qbr").subquery()
     last_touch = _last_activity(MEANINGFUL_TOUCHES, "last_touch").subquery()
-    account_mrr = func.coalesce(mrr.c.mrr_minor, 0)
     query = (
-        select(
-            Account.id,
-            Account.owner_id,
-            account_mrr,
-            Account.lifecycle_stage,
-            (Account.segment == Segment.STRATEGIC) | (account_mrr >= strategic_mrr_minor),
-            last_qbr.c.last_qbr,
-            last_touch.c.last_touch,
-        )
-        .outerjoin(mrr, mrr.c.account_id == Account.id)
+        select(Account.id, Account.owner_id, Account.lifecycle_stage, last_qbr.c.last_qbr, last_touch.c.last_touch)
         .outerjoin(last_qbr, last_qbr.c.account_id == Account.id)
         .outerjoin(last_touch, last_touch.c.account_id == Account.id)
         .where(Account.id.in_(accounts))
     )
     return {
         account_id: _AccountFacts(
-            owner_id, 12 * mrr_minor, stage is LifecycleStage.CHURNED, bool(strategic), qbr, touch
+            owner_id,
+            12 * mrr.get(account_id, 0),
+            stage is LifecycleStage.CHURNED,
+            account_id in strategic,
+            qbr,
+            touch,
         )
-        for account_id, owner_id, mrr_minor, stage, strategic, qbr, touch in session.execute(query)
+        for account_id, owner_id, stage, qbr, touch in session.execute(query)
     }

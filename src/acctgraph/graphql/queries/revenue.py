@@ -3,24 +3,22 @@ figures, computed by sync domain code on the request's session off the event loo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TypeVar
 
 import strawberry
 from sqlalchemy.orm import Session
 
-from acctgraph.domain.revenue.accuracy import NoForecastSnapshot, forecast_accuracy
+from acctgraph.domain.revenue.accuracy import forecast_accuracy
 from acctgraph.domain.revenue.book import book
 from acctgraph.domain.revenue.forecast import forecast
 from acctgraph.domain.revenue.metrics import revenue_metrics
-from acctgraph.domain.revenue.money import MissingExchangeRate
 from acctgraph.domain.revenue.period import Granularity as GranularityData
-from acctgraph.domain.revenue.period import InvalidPeriod, Period
-from acctgraph.domain.revenue.scope import Scope, ScopeError, UnknownUser
+from acctgraph.domain.revenue.period import Period
+from acctgraph.domain.revenue.scope import Scope
 from acctgraph.domain.revenue.team import team_metrics
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.errors import InvalidArgument, NotFound
+from acctgraph.graphql.errors import InvalidArgument
 from acctgraph.graphql.ids import decode_id
 from acctgraph.graphql.types.enums import Segment
 from acctgraph.graphql.types.revenue import (
@@ -32,6 +30,7 @@ from acctgraph.graphql.types.revenue import (
     OwnerForecastAccuracy,
     RenewalRates,
     RevenueMetrics,
+    revenue_errors,
 )
 from acctgraph.graphql.types.revenue import Period as PeriodType
 
@@ -65,37 +64,30 @@ def _scope(scope: RevenueScope | None) -> Scope:
     return Scope.everything()
 
 
-@contextmanager
-def _as_api_errors() -> Iterator[None]:
-    """Domain errors the client can fix become GraphQL errors with a code, never a traceback."""
-    try:
-        yield
-    except UnknownUser as error:
-        raise NotFound(str(error)) from None
-    except (InvalidPeriod, ScopeError, MissingExchangeRate, NoForecastSnapshot) as error:
-        raise InvalidArgument(str(error)) from None
-
-
 async def _compute(info: strawberry.Info[RequestContext, None], function: Callable[[Session], T]) -> T:
-    with _as_api_errors():
+    with revenue_errors():
         return await info.context.db.run_sync(function)
 
 
 def _period(text: str) -> Period:
-    with _as_api_errors():
+    with revenue_errors():
         return Period.parse(text)
 
 
 @strawberry.type
 class RevenueQueries:
-    @strawberry.field(description=f"MRR movements, NRR, GRR, logo churn and renewal rates; period: {PERIOD_HELP}.")
+    @strawberry.field(
+        description=f"MRR movements, NRR, GRR, logo churn and renewal rates; period: {PERIOD_HELP}. Measured up "
+        "to today (period.measuredThrough); a period that has not started is refused (PERIOD_IN_FUTURE)."
+    )
     async def revenue_metrics(
         self, info: strawberry.Info[RequestContext, None], period: str, scope: RevenueScope | None = None
     ) -> RevenueMetrics:
         wanted, accounts, currency = _period(period), _scope(scope), info.context.settings.reporting_currency
-        metrics = await _compute(info, lambda session: revenue_metrics(session, wanted, accounts, currency))
+        today = info.context.today
+        metrics = await _compute(info, lambda session: revenue_metrics(session, wanted, accounts, currency, today))
         return RevenueMetrics(
-            period=PeriodType.of(metrics.period),
+            period=PeriodType.of(metrics.period, metrics.measured_through),
             totals=MrrMovements.of(metrics.totals, currency),
             months=[MrrMovements.of(month, currency) for month in metrics.months],
             renewals=RenewalRates.of(metrics.renewals, currency),

@@ -11,8 +11,7 @@ from sqlalchemy import ColumnElement, func, select
 from strawberry import relay
 
 from acctgraph import models
-from acctgraph.domain.account_facts import active_contracts_ending_from
-from acctgraph.domain.mrr import mrr_by_account
+from acctgraph.domain.account_facts import account_mrr, active_contracts_ending_from, is_strategic
 from acctgraph.graphql.connections import ChildList, ChildPage, Connection, FilterKey, paginated
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.date_ranges import date_range
@@ -33,6 +32,7 @@ from acctgraph.graphql.types.ownership import OwnershipChange, owner_history
 from acctgraph.graphql.types.plans import PlanItem, plan_goals, whitespace
 from acctgraph.graphql.types.quotes import Quote, account_quotes
 from acctgraph.graphql.types.relationships import Stakeholder, relationship_map
+from acctgraph.graphql.types.revenue import revenue_errors
 from acctgraph.graphql.types.signals import Invoice, NpsResponse, SupportTicket, UsagePoint
 from acctgraph.graphql.types.users import User
 
@@ -158,15 +158,17 @@ class Account(ModelNode):
     def children(self) -> ChildPage:
         return ChildPage(CHILD_ACCOUNTS, self.id, Account.from_row)
 
-    @strawberry.field(description="Monthly recurring revenue of active contracts, in the reporting currency.")
+    @strawberry.field(
+        description="Monthly recurring revenue of the contract lines in force today, in the reporting currency "
+        "(an error, never 0, while a contract's currency has no exchange rate)."
+    )
     async def mrr(self, info: strawberry.Info[RequestContext, None]) -> Money:
         context = info.context
-        currency = context.settings.reporting_currency
+        currency, today = context.settings.reporting_currency, context.today
 
         async def batch(account_ids: list[int]) -> list[int]:
-            revenue = mrr_by_account(context.today, currency).subquery()
-            rows = await context.db.all(select(revenue).where(revenue.c.account_id.in_(account_ids)))
-            by_account = dict(rows)
+            with revenue_errors():
+                by_account = await context.db.run_sync(lambda s: account_mrr(s, account_ids, today, currency))
             return [by_account.get(account_id, 0) for account_id in account_ids]
 
         amount = await context.loaders.get("account-mrr", batch).load(self.id)
@@ -178,10 +180,12 @@ class Account(ModelNode):
         return Money(amount_minor=12 * monthly.amount_minor, currency=monthly.currency)
 
     @strawberry.field(
-        description="Whether MRR reaches the strategic threshold (ACCTGRAPH_STRATEGIC_MRR_THRESHOLD_MINOR)."
+        description="Strategic segment, or MRR at the strategic threshold (ACCTGRAPH_STRATEGIC_MRR_THRESHOLD_MINOR): "
+        "the definition team metrics and promotions use."
     )
     async def is_strategic(self, info: strawberry.Info[RequestContext, None]) -> bool:
-        return (await self.mrr(info)).amount_minor >= info.context.settings.strategic_mrr_threshold_minor
+        monthly = await self.mrr(info)
+        return is_strategic(self.segment, monthly.amount_minor, info.context.settings.strategic_mrr_threshold_minor)
 
     @paginated("The account's contacts, by name.", Connection[Contact])
     def contacts(self) -> ChildPage:

@@ -23,6 +23,12 @@ class ContractLine(ModelNode):
 
     id: relay.NodeID[int]
     quantity: int
+    effective_from: date | None = strawberry.field(
+        description="First day of this quantity and price; null: the contract's start."
+    )
+    effective_to: date | None = strawberry.field(
+        description="Last day of this quantity and price; null: still current."
+    )
     product_id: strawberry.Private[int]
     unit_price_minor: strawberry.Private[int]
     currency: strawberry.Private[str]
@@ -32,6 +38,8 @@ class ContractLine(ModelNode):
         return cls(
             id=row.id,
             quantity=row.quantity,
+            effective_from=row.effective_from,
+            effective_to=row.effective_to,
             product_id=row.product_id,
             unit_price_minor=row.unit_price_minor,
             currency=currency,
@@ -74,15 +82,26 @@ class Contract(ModelNode):
         row = await load_by_id(info.context, models.Contract, self.renewal_of_id)
         return None if row is None else Contract.from_row(row)
 
-    @strawberry.field
+    async def _line_versions(self, info: strawberry.Info[RequestContext, None]) -> list[models.ContractLine]:
+        return list(await load_children(info.context, models.ContractLine.contract_id, self.id))
+
+    @strawberry.field(description="The current lines (for a contract that ended, its lines at the end).")
     async def lines(self, info: strawberry.Info[RequestContext, None]) -> list[ContractLine]:
-        rows = await load_children(info.context, models.ContractLine.contract_id, self.id)
+        rows = await self._line_versions(info)
+        return [ContractLine.of_contract(row, self.currency) for row in rows if row.effective_to is None]
+
+    @strawberry.field(
+        description="Every version of every line: a change of quantity or price closes one, opens another."
+    )
+    async def line_history(self, info: strawberry.Info[RequestContext, None]) -> list[ContractLine]:
+        rows = await self._line_versions(info)
         return [ContractLine.of_contract(row, self.currency) for row in rows]
 
-    @strawberry.field(description="Monthly recurring revenue of all lines, in the contract's currency.")
+    @strawberry.field(description="Monthly recurring revenue of the current lines, in the contract's currency.")
     async def mrr(self, info: strawberry.Info[RequestContext, None]) -> Money:
-        rows = await load_children(info.context, models.ContractLine.contract_id, self.id)
-        return Money(amount_minor=sum(row.quantity * row.unit_price_minor for row in rows), currency=self.currency)
+        rows = await self._line_versions(info)
+        amount = sum(row.quantity * row.unit_price_minor for row in rows if row.effective_to is None)
+        return Money(amount_minor=BigInt(amount), currency=self.currency)
 
     @strawberry.field(description="Annual recurring revenue: 12 x MRR.")
     async def arr(self, info: strawberry.Info[RequestContext, None]) -> Money:

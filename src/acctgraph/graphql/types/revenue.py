@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import strawberry
 
@@ -10,12 +12,17 @@ from acctgraph import models
 from acctgraph.domain.revenue import accuracy as accuracy_domain
 from acctgraph.domain.revenue import book as book_domain
 from acctgraph.domain.revenue import forecast as forecast_domain
+from acctgraph.domain.revenue.accuracy import NoForecastSnapshot
+from acctgraph.domain.revenue.money import MissingExchangeRate
 from acctgraph.domain.revenue.movements import MrrMovements as MrrMovementsData
 from acctgraph.domain.revenue.period import Granularity as GranularityData
+from acctgraph.domain.revenue.period import InvalidPeriod, PeriodInFuture
 from acctgraph.domain.revenue.period import Period as PeriodData
 from acctgraph.domain.revenue.renewal_rates import RenewalRates as RenewalRatesData
+from acctgraph.domain.revenue.scope import ScopeError, UnknownUser
 from acctgraph.domain.revenue.team import AccountManagerMetrics as AccountManagerMetricsData
 from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.errors import ApiError, InvalidArgument, NotFound
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.enums import HealthBand, OpportunityKind
 from acctgraph.graphql.types.money import Money
@@ -28,6 +35,33 @@ strawberry.enum(Granularity, description="Calendar buckets of a forecast.")
 strawberry.enum(ForecastColumn, description="Closed won or lost once decided, else the forecast category.")
 
 
+class PeriodNotStarted(ApiError):
+    """A revenue period that starts after today: nothing in it can be measured yet."""
+
+    code = "PERIOD_IN_FUTURE"
+
+
+class NoExchangeRate(ApiError):
+    """An amount in a currency without a rate in effect on a day the figure needs."""
+
+    code = "MISSING_EXCHANGE_RATE"
+
+
+@contextmanager
+def revenue_errors() -> Iterator[None]:
+    """Domain errors the client can fix become GraphQL errors with a code, never a traceback or a 0."""
+    try:
+        yield
+    except UnknownUser as error:
+        raise NotFound(str(error)) from None
+    except PeriodInFuture as error:
+        raise PeriodNotStarted(str(error)) from None
+    except MissingExchangeRate as error:
+        raise NoExchangeRate(str(error)) from None
+    except (InvalidPeriod, ScopeError, NoForecastSnapshot) as error:
+        raise InvalidArgument(str(error)) from None
+
+
 def _money(amount_minor: int, currency: str) -> Money:
     return Money(amount_minor=BigInt(amount_minor), currency=currency)
 
@@ -37,14 +71,24 @@ class Period:
     start: datetime.date
     end: datetime.date
     label: str = strawberry.field(description='e.g. "2026-07", "2026-Q3", or "2026-07-01..2026-07-15".')
+    measured_through: datetime.date | None = strawberry.field(
+        default=None,
+        description="Revenue figures: the last day measured, the period's end or today while it runs "
+        "(complete is false then).",
+    )
+
+    @strawberry.field(description="Revenue figures: whether the period is over and measured to its end.")
+    def complete(self) -> bool | None:
+        return None if self.measured_through is None else self.measured_through == self.end
 
     @classmethod
-    def of(cls, period: PeriodData) -> Period:
-        return cls(start=period.start, end=period.end, label=period.label)
+    def of(cls, period: PeriodData, measured_through: datetime.date | None = None) -> Period:
+        return cls(start=period.start, end=period.end, label=period.label, measured_through=measured_through)
 
 
 @strawberry.type(
-    description="A period's MRR bridge: starting + new + reactivation + expansion - contraction - churned = ending."
+    description="A period's MRR bridge: starting + new + reactivation + expansion - contraction - churned "
+    "+ fxEffect = ending."
 )
 class MrrMovements:
     period: Period
@@ -54,6 +98,10 @@ class MrrMovements:
     contraction: Money
     churned: Money
     reactivation: Money
+    fx_effect: Money = strawberry.field(
+        description="The change from exchange rates: the starting accounts' closing MRR at the closing day's "
+        "rates minus at the opening day's rates (movements are in constant currency)."
+    )
     ending_mrr: Money
     accounts_at_start: int
     accounts_churned: int
@@ -64,13 +112,14 @@ class MrrMovements:
     @classmethod
     def of(cls, movements: MrrMovementsData, currency: str) -> MrrMovements:
         return cls(
-            period=Period.of(movements.period),
+            period=Period.of(movements.period, movements.closing_day),
             starting_mrr=_money(movements.starting_mrr_minor, currency),
             new=_money(movements.new_minor, currency),
             expansion=_money(movements.expansion_minor, currency),
             contraction=_money(movements.contraction_minor, currency),
             churned=_money(movements.churned_minor, currency),
             reactivation=_money(movements.reactivation_minor, currency),
+            fx_effect=_money(movements.fx_effect_minor, currency),
             ending_mrr=_money(movements.ending_mrr_minor, currency),
             accounts_at_start=movements.accounts_at_start,
             accounts_churned=movements.accounts_churned,
