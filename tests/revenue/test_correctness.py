@@ -211,6 +211,8 @@ async def test_a_currency_without_a_rate_is_an_error_at_every_level_never_zero(
     queries = (
         (MRR, {"id": to_global_id("Account", account.id)}),
         ("{ accounts(first: 10) { nodes { name arr { amountMinor } } } }", {}),
+        ("{ accounts(first: 10, orderBy: {field: ARR, direction: DESC}) { nodes { name } } }", {}),
+        ("{ accounts(first: 10, filter: {minArr: 1}) { nodes { name } } }", {}),
         ("query ($id: ID!) { book(ownerId: $id) { arr { amountMinor } } }", {"id": to_global_id("User", owner.id)}),
         (BRIDGE, {"period": f"{MONTH_START}..{TODAY}"}),
     )

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from acctgraph.domain.mrr import native_mrr_by_day
+from acctgraph.domain.mrr import native_mrr_by_day, native_mrr_currencies
 from acctgraph.domain.revenue.money import Rates, converted_mrr
 from acctgraph.models import Account, Contract, ContractStatus, HealthBand, HealthSnapshot, Segment
 
@@ -23,6 +23,13 @@ def account_mrr(
     """
     native = native_mrr_by_day(session, [day], _as_select(accounts))
     return converted_mrr(Rates.load(session, reporting_currency), native)[day]
+
+
+def require_rates_in_force(session: Session, day: date, reporting_currency: str) -> None:
+    """Refuse (:class:`~acctgraph.domain.revenue.money.MissingExchangeRate`) while a line in force on ``day``
+    is in a currency with no rate that day: what filtering or ordering by MRR in SQL needs first."""
+    currencies = session.scalars(native_mrr_currencies(day))
+    Rates.load(session, reporting_currency).require(set(currencies), day)
 
 
 def _as_select(accounts: Select[int] | Collection[int]) -> Select[int]:

@@ -101,6 +101,12 @@ def native_mrr_on(as_of: date) -> Select[int, str, int]:
     )
 
 
+def native_mrr_currencies(as_of: date) -> Select[str]:
+    """SELECT the distinct currencies of the lines in force on ``as_of``."""
+    mrr = native_mrr_on(as_of).subquery()
+    return select(mrr.c.currency).distinct()
+
+
 def native_mrr_by_day(
     session: Session, days: Iterable[date], accounts: Select[int] | None = None
 ) -> dict[date, dict[int, NativeMrr]]:

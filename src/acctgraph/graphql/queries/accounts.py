@@ -9,7 +9,7 @@ import strawberry
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 
 from acctgraph import models
-from acctgraph.domain.account_facts import latest_health, next_renewal_date
+from acctgraph.domain.account_facts import latest_health, next_renewal_date, require_rates_in_force
 from acctgraph.domain.mrr import mrr_by_account
 from acctgraph.graphql.connections import Connection, RootList, paginated
 from acctgraph.graphql.context import RequestContext
@@ -19,6 +19,7 @@ from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.accounts import Account
 from acctgraph.graphql.types.enums import HealthBand, LifecycleStage, Segment
+from acctgraph.graphql.types.revenue import revenue_errors
 from acctgraph.graphql.types.scalars import BigInt
 
 
@@ -134,14 +135,17 @@ def _ordered(
 @strawberry.type
 class AccountQueries:
     @paginated("The book of accounts, filtered and ordered.", Connection[Account])
-    def accounts(
+    async def accounts(
         self,
         info: strawberry.Info[RequestContext, None],
         filter: AccountFilter | None = None,
         order_by: AccountOrder | None = None,
     ) -> RootList:
         context = info.context
-        currency = context.settings.reporting_currency
+        currency, today = context.settings.reporting_currency, context.today
+        if (order_by and order_by.field is AccountOrderField.ARR) or (filter and filter.min_arr is not None):
+            with revenue_errors():  # ARR in SQL would count an amount without a rate as 0
+                await context.db.run_sync(lambda session: require_rates_in_force(session, today, currency))
         statement = select(models.Account).where(models.Account.deleted_at.is_(None))
         statement = _conditions(statement, filter or AccountFilter(), context.today, currency)
         statement, ordering = _ordered(statement, order_by or AccountOrder(), context.today, currency)
