@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from acctgraph.domain.mrr import native_mrr_by_day, native_mrr_currencies
-from acctgraph.domain.revenue.money import Rates, converted_mrr
+from acctgraph.domain.mrr import currencies_without_rate, native_mrr_by_day
+from acctgraph.domain.revenue.money import MissingExchangeRate, Rates, converted_mrr
 from acctgraph.models import Account, Contract, ContractStatus, HealthBand, HealthSnapshot, Segment
 
 
@@ -28,8 +28,9 @@ def account_mrr(
 def require_rates_in_force(session: Session, day: date, reporting_currency: str) -> None:
     """Refuse (:class:`~acctgraph.domain.revenue.money.MissingExchangeRate`) while a line in force on ``day``
     is in a currency with no rate that day: what filtering or ordering by MRR in SQL needs first."""
-    currencies = session.scalars(native_mrr_currencies(day))
-    Rates.load(session, reporting_currency).require(set(currencies), day)
+    missing = list(session.scalars(currencies_without_rate(day, reporting_currency)))
+    if missing:
+        raise MissingExchangeRate(missing, reporting_currency, day)
 
 
 def _as_select(accounts: Select[int] | Collection[int]) -> Select[int]:

@@ -101,10 +101,11 @@ def native_mrr_on(as_of: date) -> Select[int, str, int]:
     )
 
 
-def native_mrr_currencies(as_of: date) -> Select[str]:
-    """SELECT the distinct currencies of the lines in force on ``as_of``."""
+def currencies_without_rate(as_of: date, reporting_currency: str) -> Select[str]:
+    """SELECT the currencies of lines in force on ``as_of`` that have no rate in effect that day."""
     mrr = native_mrr_on(as_of).subquery()
-    return select(mrr.c.currency).distinct()
+    has_rate = exists().where(ExchangeRate.currency == mrr.c.currency, ExchangeRate.effective_from <= as_of)
+    return select(mrr.c.currency).distinct().where(mrr.c.currency != reporting_currency, ~has_rate)
 
 
 def native_mrr_by_day(
