@@ -117,7 +117,7 @@ async def test_a_line_change_keeps_past_months_and_shows_the_expansion_in_its_mo
     assert (this_month["startingMrr"], this_month["expansion"], this_month["endingMrr"]) == (10_000, 5_000, 15_000)
 
 
-def test_migration_0007_dates_existing_lines_from_their_contract_and_rates_from_1970(
+def test_migration_0009_dates_existing_lines_from_their_contract_and_rates_from_1970(
     backend: str, new_database_url
 ) -> None:  # type: ignore[no-untyped-def]
     url = new_database_url(backend)

@@ -1,6 +1,6 @@
 """effective-dated contract lines and dated exchange rates
 
-Revision ID: 0007
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-30 17:20:00
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0007'
+revision: str = '0009'
 down_revision: str | Sequence[str] | None = '0008'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
