@@ -1,50 +1,46 @@
-"""The Starlette application factory: ``/graphql`` (with GraphiQL) and ``/healthz``."""
+"""The Starlette application factory: ``/graphql`` (HTTP, websockets, GraphiQL and its assets) and ``/healthz``.
+
+Around every route: CORS for the origins in ``ACCTGRAPH_CORS_ORIGINS``, gzip for large responses, and
+the request body size limit.
+"""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
-from strawberry.asgi import GraphQL
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 
 from acctgraph.db import async_session_factory, create_async_db_engine
-from acctgraph.graphql.authentication import RequireBearer, request_actor
-from acctgraph.graphql.context import Database, RequestContext
-from acctgraph.graphql.schema import build_schema
+from acctgraph.graphiql import STATIC_DIRECTORY, STATIC_PATH
+from acctgraph.graphql.authentication import Authenticator, RequireBearer
+from acctgraph.graphql.body_limit import LimitBodySize
+from acctgraph.graphql.deadline import engine_options, track_statements
+from acctgraph.graphql.http import AcctgraphGraphQL
 from acctgraph.settings import Settings, get_settings
 
-
-class AcctgraphGraphQL(GraphQL[RequestContext, None]):
-    """Strawberry's ASGI app with acctgraph's request context (a fresh session per operation)."""
-
-    def __init__(self, settings: Settings, sessions: Any) -> None:
-        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None)
-        self.settings = settings
-        self.sessions = sessions
-
-    async def get_context(self, request: Request, response: Response) -> RequestContext:  # type: ignore[override]
-        return RequestContext(
-            db=Database(self.sessions()),
-            settings=self.settings,
-            request=request,
-            response=response,
-            viewer=request_actor(request),
-        )
+GZIP_MINIMUM_BYTES = 1000
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the app. It keeps no state between requests, so any number of workers can serve it."""
     settings = settings or get_settings()
-    engine = create_async_db_engine(settings.database_url)
+    engine = create_async_db_engine(
+        settings.database_url, **engine_options(settings.database_url, settings.request_timeout_seconds)
+    )
+    track_statements(engine)
     sessions = async_session_factory(engine)
-    graphql_app = RequireBearer(AcctgraphGraphQL(settings, sessions), sessions, settings)
+    authenticator = Authenticator(sessions, settings)
+    graphql_view = AcctgraphGraphQL(settings, sessions, authenticator)
 
     async def healthz(_request: Request) -> JSONResponse:
         try:
@@ -65,8 +61,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         Route("/", home),
         Route("/healthz", healthz),
-        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Mount(STATIC_PATH, StaticFiles(directory=STATIC_DIRECTORY), name="graphiql-assets"),
+        Route("/graphql", RequireBearer(graphql_view, authenticator), methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql_view),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.allowed_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Accept"],
+            max_age=600,
+        ),
+        Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES),
+        Middleware(LimitBodySize, max_bytes=settings.max_body_bytes),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.engine = engine
     return app

@@ -26,6 +26,20 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=1)
     max_query_tokens: int = Field(default=5000, ge=1)
     max_query_aliases: int = Field(default=30, ge=1)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024, description="Largest request body; larger ones get 413.")
+    request_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="A GraphQL request running longer is stopped (its SQL cancelled)."
+    )
+    max_batch_operations: int = Field(default=10, ge=1, description="Most operations in one batched request.")
+    persisted_queries_cache_size: int = Field(
+        default=1000, ge=1, description="Automatic persisted queries remembered per process (least recently used go)."
+    )
+    cors_origins: str = Field(
+        default="", description="Comma-separated origins (https://app.example.com) whose pages may call the API."
+    )
+    subscription_poll_seconds: float = Field(
+        default=2.0, gt=0, description="How often a subscription looks in the database for new events."
+    )
 
     plugins_dir: Path | None = Field(default=None, description="A directory of local plugin modules (*.py).")
     load_plugins: str | None = Field(default=None, description="Comma-separated plugin names to load; unset: all.")
@@ -54,6 +68,11 @@ class Settings(BaseSettings):
     jwt_audience: str | None = Field(default=None, description="Required `aud` of the JWTs, if set.")
     jwt_email_claim: str = Field(default="email", description="The claim holding the acctgraph user's email.")
     scorecard_file: Path | None = Field(default=None, description="Health scorecards and alert settings (JSON).")
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """``cors_origins`` as a list, blanks dropped."""
+        return [origin.strip().rstrip("/") for origin in self.cors_origins.split(",") if origin.strip()]
 
     @model_validator(mode="after")
     def _jwt_needs_keys(self) -> "Settings":

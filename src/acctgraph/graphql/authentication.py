@@ -1,11 +1,13 @@
 """Every GraphQL operation needs a bearer token; only GraphiQL's page itself is served anonymously.
 
 Wraps the GraphQL ASGI app: resolves ``Authorization: Bearer <token>`` to an ``Actor`` (stored in the
-request's state for the context) or answers 401 with a JSON body in GraphQL's error shape.
+request's state for the context) or answers 401 with a JSON body in GraphQL's error shape. Websockets
+send the same header value in ``connection_init``'s payload (``graphql.http``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import anyio
@@ -17,38 +19,46 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.api_keys import TOKEN_PREFIX, AuthenticationFailed, authenticate
 from acctgraph.domain.single_sign_on import JwtVerifier, authenticate_email
+from acctgraph.graphql.error_responses import error_response
+from acctgraph.graphql.errors import Unauthenticated
+from acctgraph.graphql.media_types import response_media_type
 from acctgraph.settings import Settings
 
 IDE_HINT = 'In GraphiQL, paste it in the Headers tab: {"Authorization": "Bearer ag_..."}.'
 
 
-def _wants_ide(request: Request) -> bool:
-    """GraphiQL's page: a browser GET without a query. Any operation, GET or POST, needs a key."""
+def wants_ide(method: str, query_params: Mapping[str, Any], headers: Mapping[str, str]) -> bool:
+    """GraphiQL's page: a browser GET with no operation in it (neither a query nor a persisted query's
+    hash). Any operation, GET or POST, needs a key."""
     return (
-        request.method == "GET"
-        and "query" not in request.query_params
-        and "text/html" in request.headers.get("accept", "")
+        method == "GET"
+        and not query_params.get("query")
+        and not query_params.get("extensions")
+        and "text/html" in headers.get("accept", "")
     )
 
 
-def bearer_token(request: Request) -> str:
-    header = request.headers.get("authorization", "")
+def bearer_token(header: str) -> str:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationFailed(f"send an API key as `Authorization: Bearer <key>`. {IDE_HINT}")
     return token.strip()
 
 
-def unauthorized(message: str) -> JSONResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}], "data": None}
-    return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": 'Bearer realm="acctgraph"'})
+def unauthorized(message: str, accept: str | None = None) -> JSONResponse:
+    return error_response(
+        Unauthenticated(message),
+        401,
+        response_media_type(accept),
+        headers={"WWW-Authenticate": 'Bearer realm="acctgraph"'},
+    )
 
 
-class RequireBearer:
-    """ASGI middleware for the GraphQL endpoint: API keys (``ag_...``), and SSO JWTs when configured."""
+class Authenticator:
+    """Resolves an ``Authorization`` header value to an ``Actor``: API keys (``ag_...``), and SSO JWTs
+    when configured; raises ``AuthenticationFailed`` saying what to send."""
 
-    def __init__(self, app: ASGIApp, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
-        self.app = app
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
         self.sessions = sessions
         self.jwt = (
             JwtVerifier(settings.jwt_issuer, settings.jwt_jwks_url, settings.jwt_audience, settings.jwt_email_claim)
@@ -56,21 +66,8 @@ class RequireBearer:
             else None
         )
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope, receive)
-        if not _wants_ide(request):
-            try:
-                scope.setdefault("state", {})["actor"] = await self.actor(request)
-            except AuthenticationFailed as failure:
-                await unauthorized(str(failure))(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-    async def actor(self, request: Request) -> Actor:
-        token = bearer_token(request)
+    async def actor(self, authorization: str) -> Actor:
+        token = bearer_token(authorization)
         if token.startswith(TOKEN_PREFIX) or self.jwt is None:
             async with self.sessions() as session:
                 actor = await session.run_sync(lambda sync: authenticate(sync, token))
@@ -81,5 +78,24 @@ class RequireBearer:
             return await session.run_sync(lambda sync: authenticate_email(sync, email))
 
 
-def request_actor(request: Any) -> Actor | None:
-    return getattr(request.state, "actor", None) if request is not None else None
+class RequireBearer:
+    """ASGI middleware for the GraphQL endpoint's HTTP requests (websockets authenticate in
+    ``connection_init``): stores the request's ``Actor`` in its state, or answers 401."""
+
+    def __init__(self, app: ASGIApp, authenticator: Authenticator) -> None:
+        self.app = app
+        self.authenticator = authenticator
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        if not wants_ide(request.method, request.query_params, request.headers):
+            try:
+                actor = await self.authenticator.actor(request.headers.get("authorization", ""))
+            except AuthenticationFailed as failure:
+                await unauthorized(str(failure), request.headers.get("accept"))(scope, receive, send)
+                return
+            scope.setdefault("state", {})["actor"] = actor
+        await self.app(scope, receive, send)

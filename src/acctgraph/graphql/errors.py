@@ -36,3 +36,27 @@ class Unauthenticated(ApiError):
 
 class Forbidden(ApiError):
     code = "FORBIDDEN"
+
+
+class MethodNotAllowed(ApiError):
+    code = "METHOD_NOT_ALLOWED"
+
+
+class BadRequestBody(ApiError):
+    code = "BAD_REQUEST_BODY"
+
+
+class RequestTooLarge(ApiError):
+    code = "REQUEST_TOO_LARGE"
+
+
+class RequestTimeout(ApiError):
+    code = "REQUEST_TIMEOUT"
+
+
+class PersistedQueryNotFound(ApiError):
+    code = "PERSISTED_QUERY_NOT_FOUND"
+
+
+class PersistedQueryMismatch(ApiError):
+    code = "PERSISTED_QUERY_HASH_MISMATCH"

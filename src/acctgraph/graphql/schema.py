@@ -61,7 +61,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=query,
         mutation=mutation,
         extensions=schema_extensions(settings),
-        config=StrawberryConfig(scalar_map=SCALARS),
+        config=StrawberryConfig(
+            scalar_map=SCALARS, batching_config={"max_operations": settings.max_batch_operations}
+        ),
     )
 
 
