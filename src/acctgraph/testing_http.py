@@ -161,13 +161,14 @@ def serving(vendor: V) -> Iterator[V]:
 
 
 @contextmanager
-def serve(app: ASGIApp) -> Iterator[str]:
-    """Run ``app`` on a free port of 127.0.0.1 for the block; yields its base URL (no trailing slash)."""
+def serve(app: ASGIApp, lifespan: bool = False) -> Iterator[str]:
+    """Run ``app`` on a free port of 127.0.0.1 for the block; yields its base URL (no trailing slash).
+    ``lifespan`` runs the app's start-up and shut-down (e.g. disposing of its engine in its own loop)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on" if lifespan else "off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:

@@ -194,17 +194,17 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
             )
         except HTTPException as refusal:
             if isinstance(refusal.__cause__, InvalidOperationTypeError) and request_adapter.method == "GET":
-                error = MethodNotAllowed(f"{refusal.reason}; send it as a POST")
-                raise RequestRefused(405, error, {"Allow": "POST"}) from None
+                refused = MethodNotAllowed(f"{refusal.reason}; send it as a POST")
+                raise RequestRefused(405, refused, {"Allow": "POST"}) from None
             raise
 
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
     ) -> Response:
-        if sub_response.media_type == GRAPHQL_RESPONSE_JSON and not isinstance(response_data, list):
-            if _is_request_error(response_data):
-                response_data = {key: value for key, value in response_data.items() if key != "data"}  # type: ignore[assignment]
-                sub_response.status_code = 400
+        graphql_response = sub_response.media_type == GRAPHQL_RESPONSE_JSON
+        if graphql_response and not isinstance(response_data, list) and _is_request_error(response_data):
+            response_data = {key: value for key, value in response_data.items() if key != "data"}  # type: ignore[assignment]
+            sub_response.status_code = 400
         response = super().create_response(response_data, sub_response)
         response.headers["content-type"] = f"{sub_response.media_type}; charset=utf-8"
         return response

@@ -26,6 +26,7 @@ from acctgraph.graphql.queries.relay import RelayQueries
 from acctgraph.graphql.queries.revenue import RevenueQueries
 from acctgraph.graphql.queries.sync import SyncQueries
 from acctgraph.graphql.queries.users import UserQueries
+from acctgraph.graphql.subscriptions import Subscription
 from acctgraph.graphql.types.scalars import SCALARS
 from acctgraph.settings import Settings
 
@@ -60,10 +61,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(
         query=query,
         mutation=mutation,
+        subscription=Subscription,
         extensions=schema_extensions(settings),
-        config=StrawberryConfig(
-            scalar_map=SCALARS, batching_config={"max_operations": settings.max_batch_operations}
-        ),
+        config=StrawberryConfig(scalar_map=SCALARS, batching_config={"max_operations": settings.max_batch_operations}),
     )
 
 
