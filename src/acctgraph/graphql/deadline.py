@@ -24,6 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 logger = logging.getLogger(__name__)
 
 
+LOCK_WAIT_MARGIN_SECONDS = 1.0
+"""SQLite waits this much longer for a lock than the time limit, so the limit, not a "database is
+locked" error, ends a request (an interrupt cannot end a lock wait; the wait ends by itself)."""
+
+
 class RequestTimedOut(Exception):
     """The request ran past its time limit; its SQL was cancelled."""
 
@@ -32,23 +37,24 @@ class RequestTimedOut(Exception):
 
 
 class RunningStatements:
-    """The database connection a request last ran a statement on, to cancel what still runs there."""
+    """The database connection a request last ran a statement on, to stop what still runs there."""
 
     def __init__(self) -> None:
         self.driver_connection: Any = None
 
-    async def cancel(self) -> None:
+    def cancel(self) -> None:
+        """Stop the statement running on the connection, if any (a no-op on an idle one)."""
         connection = self.driver_connection
         if connection is None:
             return
-        sqlite = getattr(connection, "_conn", None)  # aiosqlite keeps the sqlite3 connection there
-        if sqlite is not None:
-            sqlite.interrupt()
-        elif hasattr(connection, "cancel_safe"):  # psycopg
-            try:
-                await connection.cancel_safe(timeout=5)
-            except Exception as error:  # the connection is dropped from the pool anyway
-                logger.warning("could not cancel a timed-out statement: %s", error)
+        try:
+            sqlite = getattr(connection, "_conn", None)  # aiosqlite keeps the sqlite3 connection there
+            if sqlite is not None:
+                sqlite.interrupt()
+            elif hasattr(connection, "pgconn"):  # psycopg: a cancel request on a separate connection
+                connection.cancel()
+        except Exception as error:  # the connection is dropped from the pool anyway
+            logger.warning("could not cancel a timed-out statement: %s", error)
 
 
 _running: ContextVar[RunningStatements | None] = ContextVar("acctgraph_running_statements", default=None)
@@ -68,7 +74,7 @@ def track_statements(engine: AsyncEngine) -> None:
 def engine_options(database_url: str, seconds: float) -> dict[str, Any]:
     """Driver options that bound lock waits and statements by the request time limit."""
     if make_url(database_url).get_backend_name() == "sqlite":
-        return {"connect_args": {"timeout": seconds}}
+        return {"connect_args": {"timeout": seconds + LOCK_WAIT_MARGIN_SECONDS}}
     return {"connect_args": {"options": f"-c statement_timeout={round(seconds * 1000)}"}}
 
 
@@ -77,11 +83,14 @@ async def time_limit(seconds: float) -> AsyncIterator[None]:
     """Run the block for at most ``seconds``; past that, cancel its SQL and raise ``RequestTimedOut``."""
     running = RunningStatements()
     token = _running.set(running)
+    # Stop the SQL first (this timer is due before the task's), so nothing waits on a running statement
+    # while the task unwinds: closing the session would wait behind it.
+    stop_statement = asyncio.get_running_loop().call_later(seconds, running.cancel)
     try:
         async with asyncio.timeout(seconds):
             yield
     except TimeoutError:
-        await running.cancel()
         raise RequestTimedOut(seconds) from None
     finally:
+        stop_statement.cancel()
         _running.reset(token)

@@ -87,6 +87,7 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
         self.sessions = sessions
         self.authenticator = authenticator
         self.persisted_queries = PersistedQueries(settings.persisted_queries_cache_size)
+        self._closing: set[asyncio.Task[None]] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -98,11 +99,18 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
             async with time_limit(self.settings.request_timeout_seconds):
                 response = await self.run(request)
         except RequestTimedOut as timeout:
-            await asyncio.gather(*(context.db.close() for context in request.state.contexts))
+            self._close_in_background(request.state.contexts)
             response = self._refusal(request, RequestRefused(503, RequestTimeout(str(timeout))))
         except HTTPException as refusal:
             response = self._refusal(request, refusal)
         await response(scope, receive, send)
+
+    def _close_in_background(self, contexts: list[RequestContext]) -> None:
+        """Release a timed-out request's sessions without making its answer wait (a SQLite connection
+        may still be waiting for a lock, which only ends by itself)."""
+        task = asyncio.create_task(_close_all(contexts))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     def _refusal(self, request: Request, refusal: HTTPException) -> Response:
         if isinstance(refusal, RequestRefused):
@@ -218,6 +226,10 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
         except AuthenticationFailed as failure:
             raise ConnectionRejectionError({"message": str(failure), "code": "UNAUTHENTICATED"}) from None
         return None
+
+
+async def _close_all(contexts: list[RequestContext]) -> None:
+    await asyncio.gather(*(context.db.close() for context in contexts))
 
 
 def _is_request_error(response: GraphQLHTTPResponse) -> bool:
