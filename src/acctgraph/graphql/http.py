@@ -90,11 +90,15 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
         self._closing: set[asyncio.Task[None]] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        contexts: list[RequestContext] = []
+        scope.setdefault("state", {})["contexts"] = contexts
         if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
+            try:
+                await super().__call__(scope, receive, send)
+            finally:
+                await _close_all(contexts)
             return
         request = Request(scope, receive)
-        request.state.contexts = []
         try:
             async with time_limit(self.settings.request_timeout_seconds):
                 response = await self.run(request)
@@ -121,7 +125,9 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> RequestContext:  # type: ignore[override]
         if isinstance(request, WebSocket):
-            return SocketContext(db=Database(self.sessions()), settings=self.settings, request=None)
+            socket_context = SocketContext(db=Database(self.sessions()), settings=self.settings, request=None)
+            request.state.contexts.append(socket_context)
+            return socket_context
         context = RequestContext(
             db=Database(self.sessions()),
             settings=self.settings,

@@ -46,6 +46,7 @@ async def _look(info: Info, read: Callable[[Session], T]) -> T:
     DataLoaders (so what is reported is not an earlier poll's cached rows)."""
 
     def in_transaction(session: Session) -> T:
+        session.rollback()  # end what resolving the last event opened: its snapshot may be old
         try:
             return read(session)
         finally:
