@@ -60,4 +60,6 @@ def test_an_unsupported_content_type_is_a_coded_400(api: ServedApi) -> None:
     response = api.post("query { me { role } }", **{"Content-Type": "text/plain"})
 
     assert response.status_code == 400
-    assert response.json() == {"errors": [{"message": "Unsupported content type", "extensions": {"code": "BAD_REQUEST"}}]}
+    assert response.json() == {
+        "errors": [{"message": "Unsupported content type", "extensions": {"code": "BAD_REQUEST"}}]
+    }

@@ -116,7 +116,10 @@ def _account_name(engine: Engine, account_id: int) -> str | None:
 HEAVY_REQUESTS = 1
 HEAVY_QUERY = (
     "{ "
-    + " ".join(f"a{n}: accounts(first: 100) {{ nodes {{ name contacts(first: 100) {{ nodes {{ name email }} }} }} }}" for n in range(4))
+    + " ".join(
+        f"a{n}: accounts(first: 100) {{ nodes {{ name contacts(first: 100) {{ nodes {{ name email }} }} }} }}"
+        for n in range(4)
+    )
     + " }"
 )
 

@@ -162,7 +162,10 @@ ALLOWED = "https://app.example.com"
 
 
 def test_cors_preflight_allows_the_configured_origins_with_authorization(serve_api: ServeApi) -> None:
-    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type"}
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type",
+    }
     with serve_api(cors_origins=f"{ALLOWED}, https://other.example.com") as api:
         allowed = httpx.options(api.graphql_url, headers={"Origin": ALLOWED, **preflight})
         refused = httpx.options(api.graphql_url, headers={"Origin": "https://evil.example.com", **preflight})
@@ -182,8 +185,6 @@ def test_cors_preflight_allows_the_configured_origins_with_authorization(serve_a
 
 
 def test_no_origin_is_allowed_by_default(api: ServedApi) -> None:
-    preflight = httpx.options(
-        api.graphql_url, headers={"Origin": ALLOWED, "Access-Control-Request-Method": "POST"}
-    )
+    preflight = httpx.options(api.graphql_url, headers={"Origin": ALLOWED, "Access-Control-Request-Method": "POST"})
 
     assert "access-control-allow-origin" not in preflight.headers

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -39,7 +39,9 @@ async def receive(ws: Any, timeout: float = 5) -> dict[str, Any]:
 
 async def subscribe(ws: Any, query: str, variables: dict[str, Any] | None = None) -> None:
     assert (await receive(ws))["type"] == "connection_ack"
-    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables or {}}}))
+    await ws.send(
+        json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables or {}}})
+    )
 
 
 ALERTS = "subscription { alertRaised { title account { name } } }"
@@ -112,7 +114,9 @@ async def test_sync_run_progress_sends_a_run_each_time_it_changes(serve_api: Ser
             sample.session.execute(update(m.SyncRunStream).values(read=25, created=20))
             sample.session.commit()
             progressed = await receive(ws)
-            sample.session.execute(update(m.SyncRun).values(status=m.SyncRunStatus.SUCCEEDED, finished_at=datetime.now(UTC)))
+            sample.session.execute(
+                update(m.SyncRun).values(status=m.SyncRunStatus.SUCCEEDED, finished_at=datetime.now(UTC))
+            )
             sample.session.commit()
             finished = await receive(ws)
 
