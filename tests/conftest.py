@@ -19,7 +19,7 @@ from acctgraph.db import sync_sessionmaker
 from acctgraph.settings import Settings
 from acctgraph.testing_databases import database_backends
 
-pytest_plugins = ["tests.fixtures"]
+pytest_plugins = ["tests.fixtures", "tests.served_api"]
 
 
 def pytest_report_header() -> str:

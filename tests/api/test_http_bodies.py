@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.api.conftest import ServeApi, ServedApi
+from tests.served_api import ServeApi, ServedApi
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.conftest import ServedApi
+from tests.served_api import ServedApi
 
 GRAPHQL_HTTP_VERSION = "1.23.1"
 GRAPHQL_JS_VERSION = "16.15.0"

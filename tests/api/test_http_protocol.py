@@ -9,7 +9,7 @@ import json
 import httpx
 import pytest
 
-from tests.api.conftest import ServeApi, ServedApi
+from tests.served_api import ServeApi, ServedApi
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 ME = "{ me { role } }"

@@ -15,7 +15,7 @@ import websockets
 from sqlalchemy import update
 
 from acctgraph import models as m
-from tests.api.conftest import ServeApi, ServedApi
+from tests.served_api import ServeApi, ServedApi
 from tests.fixtures import SampleData
 
 POLL = 0.05
