@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from urllib.parse import quote
 
 import typer
 from rich.console import Console
@@ -121,5 +120,4 @@ def print_demo_key(token: str) -> None:
     header = json.dumps({"Authorization": f"Bearer {token}"})
     url = f"http://{settings().host}:{settings().port}/graphql"
     typer.echo(f"demo admin API key: {token}")
-    typer.echo(f"GraphiQL: open {url}?headers={quote(header)}")
-    typer.echo(f"  (or paste {header} in GraphiQL's Headers tab)")
+    typer.echo(f"GraphiQL: open {url} and paste {header} in its Headers tab (the browser keeps it)")
