@@ -72,22 +72,7 @@ def _post(
     return httpx.post(api.graphql_url, content=content, headers=headers, timeout=30)
 
 
-@pytest.mark.parametrize(
-    ("accept", "media_type"),
-    [
-        (GRAPHQL_RESPONSE, GRAPHQL_RESPONSE),
-        ("application/json", "application/json"),
-        ("*/*", "application/json"),
-        (None, "application/json"),
-    ],
-    ids=["22EB", "4655", "47DE", "80D8"],
-)
-def test_media_types(api: ServedApi, accept: str | None, media_type: str) -> None:
-    response = _post(api, TYPENAME, accept)
-
-    assert response.status_code == 200
-    assert media_type in response.headers["content-type"]
-    response.content.decode("utf-8")  # 82A3: UTF-8
+# Media types (22EB, 4655, 47DE, 80D8, 82A3): test_http_protocol.test_the_response_media_type_follows_accept.
 
 
 def test_utf8_requests_and_get_queries(api: ServedApi) -> None:

@@ -18,8 +18,8 @@ from sqlalchemy import Engine, insert, select, text
 from acctgraph import models as m
 from acctgraph.db import create_async_db_engine
 from acctgraph.graphql.deadline import RequestTimedOut, engine_options, time_limit, track_statements
-from tests.served_api import ServeApi
 from tests.fixtures import SampleData
+from tests.served_api import ServeApi
 
 ENDLESS_STATEMENT = {
     "sqlite": "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n",

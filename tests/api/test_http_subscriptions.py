@@ -15,8 +15,8 @@ import websockets
 from sqlalchemy import update
 
 from acctgraph import models as m
-from tests.served_api import ServeApi, ServedApi
 from tests.fixtures import SampleData
+from tests.served_api import ServeApi, ServedApi
 
 POLL = 0.05
 
