@@ -93,4 +93,4 @@ async def graphql(api_settings: Settings, engine: Engine) -> AsyncIterator[Graph
     event.listen(app.state.engine.sync_engine, "before_cursor_execute", count)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
         yield GraphQLClient(http, statements, engine).acting_as(role=m.Role.ADMIN)
-    await app.state.engine.dispose()
+    await app.state.shutdown()

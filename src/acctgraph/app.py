@@ -1,6 +1,7 @@
 """The Starlette application factory: ``/graphql`` (HTTP, websockets, GraphiQL and its assets) and ``/healthz``.
 
-Around every route: CORS for the origins in ``ACCTGRAPH_CORS_ORIGINS``, gzip for large responses, and
+GraphQL over HTTP runs on its own event loop thread (``graphql.execution_loop``). Around every
+route: CORS for the origins in ``ACCTGRAPH_CORS_ORIGINS``, gzip for large responses, and
 the request body size limit.
 """
 
@@ -11,6 +12,7 @@ from collections.abc import AsyncIterator
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -22,29 +24,39 @@ from starlette.staticfiles import StaticFiles
 
 from acctgraph.db import async_session_factory, create_async_db_engine
 from acctgraph.graphiql import STATIC_DIRECTORY, STATIC_PATH
-from acctgraph.graphql.authentication import Authenticator, RequireBearer
 from acctgraph.graphql.body_limit import LimitBodySize
 from acctgraph.graphql.deadline import engine_options, track_statements
+from acctgraph.graphql.execution_loop import ExecutionLoop
 from acctgraph.graphql.http import AcctgraphGraphQL
 from acctgraph.settings import Settings, get_settings
 
 GZIP_MINIMUM_BYTES = 1000
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    """Build the app. It keeps no state between requests, so any number of workers can serve it."""
-    settings = settings or get_settings()
+def _engine(settings: Settings) -> AsyncEngine:
     engine = create_async_db_engine(
         settings.database_url, **engine_options(settings.database_url, settings.request_timeout_seconds)
     )
     track_statements(engine)
-    sessions = async_session_factory(engine)
-    authenticator = Authenticator(sessions, settings)
-    graphql_view = AcctgraphGraphQL(settings, sessions, authenticator)
+    return engine
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the app. It keeps no state between requests, so any number of workers can serve it.
+
+    Two engines, one per event loop: ``engine`` (``app.state.engine``) for GraphQL over HTTP, run on
+    the execution loop's thread, and one for the server's own loop (``/healthz`` and websockets).
+    """
+    settings = settings or get_settings()
+    engine, server_engine = _engine(settings), _engine(settings)
+    execution = ExecutionLoop()
+    graphql_view = AcctgraphGraphQL(
+        settings, async_session_factory(engine), async_session_factory(server_engine), execution
+    )
 
     async def healthz(_request: Request) -> JSONResponse:
         try:
-            async with engine.connect() as connection:
+            async with server_engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
         except (SQLAlchemyError, OSError) as error:
             return JSONResponse({"status": "unavailable", "database": type(error).__name__}, status_code=503)
@@ -53,16 +65,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def home(_request: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
 
+    async def shutdown() -> None:
+        await server_engine.dispose()
+        await execution.stop(engine.dispose())
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
-        await engine.dispose()
+        await shutdown()
 
     routes = [
         Route("/", home),
         Route("/healthz", healthz),
         Mount(STATIC_PATH, StaticFiles(directory=STATIC_DIRECTORY), name="graphiql-assets"),
-        Route("/graphql", RequireBearer(graphql_view, authenticator), methods=["GET", "POST"]),
+        Route("/graphql", graphql_view, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql_view),
     ]
     middleware = [
@@ -78,4 +94,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.engine = engine
+    app.state.shutdown = shutdown
     return app

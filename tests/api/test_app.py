@@ -20,7 +20,7 @@ async def test_healthz_reports_an_unreachable_database() -> None:
     app = create_app(Settings(database_url="postgresql://postgres@127.0.0.1:1/nowhere", _env_file=None))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
         response = await http.get("/healthz")
-    await app.state.engine.dispose()
+    await app.state.shutdown()
 
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"

@@ -61,7 +61,7 @@ async def test_demo_prints_a_working_key_for_the_demo_admin(cli_env, graphql) ->
     def demo_key() -> str:
         result = runner.invoke(app, ["demo", "--accounts", "10", "--seed", "3"])
         assert result.exit_code == 0, result.output
-        assert "GraphiQL: open http://127.0.0.1:8000/graphql?headers=" in result.output
+        assert "GraphiQL: open http://127.0.0.1:8000/graphql and paste" in result.output
         return result.output.split("demo admin API key: ")[1].split()[0]
 
     first, second = demo_key(), demo_key()

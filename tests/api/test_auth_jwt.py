@@ -57,7 +57,7 @@ async def _client(db_url: str, jwks: str) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
         yield http
-    await app.state.engine.dispose()
+    await app.state.shutdown()
 
 
 @pytest.fixture(params=["file", "http"])

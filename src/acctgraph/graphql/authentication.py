@@ -1,8 +1,8 @@
 """Every GraphQL operation needs a bearer token; only GraphiQL's page itself is served anonymously.
 
-Wraps the GraphQL ASGI app: resolves ``Authorization: Bearer <token>`` to an ``Actor`` (stored in the
-request's state for the context) or answers 401 with a JSON body in GraphQL's error shape. Websockets
-send the same header value in ``connection_init``'s payload (``graphql.http``).
+Resolves ``Authorization: Bearer <token>`` to an ``Actor``, or the view (``graphql.http``) answers 401
+with a JSON body in GraphQL's error shape. Websockets send the same header value in
+``connection_init``'s payload.
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ from typing import Any
 
 import anyio
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.api_keys import TOKEN_PREFIX, AuthenticationFailed, authenticate
@@ -76,26 +74,3 @@ class Authenticator:
         email = await anyio.to_thread.run_sync(self.jwt.email, token)
         async with self.sessions() as session:
             return await session.run_sync(lambda sync: authenticate_email(sync, email))
-
-
-class RequireBearer:
-    """ASGI middleware for the GraphQL endpoint's HTTP requests (websockets authenticate in
-    ``connection_init``): stores the request's ``Actor`` in its state, or answers 401."""
-
-    def __init__(self, app: ASGIApp, authenticator: Authenticator) -> None:
-        self.app = app
-        self.authenticator = authenticator
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope, receive)
-        if not wants_ide(request.method, request.query_params, request.headers):
-            try:
-                actor = await self.authenticator.actor(request.headers.get("authorization", ""))
-            except AuthenticationFailed as failure:
-                await unauthorized(str(failure), request.headers.get("accept"))(scope, receive, send)
-                return
-            scope.setdefault("state", {})["actor"] = actor
-        await self.app(scope, receive, send)

@@ -8,7 +8,10 @@ What it adds to strawberry's view:
   GraphQL's shape, never strawberry's text/plain;
 - a time limit per request that also cancels its SQL (``graphql.deadline``);
 - batching (each operation with its own session) and Apollo's automatic persisted queries;
-- subscriptions over ``graphql-transport-ws``, authenticated by ``connection_init``'s ``Authorization``;
+- HTTP operations run on their own event loop thread (``graphql.execution_loop``), so that a heavy one
+  does not hold the server's loop (``/healthz``, websockets);
+- every operation needs a key (``Authorization: Bearer``, ``graphql.authentication``), only GraphiQL's
+  page is served without; subscriptions over ``graphql-transport-ws`` send it in ``connection_init``;
 - the GraphiQL page served from the package's own assets (``acctgraph.graphiql``).
 """
 
@@ -37,7 +40,7 @@ from strawberry.types.unset import UnsetType
 
 from acctgraph.domain.api_keys import AuthenticationFailed
 from acctgraph.graphiql import graphiql_page
-from acctgraph.graphql.authentication import Authenticator, wants_ide
+from acctgraph.graphql.authentication import Authenticator, unauthorized, wants_ide
 from acctgraph.graphql.context import Database, RequestContext
 from acctgraph.graphql.deadline import RequestTimedOut, time_limit
 from acctgraph.graphql.error_responses import error_response
@@ -48,6 +51,7 @@ from acctgraph.graphql.errors import (
     NotFound,
     RequestTimeout,
 )
+from acctgraph.graphql.execution_loop import ExecutionLoop
 from acctgraph.graphql.media_types import GRAPHQL_RESPONSE_JSON, response_media_type
 from acctgraph.graphql.persisted_queries import PersistedQueries
 from acctgraph.graphql.schema import build_schema
@@ -74,8 +78,14 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
     """Strawberry's ASGI app with acctgraph's request context (a fresh session per operation)."""
 
     def __init__(
-        self, settings: Settings, sessions: async_sessionmaker[AsyncSession], authenticator: Authenticator
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        socket_sessions: async_sessionmaker[AsyncSession],
+        execution: ExecutionLoop,
     ) -> None:
+        """``sessions`` serve HTTP operations, run on ``execution``'s loop; ``socket_sessions`` serve
+        websockets, on the server's loop (an engine's pool belongs to one loop)."""
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql else None,
@@ -85,29 +95,41 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
         )
         self.settings = settings
         self.sessions = sessions
-        self.authenticator = authenticator
+        self.socket_sessions = socket_sessions
+        self.execution = execution
+        self.authenticator = Authenticator(sessions, settings)
+        self.socket_authenticator = Authenticator(socket_sessions, settings)
         self.persisted_queries = PersistedQueries(settings.persisted_queries_cache_size)
         self._closing: set[asyncio.Task[None]] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            response = await self.execution.run(self.respond(Request(scope, receive)))
+            await response(scope, receive, send)
+            return
         contexts: list[RequestContext] = []
         scope.setdefault("state", {})["contexts"] = contexts
-        if scope["type"] != "http":
-            try:
-                await super().__call__(scope, receive, send)
-            finally:
-                await _close_all(contexts)
-            return
-        request = Request(scope, receive)
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await _close_all(contexts)
+
+    async def respond(self, request: Request) -> Response:
+        """The answer to one HTTP request (run on the execution loop): authenticated, within the time limit."""
+        request.state.contexts = []
+        accept = request.headers.get("accept")
         try:
             async with time_limit(self.settings.request_timeout_seconds):
-                response = await self.run(request)
+                if not wants_ide(request.method, request.query_params, request.headers):
+                    request.state.actor = await self.authenticator.actor(request.headers.get("authorization", ""))
+                return await self.run(request)
+        except AuthenticationFailed as failure:
+            return unauthorized(str(failure), accept)
         except RequestTimedOut as timeout:
             self._close_in_background(request.state.contexts)
-            response = self._refusal(request, RequestRefused(503, RequestTimeout(str(timeout))))
+            return self._refusal(request, RequestRefused(503, RequestTimeout(str(timeout))))
         except HTTPException as refusal:
-            response = self._refusal(request, refusal)
-        await response(scope, receive, send)
+            return self._refusal(request, refusal)
 
     def _close_in_background(self, contexts: list[RequestContext]) -> None:
         """Release a timed-out request's sessions without making its answer wait (a SQLite connection
@@ -125,7 +147,7 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> RequestContext:  # type: ignore[override]
         if isinstance(request, WebSocket):
-            socket_context = SocketContext(db=Database(self.sessions()), settings=self.settings, request=None)
+            socket_context = SocketContext(db=Database(self.socket_sessions()), settings=self.settings, request=None)
             request.state.contexts.append(socket_context)
             return socket_context
         context = RequestContext(
@@ -228,7 +250,7 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
         params = getattr(context, "connection_params", None) or {}
         header = params.get("Authorization") or params.get("authorization") or ""
         try:
-            context.viewer = await self.authenticator.actor(str(header))
+            context.viewer = await self.socket_authenticator.actor(str(header))
         except AuthenticationFailed as failure:
             raise ConnectionRejectionError({"message": str(failure), "code": "UNAUTHENTICATED"}) from None
         return None
