@@ -130,10 +130,13 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
             return self._refusal(request, RequestRefused(503, RequestTimeout(str(timeout))))
         except HTTPException as refusal:
             return self._refusal(request, refusal)
+        except asyncio.CancelledError:  # the client went away
+            self._close_in_background(request.state.contexts)
+            raise
 
     def _close_in_background(self, contexts: list[RequestContext]) -> None:
-        """Release a timed-out request's sessions without making its answer wait (a SQLite connection
-        may still be waiting for a lock, which only ends by itself)."""
+        """Release a stopped request's sessions without making its answer wait (a SQLite connection may
+        still be waiting for a lock, which only ends by itself)."""
         task = asyncio.create_task(_close_all(contexts))
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
