@@ -11,6 +11,10 @@ from tests.served_api import ServeApi, ServedApi
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
+# HTTP handling only, the same whatever the database: run on SQLite alone (the protocol, limits and
+# subscription tests run on both).
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
 
 @pytest.mark.parametrize(
     ("body", "message"),

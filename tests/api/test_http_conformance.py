@@ -24,6 +24,10 @@ AUDIT_SCRIPT = Path(__file__).with_name("graphql_http_audit.js")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 TYPENAME = {"query": "{ __typename }"}
 
+# HTTP handling only, the same whatever the database: run on SQLite alone (the protocol, limits and
+# subscription tests run on both).
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
 
 @pytest.fixture(scope="session")
 def graphql_http_package(tmp_path_factory: pytest.TempPathFactory) -> Path:

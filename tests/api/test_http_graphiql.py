@@ -17,6 +17,7 @@ from tests.served_api import ServedApi
 ROOT = Path(__file__).parents[2]
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # serving files: any database will do
 def test_graphiql_loads_every_asset_from_the_api_itself(api: ServedApi) -> None:
     page = httpx.get(api.graphql_url, headers={"Accept": "text/html"})
     assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', page.text)
