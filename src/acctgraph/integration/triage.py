@@ -114,16 +114,21 @@ def _quarantined_chunks(session: Session, connection_id: int, size: int) -> Iter
 
 
 def apply_quarantined(batch: Batch, connection_id: int, size: int = 500) -> BatchOutcome:
-    """Write every quarantined record of the connection whose references now resolve; the rest stay."""
+    """Write every quarantined record of the connection whose references now resolve; the rest stay.
+
+    A record applied now may bring records of its own that wait in their turn (the lines nested in a
+    contract, for a product not synced yet): those are quarantined under the same stream, never dropped.
+    The outcome's ``waiting`` lists only those newly quarantined records."""
     total = BatchOutcome()
     for chunk in _quarantined_chunks(batch.session, connection_id, size):
         for (entity, stream), entries in _group(chunk).items():
             records = [RECORD_TYPES[Entity(entity)].model_validate(entry.payload) for entry in entries]
             outcome = write_records(batch, Entity(entity), records)
+            keys = {entry.record_key for entry in entries}
             still_waiting = {record_key(item.record) for item in outcome.waiting}
-            applied = [entry.record_key for entry in entries if entry.record_key not in still_waiting]
-            forget(batch.session, QuarantinedRecord, connection_id, stream, applied)
-            outcome.waiting = []
+            forget(batch.session, QuarantinedRecord, connection_id, stream, list(keys - still_waiting))
+            outcome.waiting = [item for item in outcome.waiting if record_key(item.record) not in keys]
+            quarantine(batch, connection_id, stream, outcome.waiting)
             total.add(outcome)
     return total
 
