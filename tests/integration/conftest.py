@@ -102,6 +102,8 @@ def snapshot(session: Session) -> dict[str, list[tuple[Any, ...]]]:
                 if column.name in IGNORED_COLUMNS or column.name == "internal_id":
                     continue
                 value = row[column.name]
+                if column.name == "deleted_at":  # when it was deleted depends on the run, whether does not
+                    value = value is not None
                 for foreign_key in column.foreign_keys:
                     value = external.get(foreign_key.column.table.name, {}).get(value, value)
                 values.append((column.name, str(value)))

@@ -4,10 +4,16 @@ that source's claim on a row other sources still report."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from acctgraph import models as m
+from acctgraph.integration.engine import SyncOptions, run_sync
+from tests.integration.conftest import add_csv_connection, csv_connectors, write_csv_files
+from tests.integration.conftest import sync as sync_csv
 from tests.integration.test_engine_behaviour import connect, sync
 
 
@@ -43,3 +49,50 @@ def test_contract_lines_wait_with_their_quarantined_contract_and_apply_later(
     sync(engine, streams=["companies"])
     assert live_lines(session) == 2
     assert quarantined(session) == []
+
+
+class Interrupted(BaseException):
+    """Stands for the process dying (Ctrl-C, SIGTERM) after the first committed batch."""
+
+
+def stop_after_first_batch(counts: m.SyncRunStream) -> None:
+    raise Interrupted
+
+
+def live(session: Session, model: type[m.Account] | type[m.Contact]) -> int:
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(model).where(model.deleted_at.is_(None)))
+
+
+def test_a_plain_run_finishes_a_full_refresh_that_was_interrupted(
+    engine: Engine, db_url: str, session: Session, tmp_path: Path
+) -> None:
+    exports = tmp_path / "exports"
+    write_csv_files(exports, accounts=30)
+    add_csv_connection(engine, exports, checkpoint_every=5)
+    sync_csv(engine)
+    assert live(session, m.Contact) == 30
+    write_csv_files(exports, accounts=20)  # 10 accounts and their contacts were deleted upstream
+
+    manager, connectors = csv_connectors()
+    with pytest.raises(Interrupted):
+        run_sync(
+            engine,
+            "sheet",
+            connectors,
+            options=SyncOptions(full_refresh=True, batch_size=5),
+            hook=manager.hook,
+            on_progress=stop_after_first_batch,
+        )
+    assert live(session, m.Contact) == 30, "the contacts stream had not started"
+
+    finishing = sync_csv(engine)
+    assert {s.stream: s.full_refresh for s in finishing.streams} == {
+        "accounts": True,
+        "contacts": True,
+        "usage_metrics": True,
+    }, "every stream of the interrupted full refresh is finished as one"
+    assert live(session, m.Account) == 20
+    assert live(session, m.Contact) == 20
+    after = sync_csv(engine)
+    assert not any(s.full_refresh for s in after.streams), "once finished, runs are incremental again"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -150,9 +150,11 @@ def _fail_interrupted_runs(session: Session, connection_id: int) -> None:
     session.commit()
 
 
-def _run_streams(context: RunContext, streams: Iterable[Stream]) -> None:
+def _run_streams(context: RunContext, streams: Sequence[Stream]) -> None:
     run, session = context.run, context.session
     try:
+        if context.options.full_refresh:
+            _begin_full_refresh(session, context.source.id, streams)
         _apply_quarantined(context)
         for stream in streams:
             StreamSync(context, stream).run()
@@ -170,6 +172,33 @@ def _run_streams(context: RunContext, streams: Iterable[Stream]) -> None:
         _finish(session, run)
         raise
     _finish(session, run)
+
+
+def _begin_full_refresh(session: Session, connection_id: int, streams: Sequence[Stream]) -> None:
+    """Mark a requested full refresh on every stream before any is read: a run that dies part-way
+    leaves each unfinished stream marked, and the next run, plain or not, finishes it (its deletions too)."""
+    for stream in streams:
+        state = stream_state(session, connection_id, stream.name)
+        if not state.full_refresh_in_progress:
+            begin_full_refresh(state)
+    session.commit()
+
+
+def stream_state(session: Session, connection_id: int, stream: str) -> SyncState:
+    """The stream's saved state, added to the session if it has none yet."""
+    state = session.get(SyncState, (connection_id, stream))
+    if state is None:
+        state = SyncState(connection_id=connection_id, stream=stream, resume={}, full_refresh_generation=0)
+        session.add(state)
+    return state
+
+
+def begin_full_refresh(state: SyncState) -> None:
+    """Start a new generation: rows of the stream not seen in it are deleted when it completes."""
+    state.full_refresh_generation = (state.full_refresh_generation or 0) + 1
+    state.full_refresh_in_progress = True
+    state.resume = {}
+    state.pending_cursor = None
 
 
 def _finish(session: Session, run: SyncRun) -> None:
@@ -192,23 +221,15 @@ class StreamSync:
         self.context = context
         self.stream = stream
         self.session = context.session
-        self.state = self._load_state()
+        self.state = stream_state(self.session, context.source.id, stream.name)
         self.full_refresh = self._wants_full_refresh()
         self.counts = SyncRunStream(run_id=context.run.id, stream=stream.name, full_refresh=self.full_refresh)
         self.session.add(self.counts)
         if self.full_refresh and not self.state.full_refresh_in_progress:
-            self._begin_full_refresh()
+            begin_full_refresh(self.state)
         self.session.commit()
         self.has_quarantined = self._any(QuarantinedRecord)
         self.has_rejected = self._any(RejectedRecord)
-
-    def _load_state(self) -> SyncState:
-        key = (self.context.source.id, self.stream.name)
-        state = self.session.get(SyncState, key)
-        if state is None:
-            state = SyncState(connection_id=key[0], stream=key[1], resume={}, full_refresh_generation=0)
-            self.session.add(state)
-        return state
 
     def _wants_full_refresh(self) -> bool:
         if self.context.options.full_refresh or not self.stream.incremental or self.state.full_refresh_in_progress:
@@ -217,12 +238,6 @@ class StreamSync:
             return False
         last = self.state.last_full_refresh_at
         return last is None or last <= self.context.run.started_at - self.context.full_refresh_every
-
-    def _begin_full_refresh(self) -> None:
-        self.state.full_refresh_generation = (self.state.full_refresh_generation or 0) + 1
-        self.state.full_refresh_in_progress = True
-        self.state.resume = {}
-        self.state.pending_cursor = None
 
     def _any(self, model: type[QuarantinedRecord] | type[RejectedRecord]) -> bool:
         return bool(
