@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from acctgraph.db import sync_sessionmaker
 from acctgraph.integration.connections import Connectors, add_connection
 from acctgraph.integration.engine import SyncOptions, run_sync
+from acctgraph.integration.entity_specs import SPECS
 from acctgraph.integration.plugins import connector_classes, create_plugin_manager
 from acctgraph.integration.records import Entity
-from acctgraph.integration.writers import SPECS
 from acctgraph.models import Base, ExternalRef, SyncRun
 
 CSV_PLUGIN_SOURCE = Path(__file__).resolve().parents[2] / "plugins" / "csv" / "src"

@@ -96,3 +96,48 @@ def test_a_plain_run_finishes_a_full_refresh_that_was_interrupted(
     assert live(session, m.Contact) == 20
     after = sync_csv(engine)
     assert not any(s.full_refresh for s in after.streams), "once finished, runs are incremental again"
+
+
+def refs(session: Session, source: str) -> int:
+    session.expire_all()
+    return session.scalar(
+        select(func.count())
+        .select_from(m.ExternalRef)
+        .where(m.ExternalRef.source == source, m.ExternalRef.object_type == "account")
+    )
+
+
+def test_a_full_refresh_of_one_source_keeps_accounts_another_source_reports(
+    engine: Engine, db_url: str, session: Session, tmp_path: Path
+) -> None:
+    crm, billing = tmp_path / "crm", tmp_path / "billing"
+    write_csv_files(crm, accounts=20)
+    write_csv_files(billing, accounts=20)  # the same accounts (by domain), under billing's own ids
+    add_csv_connection(engine, crm, name="crm")
+    add_csv_connection(engine, billing, name="billing")
+    sync_csv(engine, "crm"), sync_csv(engine, "billing")
+    assert live(session, m.Account) == 20 and refs(session, "billing") == 20
+
+    write_csv_files(billing, accounts=15)
+    run = sync_csv(engine, "billing", full_refresh=True)
+    assert live(session, m.Account) == 20, "the CRM still reports the 5 accounts billing deleted"
+    assert next(s.deleted for s in run.streams if s.stream == "accounts") == 0
+    assert refs(session, "billing") == 15, "only billing's claim on them went"
+
+    write_csv_files(crm, accounts=18)
+    run = sync_csv(engine, "crm", full_refresh=True)
+    assert live(session, m.Account) == 18, "accounts no source holds any more are deleted"
+    assert next(s.deleted for s in run.streams if s.stream == "accounts") == 2
+
+
+def test_a_tombstone_keeps_an_account_another_source_reports(engine: Engine, db_url: str, session: Session) -> None:
+    connect(engine, "plain")
+    sync(engine, streams=["companies"])
+    account_id = session.scalar(select(m.Account.id).where(m.Account.name == "Scripted 0"))
+    session.add(m.ExternalRef(source="crm", object_type="account", external_id="crm-0", internal_id=account_id))
+    session.commit()
+    connect(engine, "tombstone")
+    run = sync(engine, streams=["companies"])
+    assert run.streams[0].deleted == 0
+    assert live(session, m.Account) == 10
+    assert refs(session, "s") == 9, "the deleting source's claim on the account went"

@@ -11,9 +11,9 @@ from acctgraph.cli.context import connected_engine
 from acctgraph.cli.errors import CommandError
 from acctgraph.db import sync_sessionmaker
 from acctgraph.integration import identity, triage
+from acctgraph.integration.batches import Batch
 from acctgraph.integration.connections import ConnectionSetupError, get_connection
 from acctgraph.integration.identity import Source
-from acctgraph.integration.writers import Batch
 from acctgraph.models import Account, Connection, IdentityMapping, QuarantinedRecord
 from acctgraph.models.base import utcnow
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from pydantic import SecretStr, ValidationError
 from pydantic_core import to_jsonable_python
@@ -22,7 +22,8 @@ from sqlalchemy import Engine, exists, select, update
 from sqlalchemy.orm import Session
 
 from acctgraph.db import sync_sessionmaker
-from acctgraph.integration import triage, writers
+from acctgraph.integration import deletions, triage, writers
+from acctgraph.integration.batches import Batch, BatchOutcome, record_key
 from acctgraph.integration.connections import Connectors, connector_and_config, get_connection
 from acctgraph.integration.connector import (
     Checkpoint,
@@ -39,7 +40,6 @@ from acctgraph.integration.identity import Source
 from acctgraph.integration.locks import connection_lock
 from acctgraph.integration.records import CanonicalRecord
 from acctgraph.integration.triage import Rejection, describe_validation_error
-from acctgraph.integration.writers import Batch
 from acctgraph.models import QuarantinedRecord, RejectedRecord, SyncRun, SyncRunStatus, SyncRunStream, SyncState
 from acctgraph.models.base import utcnow
 
@@ -293,11 +293,15 @@ class StreamSync:
                 buffer.records.append(message)
             else:
                 payload = (
-                    message.model_dump(exclude_unset=True) if isinstance(message, CanonicalRecord) else dict(message)
+                    message.model_dump(exclude_unset=True)
+                    if isinstance(message, CanonicalRecord)
+                    else dict(cast(Mapping[str, Any], message))
                 )
                 buffer.records.append(record_type.model_validate(payload))
         except ValidationError as error:
-            payload = dict(message) if not isinstance(message, CanonicalRecord) else message.model_dump()
+            payload = (
+                message.model_dump() if isinstance(message, CanonicalRecord) else dict(cast(Mapping[str, Any], message))
+            )
             key = next((str(payload[k]) for k in self.stream.primary_key if payload.get(k)), "unknown")
             buffer.rejections.append(Rejection(key, payload, describe_validation_error(error)))
 
@@ -305,12 +309,12 @@ class StreamSync:
         """Write the buffer, its checkpoint and the counts in one transaction, then tell the plugins."""
         batch = Batch(self.session, self.context.source, utcnow())
         entity = self.stream.entity
-        outcome = writers.write_records(batch, entity, buffer.records) if buffer.records else writers.BatchOutcome()
+        outcome = writers.write_records(batch, entity, buffer.records) if buffer.records else BatchOutcome()
         deleted = self._apply_tombstones(batch, buffer.tombstones)
         self._triage(batch, buffer, outcome)
         if self.full_refresh and entity.has_external_refs:
-            keys = [writers.record_key(record) for record in outcome.written]
-            writers.record_sightings(batch, entity, keys, self.state.full_refresh_generation)
+            keys = [record_key(record) for record in outcome.written]
+            deletions.record_sightings(batch, entity, keys, self.state.full_refresh_generation)
         if checkpoint is not None:
             self._save_checkpoint(checkpoint)
         if complete:
@@ -337,7 +341,7 @@ class StreamSync:
     def _apply_tombstones(self, batch: Batch, tombstones: list[Tombstone]) -> int:
         deleted = 0
         for tombstone in tombstones:
-            deleted += writers.mark_deleted(
+            deleted += deletions.mark_deleted(
                 batch, self.stream.entity, [tombstone.external_id], tombstone.deleted_at or batch.now
             )
         if tombstones and self.has_quarantined:
@@ -345,10 +349,8 @@ class StreamSync:
             triage.forget(self.session, QuarantinedRecord, self.context.source.id, self.stream.name, keys)
         return deleted
 
-    def _triage(self, batch: Batch, buffer: Buffer, outcome: writers.BatchOutcome) -> None:
-        written_keys = (
-            [writers.record_key(r) for r in outcome.written] if self.has_quarantined or self.has_rejected else []
-        )
+    def _triage(self, batch: Batch, buffer: Buffer, outcome: BatchOutcome) -> None:
+        written_keys = [record_key(r) for r in outcome.written] if self.has_quarantined or self.has_rejected else []
         if self.has_quarantined:
             triage.forget(self.session, QuarantinedRecord, self.context.source.id, self.stream.name, written_keys)
         if self.has_rejected:
@@ -384,12 +386,12 @@ class StreamSync:
             state.cursor = max(state.cursor, candidate) if state.cursor else candidate
         state.pending_cursor, state.resume = None, {}
         if self.full_refresh:
-            deleted = writers.mark_unseen_deleted(batch, self.stream.entity, state.full_refresh_generation)
+            deleted = deletions.mark_unseen_deleted(batch, self.stream.entity, state.full_refresh_generation)
             state.full_refresh_in_progress = False
             state.last_full_refresh_at = self.context.run.started_at
         return deleted
 
-    def _count(self, buffer: Buffer, outcome: writers.BatchOutcome, deleted: int) -> None:
+    def _count(self, buffer: Buffer, outcome: BatchOutcome, deleted: int) -> None:
         counts = self.counts
         counts.read += buffer.read
         counts.created += outcome.created

@@ -15,8 +15,9 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from acctgraph.integration.batches import Batch, BatchOutcome, Waiting, record_key
 from acctgraph.integration.records import RECORD_TYPES, Entity
-from acctgraph.integration.writers import Batch, BatchOutcome, Waiting, record_key, write_records
+from acctgraph.integration.writers import write_records
 from acctgraph.models import QuarantinedRecord, RejectedRecord
 
 

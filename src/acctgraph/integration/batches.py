@@ -1,0 +1,85 @@
+"""What one batch write shares: where it runs, what it came to, and the bulk UPDATE every writer uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, CursorResult, Table, bindparam, update
+from sqlalchemy.orm import Session
+
+from acctgraph.integration.identity import Source
+from acctgraph.integration.records import CanonicalRecord
+
+
+@dataclass
+class Waiting:
+    """A record held back because a required reference is not known yet."""
+
+    record: CanonicalRecord
+    waiting_for: str
+    reason: str
+
+
+@dataclass
+class BatchOutcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    waiting: list[Waiting] = field(default_factory=list)
+    written: list[CanonicalRecord] = field(default_factory=list)
+    ref_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: BatchOutcome) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.deleted += other.deleted
+        self.waiting += other.waiting
+        self.written += other.written
+
+
+@dataclass
+class Batch:
+    """Everything one batch write needs to know about where it runs."""
+
+    session: Session
+    source: Source
+    now: datetime
+
+
+def record_key(record: CanonicalRecord) -> str:
+    return ":".join(str(value) for value in record.key())
+
+
+def bumped(table: Table, **values: Any) -> dict[str, Any]:
+    """The values, plus a bump of the optimistic-concurrency ``version`` where the table has one, so an
+    API client holding the old version learns that a sync changed the row."""
+    return {**values, "version": table.c.version + 1} if "version" in table.c else values
+
+
+def soft_delete(batch: Batch, table: Table, condition: ColumnElement[bool], deleted_at: datetime | None = None) -> int:
+    """Mark the live rows matching ``condition`` deleted (kept, hidden, never dropped); returns how many."""
+    result = batch.session.execute(
+        update(table)
+        .where(condition, table.c.deleted_at.is_(None))
+        .values(bumped(table, deleted_at=deleted_at or batch.now, updated_at=batch.now))
+    )
+    return cast(CursorResult[Any], result).rowcount
+
+
+def update_rows(session: Session, table: Table, rows: list[dict[str, Any]], bump: bool = True) -> None:
+    """UPDATE by primary key, one executemany per set of changed columns (rows carry ``id``)."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        by_columns.setdefault(tuple(sorted(key for key in row if key != "id")), []).append(row)
+    for columns, group in by_columns.items():
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(**{column: bindparam(f"new_{column}") for column in columns})
+        )
+        statement = statement.values(bumped(table)) if bump else statement
+        session.execute(statement, [{"row_id": row["id"], **{f"new_{c}": row[c] for c in columns}} for row in group])

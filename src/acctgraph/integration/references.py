@@ -1,0 +1,73 @@
+"""Resolve the references a batch of records makes (accounts, contracts, contacts, users) in bulk:
+records whose required reference is still unknown come back as waiting, with the reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from acctgraph.integration import identity
+from acctgraph.integration.batches import Batch, BatchOutcome, Waiting
+from acctgraph.integration.entity_specs import EntitySpec, Reference
+from acctgraph.integration.identity import Source
+from acctgraph.integration.records import AccountRecord, CanonicalRecord, ContactRecord, Entity
+
+
+def domains_of(record: CanonicalRecord) -> list[str]:
+    if isinstance(record, AccountRecord):
+        return [domain for domain in [record.domain, *record.domains] if domain]
+    hints = [getattr(record, "account_domain", None)]
+    if isinstance(record, ContactRecord) and record.email and "@" in record.email:
+        hints.append(record.email.rsplit("@", 1)[1].lower())
+    return [hint for hint in hints if hint]
+
+
+def resolve_references(
+    batch: Batch, spec: EntitySpec, records: list[CanonicalRecord]
+) -> tuple[dict[int, dict[str, Any]], BatchOutcome]:
+    """id(record) -> resolved foreign-key columns, for the records whose required references resolved."""
+    outcome = BatchOutcome()
+    lookups: dict[Reference, dict[str, int]] = {}
+    for reference in spec.references:
+        wanted = {getattr(r, reference.field) for r in records if getattr(r, reference.field, None)}
+        if reference.entity is Entity.ACCOUNT and reference.required:
+            candidates = {getattr(r, reference.field): domains_of(r) for r in records}
+            lookups[reference] = identity.resolve_accounts(batch.session, batch.source, candidates)
+        else:
+            lookups[reference] = identity.known_refs(batch.session, batch.source, reference.entity, wanted)
+    emails = {getattr(r, attr) for r in records for attr in spec.users if getattr(r, attr, None)}
+    users = identity.users_by_email(batch.session, emails)
+    resolved: dict[int, dict[str, Any]] = {}
+    for record in records:
+        columns = _foreign_keys(batch.source, spec, record, lookups, outcome)
+        if columns is None:
+            continue
+        for attr, column in spec.users.items():
+            email = getattr(record, attr)
+            columns[column] = users.get(email.lower()) if email else None
+        resolved[id(record)] = columns
+    return resolved, outcome
+
+
+def _foreign_keys(
+    source: Source,
+    spec: EntitySpec,
+    record: CanonicalRecord,
+    lookups: dict[Reference, dict[str, int]],
+    outcome: BatchOutcome,
+) -> dict[str, Any] | None:
+    columns: dict[str, Any] = {}
+    for reference in spec.references:
+        external_id: str | None = getattr(record, reference.field, None)
+        internal_id = lookups[reference].get(external_id) if external_id else None
+        if internal_id is None and reference.required:
+            if reference.entity is Entity.ACCOUNT:
+                reason = identity.unresolved_account_reason(source, str(external_id), domains_of(record))
+            else:
+                reason = (
+                    f"{reference.entity} {external_id!r} of connection {source.name!r} has not been synced yet; "
+                    "the record is applied once it is"
+                )
+            outcome.waiting.append(Waiting(record, str(external_id), reason))
+            return None
+        columns[reference.column] = internal_id
+    return columns
