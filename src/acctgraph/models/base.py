@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 
 from sqlalchemy import JSON, DateTime, Enum, MetaData, Table, TypeDecorator
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import functions
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -24,7 +26,12 @@ def utcnow() -> datetime:
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """A timestamp stored in UTC and always read back timezone-aware, on SQLite as on PostgreSQL."""
+    """A timestamp stored in UTC and always read back timezone-aware, on SQLite as on PostgreSQL.
+
+    On SQLite the value is text in one fixed-width form, ``2026-11-30 15:07:57.620221`` (always with
+    microseconds), so text order is time order and equal instants are equal strings: keyset pagination
+    compares them as text. Python values get it from SQLAlchemy's storage format, SQL values from the
+    ``CURRENT_TIMESTAMP``/``now()`` rule below."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
@@ -41,6 +48,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@compiles(functions.current_timestamp, "sqlite")
+@compiles(functions.now, "sqlite")
+def _sqlite_now(element: Any, compiler: Any, **kwargs: Any) -> str:
+    """SQLite's own ``CURRENT_TIMESTAMP`` has no fraction of a second; ``%f`` gives milliseconds."""
+    return "(strftime('%Y-%m-%d %H:%M:%f', 'now') || '000')"
 
 
 def enum_type(enum_class: type[enum.Enum]) -> Enum:
