@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, DateTime, Enum, MetaData, Table, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql import functions
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql import functions
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
