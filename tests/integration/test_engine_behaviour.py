@@ -179,11 +179,17 @@ def test_contract_lines_missing_from_a_new_version_are_closed_keeping_their_hist
     product = sample.product(sku="P")
     session.add(m.ExternalRef(source="s", object_type="product", external_id="P", internal_id=product.id))
     session.commit()
-    sync(engine, streams=["subscriptions"])
+    first = sync(engine, streams=["subscriptions"])
     assert session.scalar(select(func.count()).select_from(m.ContractLine)) == 2
+    assert (first.streams[0].created, first.streams[0].nested["contract_line"]["created"]) == (1, 2), (
+        "lines are counted apart from the contracts they come in"
+    )
     connect(engine, "plain", lines=1)
     run = sync(engine, streams=["subscriptions"])
-    assert run.streams[0].deleted == 1
+    assert run.streams[0].deleted == 0 and run.streams[0].unchanged == 1
+    assert run.streams[0].nested == {
+        "contract_line": {"created": 0, "updated": 0, "unchanged": 1, "deleted": 1, "quarantined": 0}
+    }
     lines = m.ContractLine
     live = session.scalars(select(lines.unit_price_minor).where(lines.effective_to.is_(None))).all()
     assert live == [100]

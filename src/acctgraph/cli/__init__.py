@@ -21,7 +21,7 @@ from acctgraph.cli import (
     serve,
     sync,
 )
-from acctgraph.cli.errors import UserFacingError, report
+from acctgraph.cli.errors import EXIT_ERROR, UserFacingError, report
 
 app = typer.Typer(
     name="acctgraph",
@@ -51,4 +51,4 @@ def main() -> None:
         app()
     except UserFacingError as error:
         report(error)
-        sys.exit(1)
+        sys.exit(EXIT_ERROR)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from acctgraph.cli.context import connected_engine, settings
 from acctgraph.cli.errors import CommandError
+from acctgraph.cli.output import add_plain_row
 from acctgraph.cli.plugins import loaded_connectors
 from acctgraph.db import sync_sessionmaker
 from acctgraph.integration import connections as service
@@ -22,10 +23,12 @@ app = typer.Typer(help="Connections: named, configured instances of a connector.
 
 def _parse_settings(pairs: list[str]) -> dict[str, str]:
     values = {}
-    for pair in pairs:
+    for position, pair in enumerate(pairs, start=1):
         key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise CommandError(f"--set {pair!r} is not KEY=VALUE; e.g. --set directory=/data or --set token=env:TOKEN")
+        if not sep or not key:  # the value is not repeated: it may be a secret typed without its key
+            raise CommandError(
+                f"--set number {position} is not KEY=VALUE; e.g. --set directory=/data or --set token=env:TOKEN"
+            )
         values[key.strip()] = value
     return values
 
@@ -58,7 +61,7 @@ def list_connections() -> None:
     with sync_sessionmaker(connected_engine())() as session:
         for connection in session.scalars(select(Connection).order_by(Connection.name)):
             shown = json.dumps(service.shown_config(connection, connectors), default=str)
-            table.add_row(connection.name, connection.connector, shown, f"{connection.full_refresh_days} days")
+            add_plain_row(table, connection.name, connection.connector, shown, f"{connection.full_refresh_days} days")
     Console(width=200).print(table)
 
 

@@ -9,7 +9,10 @@ from sqlalchemy import select
 
 from acctgraph.cli.context import connected_engine
 from acctgraph.cli.errors import CommandError
+from acctgraph.cli.output import add_plain_row
 from acctgraph.db import sync_sessionmaker
+from acctgraph.graphql.errors import InvalidId
+from acctgraph.graphql.ids import decode_id
 from acctgraph.integration import identity, triage
 from acctgraph.integration.batches import Batch
 from acctgraph.integration.connections import ConnectionSetupError, get_connection
@@ -28,6 +31,16 @@ def _source(session, name: str) -> Source:  # type: ignore[no-untyped-def]
     return Source(connection.id, connection.name)
 
 
+def _account_id(value: str) -> int:
+    """The account's number, from the API's global id (``QWNjb3VudDoxMg==``) or the number itself."""
+    if value.isdigit():
+        return int(value)
+    try:
+        return decode_id(value, "Account")
+    except InvalidId as error:
+        raise CommandError(f"{error}; pass the `id` of an account from the API, or its number") from None
+
+
 @app.command("list")
 def list_identities() -> None:
     """List the mappings, and the quarantined records with what they wait for."""
@@ -40,11 +53,11 @@ def list_identities() -> None:
             .join(Account, Account.id == IdentityMapping.account_id)
             .order_by(Connection.name, IdentityMapping.external_id)
         ):
-            mappings.add_row(name, external_id, f"{account_id} {account_name}")
+            add_plain_row(mappings, name, external_id, f"{account_id} {account_name}")
         for name, entry in session.execute(
             select(Connection.name, QuarantinedRecord).join(Connection).order_by(QuarantinedRecord.id).limit(200)
         ):
-            waiting.add_row(name, entry.stream, entry.record_key, entry.waiting_for, entry.reason)
+            add_plain_row(waiting, name, entry.stream, entry.record_key, entry.waiting_for, entry.reason)
     console = Console(width=200)
     console.print(mappings)
     console.print(waiting)
@@ -54,9 +67,10 @@ def list_identities() -> None:
 def map_(
     connection: str = typer.Argument(..., help="The connection the id comes from."),
     external_id: str = typer.Argument(..., help="The source's id of the account."),
-    account_id: int = typer.Argument(..., help="The acctgraph account it is."),
+    account: str = typer.Argument(..., help="The acctgraph account it is: its id in the API, or its number."),
 ) -> None:
     """Map a source's account id to an account, and apply the quarantined records waiting for it."""
+    account_id = _account_id(account)
     with sync_sessionmaker(connected_engine())() as session:
         source = _source(session, connection)
         if session.get(Account, account_id) is None:
@@ -65,7 +79,8 @@ def map_(
         outcome = triage.apply_quarantined(Batch(session, source, utcnow()), source.id)
         session.commit()
     typer.echo(
-        f"{connection} {external_id} -> account {account_id}; {outcome.created + outcome.updated} quarantined records applied"
+        f"{connection} {external_id} -> account {account_id}; "
+        f"{outcome.created + outcome.updated + outcome.unchanged} quarantined records applied"
     )
 
 

@@ -1,7 +1,9 @@
-"""``acctgraph sync``: run a connection's sync with a live progress display, and show recent runs."""
+"""``acctgraph sync``: run a connection's sync with a live progress display, show recent runs and the
+records a connection rejected."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import typer
@@ -11,14 +13,16 @@ from rich.table import Table
 from sqlalchemy import select
 
 from acctgraph.cli.context import connected_engine, settings
-from acctgraph.cli.errors import CommandError
+from acctgraph.cli.errors import EXIT_PARTIAL, CommandError
+from acctgraph.cli.output import add_plain_row
 from acctgraph.cli.plugins import loaded_connectors
 from acctgraph.db import sync_sessionmaker
-from acctgraph.integration.connections import ConnectionSetupError
+from acctgraph.integration.batches import COUNTS
+from acctgraph.integration.connections import ConnectionSetupError, get_connection
 from acctgraph.integration.engine import SyncOptions, run_sync
 from acctgraph.integration.locks import SyncLockedError
 from acctgraph.integration.worker import run_requested_syncs
-from acctgraph.models import Connection, SyncRun, SyncRunStatus, SyncRunStream
+from acctgraph.models import Connection, RejectedRecord, SyncRun, SyncRunStatus, SyncRunStream
 
 app = typer.Typer(help="Sync connections and inspect their runs.", no_args_is_help=True)
 
@@ -26,9 +30,14 @@ COUNT_COLUMNS = ("read", "created", "updated", "unchanged", "deleted", "rejected
 
 
 def _counts_table(title: str, streams: list[SyncRunStream]) -> Table:
+    """One row per stream, and under it one per kind of record nested in its records (a contract's
+    lines), counted apart: they are not read on their own, nor rejected alone."""
     table = Table("stream", *COUNT_COLUMNS, title=title)
     for stream in streams:
-        table.add_row(stream.stream, *(str(getattr(stream, column)) for column in COUNT_COLUMNS))
+        add_plain_row(table, stream.stream, *(getattr(stream, column) for column in COUNT_COLUMNS))
+        for entity, counts in (stream.nested or {}).items():
+            nested = (counts.get(column, 0) if column in COUNTS else "" for column in COUNT_COLUMNS)
+            add_plain_row(table, f"  {stream.stream} > {entity}", *nested)
     return table
 
 
@@ -38,7 +47,10 @@ def run(
     stream: list[str] = typer.Option([], "--stream", "-s", help="Sync only this stream (repeatable)."),
     full_refresh: bool = typer.Option(False, help="Read everything again and mark deleted what is gone."),
 ) -> None:
-    """Sync CONNECTION into the database, showing per-stream counts as batches commit."""
+    """Sync CONNECTION into the database, showing per-stream counts as batches commit.
+
+    Exits 1 if the sync failed, and 75 if the source rate-limited it (the run is partial: run it again
+    later and it resumes from its last checkpoint)."""
     manager, connectors = loaded_connectors()
     seen: dict[str, SyncRunStream] = {}
     console = Console(stderr=True)
@@ -64,12 +76,13 @@ def run(
     if result.status is SyncRunStatus.FAILED:
         raise CommandError(f"sync of {connection!r} failed: {result.error}")
     if result.status is SyncRunStatus.PARTIAL:
-        typer.echo(f"partial: {result.error}")
+        console.print(f"partial: {result.error}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 @app.command()
 def status(limit: int = typer.Option(10, min=1, help="How many recent runs to show.")) -> None:
-    """Show the most recent runs: status, timings, counts, error."""
+    """Show the most recent runs: status, timings, counts of the streams' own records, error."""
     table = Table("run", "connection", "status", "started", "duration", *COUNT_COLUMNS, "error")
     with sync_sessionmaker(connected_engine())() as session:
         rows = session.execute(
@@ -77,16 +90,44 @@ def status(limit: int = typer.Option(10, min=1, help="How many recent runs to sh
         ).all()
         for run_, name in rows:
             duration = f"{(run_.finished_at - run_.started_at).total_seconds():.1f}s" if run_.finished_at else "-"
-            totals = [str(sum(getattr(s, column) for s in run_.streams)) for column in COUNT_COLUMNS]
-            table.add_row(
-                str(run_.id),
+            totals = [sum(getattr(s, column) for s in run_.streams) for column in COUNT_COLUMNS]
+            add_plain_row(
+                table,
+                run_.id,
                 name,
-                str(run_.status),
+                run_.status,
                 f"{run_.started_at:%Y-%m-%d %H:%M:%S}",
                 duration,
                 *totals,
                 run_.error or "",
             )
+    Console(width=220).print(table)
+
+
+@app.command()
+def rejected(
+    connection: str = typer.Argument(..., help="The connection whose rejected records to show."),
+    stream: str | None = typer.Option(None, "--stream", "-s", help="Only this stream's."),
+    limit: int = typer.Option(50, min=1, help="How many to show, newest first."),
+) -> None:
+    """Show the records CONNECTION rejected: the run, the stream, the record, why, and its payload.
+
+    A rejected record stays here until the source sends it again in a form that is valid."""
+    table = Table("run", "stream", "record", "reason", "payload", title=f"records {connection} rejected")
+    with sync_sessionmaker(connected_engine())() as session:
+        try:
+            connection_id = get_connection(session, connection).id
+        except ConnectionSetupError as error:
+            raise CommandError(str(error)) from None
+        statement = select(RejectedRecord).where(RejectedRecord.connection_id == connection_id)
+        if stream is not None:
+            statement = statement.where(RejectedRecord.stream == stream)
+        for entry in session.scalars(statement.order_by(RejectedRecord.id.desc()).limit(limit)):
+            payload = json.dumps(entry.payload, sort_keys=True, default=str)
+            add_plain_row(table, entry.run_id or "-", entry.stream, entry.record_key, entry.reason, payload)
+    if not table.row_count:
+        typer.echo(f"no rejected records for {connection!r}" + (f" in stream {stream!r}" if stream else ""))
+        return
     Console(width=220).print(table)
 
 
@@ -102,7 +143,7 @@ def worker(
     while True:
         for request in run_requested_syncs(engine, connectors, secret_key=settings().secret_key, hook=manager.hook):
             outcome = f"run {request.sync_run_id}" if request.error is None else f"not started: {request.error}"
-            console.print(f"sync request {request.id}: {outcome}", highlight=False)
+            console.print(f"sync request {request.id}: {outcome}", markup=False, highlight=False)
         if once:
             return
         time.sleep(interval)

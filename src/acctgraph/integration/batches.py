@@ -22,15 +22,26 @@ class Waiting:
     reason: str
 
 
+COUNTS = ("created", "updated", "unchanged", "deleted", "quarantined")
+"""What a batch counts of each entity it writes (a run's counts are their sums)."""
+
+
 @dataclass
 class BatchOutcome:
+    """What writing a batch came to. Records nested in the batch's records (a contract's lines) are
+    counted apart, under their entity in ``nested``, so a stream's counts are of its own records."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     deleted: int = 0
     waiting: list[Waiting] = field(default_factory=list)
     written: list[CanonicalRecord] = field(default_factory=list)
-    ref_ids: list[int] = field(default_factory=list)
+    nested: dict[str, BatchOutcome] = field(default_factory=dict)
+
+    @property
+    def quarantined(self) -> int:
+        return len(self.waiting)
 
     def add(self, other: BatchOutcome) -> None:
         self.created += other.created
@@ -39,6 +50,14 @@ class BatchOutcome:
         self.deleted += other.deleted
         self.waiting += other.waiting
         self.written += other.written
+        for entity, outcome in other.nested.items():
+            self.nested.setdefault(entity, BatchOutcome()).add(outcome)
+
+    def nested_waiting(self) -> list[Waiting]:
+        return [item for outcome in self.nested.values() for item in outcome.waiting]
+
+    def counts(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in COUNTS}
 
 
 @dataclass

@@ -49,6 +49,8 @@ def validate_config(connector: type[Connector], values: Mapping[str, Any]) -> Co
         return connector.parse_config(values)
     except ValidationError as error:
         reason = describe_validation_error(error, connector.config_model.secret_fields())
+        if any(item["type"] == "extra_forbidden" for item in error.errors()):
+            reason += f" (its settings: {', '.join(connector.config_model.model_fields)})"
         raise ConnectionSetupError(f"invalid configuration for connector {connector.name!r}: {reason}") from None
 
 

@@ -355,8 +355,9 @@ class StreamSync:
             triage.forget(self.session, QuarantinedRecord, self.context.source.id, self.stream.name, written_keys)
         if self.has_rejected:
             triage.forget(self.session, RejectedRecord, self.context.source.id, self.stream.name, written_keys)
-        if outcome.waiting:
-            triage.quarantine(batch, self.context.source.id, self.stream.name, outcome.waiting)
+        waiting = outcome.waiting + outcome.nested_waiting()
+        if waiting:
+            triage.quarantine(batch, self.context.source.id, self.stream.name, waiting)
             self.has_quarantined = True
         if buffer.rejections:
             triage.reject(batch, self.context.source.id, self.context.run.id, self.stream.name, buffer.rejections)
@@ -399,4 +400,16 @@ class StreamSync:
         counts.unchanged += outcome.unchanged
         counts.deleted += deleted + outcome.deleted
         counts.rejected += len(buffer.rejections)
-        counts.quarantined += len(outcome.waiting)
+        counts.quarantined += outcome.quarantined
+        if outcome.nested:
+            counts.nested = add_counts(counts.nested, outcome.nested)
+
+
+def add_counts(nested: dict[str, dict[str, int]], outcomes: dict[str, BatchOutcome]) -> dict[str, dict[str, int]]:
+    """The nested records' counts by entity, plus a batch's (a new dict: the JSON column sees the change)."""
+    total = {entity: dict(counts) for entity, counts in nested.items()}
+    for entity, outcome in outcomes.items():
+        for name, value in outcome.counts().items():
+            total.setdefault(entity, {}).setdefault(name, 0)
+            total[entity][name] += value
+    return total

@@ -29,12 +29,15 @@ class Rejection:
 
 
 def describe_validation_error(error: ValidationError, secret_fields: frozenset[str] = frozenset()) -> str:
-    """``amount_minor: Input should be a valid integer (got 'abc')``, one clause per failing field;
-    the input of a secret field is never repeated."""
+    """``amount_minor: Input should be a valid integer (got 'abc')``, one clause per failing field.
+
+    The input of a secret field is never repeated, nor that of an unknown field: it may be a secret
+    under a mistyped name (``api_kye=sk_live_...``)."""
     parts = []
     for item in error.errors(include_url=False):
         where = ".".join(str(part) for part in item["loc"]) or "record"
-        shown = item["type"] != "missing" and not (item["loc"] and item["loc"][0] in secret_fields)
+        hidden = item["type"] in ("missing", "extra_forbidden") or bool(item["loc"] and item["loc"][0] in secret_fields)
+        shown = not hidden
         given = f" (got {item['input']!r})" if shown else ""
         parts.append(f"{where}: {item['msg']}{given}")
     return "; ".join(parts)
@@ -118,18 +121,18 @@ def apply_quarantined(batch: Batch, connection_id: int, size: int = 500) -> Batc
     """Write every quarantined record of the connection whose references now resolve; the rest stay.
 
     A record applied now may bring records of its own that wait in their turn (the lines nested in a
-    contract, for a product not synced yet): those are quarantined under the same stream, never dropped.
-    The outcome's ``waiting`` lists only those newly quarantined records."""
+    contract, for a product not synced yet): those are quarantined under the same stream, never dropped,
+    and listed in the outcome's ``nested``; its own ``waiting`` is empty (those records stay where they are)."""
     total = BatchOutcome()
     for chunk in _quarantined_chunks(batch.session, connection_id, size):
         for (entity, stream), entries in _group(chunk).items():
             records = [RECORD_TYPES[Entity(entity)].model_validate(entry.payload) for entry in entries]
             outcome = write_records(batch, Entity(entity), records)
-            keys = {entry.record_key for entry in entries}
             still_waiting = {record_key(item.record) for item in outcome.waiting}
-            forget(batch.session, QuarantinedRecord, connection_id, stream, list(keys - still_waiting))
-            outcome.waiting = [item for item in outcome.waiting if record_key(item.record) not in keys]
-            quarantine(batch, connection_id, stream, outcome.waiting)
+            applied = [entry.record_key for entry in entries if entry.record_key not in still_waiting]
+            forget(batch.session, QuarantinedRecord, connection_id, stream, applied)
+            quarantine(batch, connection_id, stream, outcome.nested_waiting())
+            outcome.waiting = []
             total.add(outcome)
     return total
 

@@ -95,7 +95,8 @@ def _upsert_source_records(
     if entity is Entity.ACCOUNT:
         _add_domains(batch.session, ids, [r for r in records if isinstance(r, AccountRecord)])
     if entity is Entity.CONTRACT:
-        outcome.add(_write_nested_lines(batch, ids, [r for r in records if isinstance(r, ContractRecord)]))
+        lines = _write_nested_lines(batch, ids, [r for r in records if isinstance(r, ContractRecord)])
+        outcome.add(BatchOutcome(nested={str(Entity.CONTRACT_LINE): lines}))
     return outcome
 
 

@@ -68,6 +68,11 @@ class SyncRunStream(Base):
     deleted: Mapped[int] = mapped_column(default=0)
     rejected: Mapped[int] = mapped_column(default=0)
     quarantined: Mapped[int] = mapped_column(default=0)
+    nested: Mapped[dict[str, Any]] = mapped_column(
+        default=dict,
+        server_default="{}",
+        comment="Counts of the records nested in this stream's records (a contract's lines), by entity",
+    )
 
     run: Mapped[SyncRun] = relationship(back_populates="streams", lazy="raise")
 

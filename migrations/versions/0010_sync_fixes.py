@@ -1,9 +1,10 @@
-"""canonical sqlite timestamps
+"""sync fixes: canonical SQLite timestamps, nested records counted apart
 
 Every timestamp on SQLite becomes text in one fixed-width form, ``2026-11-30 15:07:57.620221``: rows
 stamped by SQL (``CURRENT_TIMESTAMP``, without a fraction) sorted before equal instants written from
 Python, which broke keyset pagination by ``updated_at``. A no-op on PostgreSQL, whose timestamps are
-typed.
+typed. ``sync_run_streams.nested`` counts the records nested in a stream's records (a contract's lines)
+apart from the stream's own.
 
 Revision ID: 0010
 Revises: 0006
@@ -45,6 +46,16 @@ def rewrite_column(bind: sa.Connection, table_name: str, column_name: str) -> No
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('sync_run_streams', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                'nested',
+                sa.JSON(),
+                server_default='{}',
+                nullable=False,
+                comment="Counts of the records nested in this stream's records (a contract's lines), by entity",
+            )
+        )
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
         return
@@ -56,4 +67,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """The canonical form is what the previous revision writes from Python: nothing to undo."""
+    """The canonical timestamp form is what the previous revision writes from Python: nothing to undo."""
+    with op.batch_alter_table('sync_run_streams', schema=None) as batch_op:
+        batch_op.drop_column('nested')
