@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 from pydantic import SecretStr, ValidationError
 from pydantic_core import to_jsonable_python
@@ -293,15 +293,11 @@ class StreamSync:
                 buffer.records.append(message)
             else:
                 payload = (
-                    message.model_dump(exclude_unset=True)
-                    if isinstance(message, CanonicalRecord)
-                    else dict(cast(Mapping[str, Any], message))
+                    message.model_dump(exclude_unset=True) if isinstance(message, CanonicalRecord) else dict(message)
                 )
                 buffer.records.append(record_type.model_validate(payload))
         except ValidationError as error:
-            payload = (
-                message.model_dump() if isinstance(message, CanonicalRecord) else dict(cast(Mapping[str, Any], message))
-            )
+            payload = dict(message) if not isinstance(message, CanonicalRecord) else message.model_dump()
             key = next((str(payload[k]) for k in self.stream.primary_key if payload.get(k)), "unknown")
             buffer.rejections.append(Rejection(key, payload, describe_validation_error(error)))
 

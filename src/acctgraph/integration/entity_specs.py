@@ -30,7 +30,7 @@ class EntitySpec:
 
     @property
     def table(self) -> Table:
-        return self.model.__table__  # type: ignore[return-value]
+        return self.model.__table__
 
 
 _ACCOUNT = Reference("account_external_id", Entity.ACCOUNT, "account_id", required=True)
