@@ -178,13 +178,13 @@ def _begin_full_refresh(session: Session, connection_id: int, streams: Sequence[
     """Mark a requested full refresh on every stream before any is read: a run that dies part-way
     leaves each unfinished stream marked, and the next run, plain or not, finishes it (its deletions too)."""
     for stream in streams:
-        state = stream_state(session, connection_id, stream.name)
+        state = _stream_state(session, connection_id, stream.name)
         if not state.full_refresh_in_progress:
-            begin_full_refresh(state)
+            _new_generation(state)
     session.commit()
 
 
-def stream_state(session: Session, connection_id: int, stream: str) -> SyncState:
+def _stream_state(session: Session, connection_id: int, stream: str) -> SyncState:
     """The stream's saved state, added to the session if it has none yet."""
     state = session.get(SyncState, (connection_id, stream))
     if state is None:
@@ -193,7 +193,7 @@ def stream_state(session: Session, connection_id: int, stream: str) -> SyncState
     return state
 
 
-def begin_full_refresh(state: SyncState) -> None:
+def _new_generation(state: SyncState) -> None:
     """Start a new generation: rows of the stream not seen in it are deleted when it completes."""
     state.full_refresh_generation = (state.full_refresh_generation or 0) + 1
     state.full_refresh_in_progress = True
@@ -221,12 +221,12 @@ class StreamSync:
         self.context = context
         self.stream = stream
         self.session = context.session
-        self.state = stream_state(self.session, context.source.id, stream.name)
+        self.state = _stream_state(self.session, context.source.id, stream.name)
         self.full_refresh = self._wants_full_refresh()
         self.counts = SyncRunStream(run_id=context.run.id, stream=stream.name, full_refresh=self.full_refresh)
         self.session.add(self.counts)
         if self.full_refresh and not self.state.full_refresh_in_progress:
-            begin_full_refresh(self.state)
+            _new_generation(self.state)
         self.session.commit()
         self.has_quarantined = self._any(QuarantinedRecord)
         self.has_rejected = self._any(RejectedRecord)
