@@ -52,7 +52,7 @@ MUTATION_ROLES: dict[str, frozenset[Role]] = {
 }
 """Every mutation, with the roles that may call it. A mutation missing here is refused to everyone."""
 
-QUERY_ROLES: dict[str, frozenset[Role]] = {"auditLog": ADMINS}
+QUERY_ROLES: dict[str, frozenset[Role]] = {"auditLog": ADMINS, "rejectedRecords": ADMINS, "quarantinedRecords": ADMINS}
 """Root query fields limited to some roles; every other query is readable by every role."""
 
 INTEGRATION_FIELDS = frozenset({"triggerSync", "me"})

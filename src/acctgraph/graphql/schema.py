@@ -25,6 +25,7 @@ from acctgraph.graphql.queries.me import MeQueries
 from acctgraph.graphql.queries.relay import RelayQueries
 from acctgraph.graphql.queries.revenue import RevenueQueries
 from acctgraph.graphql.queries.sync import SyncQueries
+from acctgraph.graphql.queries.triage import TriageQueries
 from acctgraph.graphql.queries.users import UserQueries
 from acctgraph.graphql.subscriptions import Subscription
 from acctgraph.graphql.types.scalars import SCALARS
@@ -40,6 +41,7 @@ QUERIES: tuple[type, ...] = (
     HealthQueries,
     RevenueQueries,
     SyncQueries,
+    TriageQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutations,
