@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
-from typing import ClassVar, Literal, Self, overload
+from typing import ClassVar
 
 import strawberry
 from strawberry import relay
@@ -19,55 +18,35 @@ from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.sync import SourceConnection, SyncRun
 
 
-class AdminOnlyNode(ModelNode):
-    """A node that ``node(id)`` resolves for the roles of its list only (``list_field`` in the policy)."""
-
+@strawberry.interface(description="A record a sync read but could not write.")
+class UnwrittenRecord(ModelNode):
     list_field: ClassVar[str]
-
-    @overload
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: strawberry.Info[RequestContext, None], node_ids: Iterable[str], required: Literal[True]
-    ) -> list[Self]: ...
-
-    @overload
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: strawberry.Info[RequestContext, None], node_ids: Iterable[str], required: Literal[False] = ...
-    ) -> list[Self | None]: ...
-
-    @overload
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: strawberry.Info[RequestContext, None], node_ids: Iterable[str], required: bool
-    ) -> list[Self] | list[Self | None]: ...
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: strawberry.Info[RequestContext, None], node_ids: Iterable[str], required: bool = False
-    ) -> list[Self] | list[Self | None]:
-        authorize(info.context.viewer, "query", cls.list_field)
-        return await super().resolve_nodes(info=info, node_ids=node_ids, required=required)
-
-
-@strawberry.type(description="A record a sync rejected: its payload as read and why it is invalid.")
-class RejectedRecord(AdminOnlyNode):
-    model = models.RejectedRecord
-    list_field = "rejectedRecords"
+    """The root list of this type: ``node(id)`` serves the roles the policy gives it."""
 
     id: relay.NodeID[int]
     stream: str
     record_key: str = strawberry.field(description="The record's external id, or where in the input it was.")
-    reason: str = strawberry.field(description="Each failing field with what is wrong with it.")
+    reason: str
     payload: JSON = strawberry.field(description="The record as the connector sent it.")
     created_at: datetime
-    updated_at: datetime = strawberry.field(description="When it was last rejected.")
     connection_id: strawberry.Private[int]
-    run_id: strawberry.Private[int | None]
+
+    @classmethod
+    def authorize_by_id(cls, context: RequestContext) -> None:
+        authorize(context.viewer, "query", cls.list_field)
 
     @strawberry.field(description="The connection it came from.")
     async def connection(self, info: strawberry.Info[RequestContext, None]) -> SourceConnection:
         return SourceConnection.from_row(await load_by_id(info.context, models.Connection, self.connection_id))
+
+
+@strawberry.type(description="A record a sync rejected as invalid: ``reason`` names each failing field.")
+class RejectedRecord(UnwrittenRecord):
+    model = models.RejectedRecord
+    list_field = "rejectedRecords"
+
+    updated_at: datetime = strawberry.field(description="When it was last rejected.")
+    run_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The run that last rejected it.")
     async def run(self, info: strawberry.Info[RequestContext, None]) -> SyncRun | None:
@@ -75,21 +54,10 @@ class RejectedRecord(AdminOnlyNode):
         return None if row is None else SyncRun.from_row(row)
 
 
-@strawberry.type(description="A record waiting for a record it references (its account, a product).")
-class QuarantinedRecord(AdminOnlyNode):
+@strawberry.type(description="A record waiting for one it references: ``reason`` says how to resolve it.")
+class QuarantinedRecord(UnwrittenRecord):
     model = models.QuarantinedRecord
     list_field = "quarantinedRecords"
 
-    id: relay.NodeID[int]
-    stream: str
     entity: str = strawberry.field(description="The canonical entity, e.g. contract_line.")
-    record_key: str
     waiting_for: str = strawberry.field(description="The external id of the record it waits for.")
-    reason: str = strawberry.field(description="What is missing, and how to resolve it.")
-    payload: JSON
-    created_at: datetime
-    connection_id: strawberry.Private[int]
-
-    @strawberry.field(description="The connection it came from.")
-    async def connection(self, info: strawberry.Info[RequestContext, None]) -> SourceConnection:
-        return SourceConnection.from_row(await load_by_id(info.context, models.Connection, self.connection_id))
