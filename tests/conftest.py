@@ -1,5 +1,5 @@
 """The GraphQL client fixture. The database fixtures (``db_url``, ``engine``, ``session``, ...) come from
-the ``acctgraph.testing`` pytest plugin (acctgraph.testing_databases), which connector packages use too:
+the ``acctgraph.testing`` pytest plugin (acctgraph.testing.databases), which connector packages use too:
 a SQLite file and, when ACCTGRAPH_TEST_POSTGRES_URL is set, a throwaway PostgreSQL database."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from acctgraph import models as m
 from acctgraph.app import create_app
 from acctgraph.db import sync_sessionmaker
 from acctgraph.settings import Settings
-from acctgraph.testing_databases import database_backends
+from acctgraph.testing.databases import database_backends
 
 pytest_plugins = ["tests.fixtures", "tests.served_api"]
 

@@ -4,20 +4,21 @@ suite against a local Widgets server: the guide's connector really passes."""
 from __future__ import annotations
 
 import importlib.util
-import json
 import re
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
 import pytest
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from acctgraph.testing import ConnectorContract
+from acctgraph.testing.http import VendorControls, serving, vendor_app
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "connectors.md"
 TOKEN = "test-token"
@@ -46,43 +47,41 @@ def load_guide_connector() -> ModuleType:
     return module
 
 
-class WidgetsApi(BaseHTTPRequestHandler):
-    """/v1/me and /v1/companies (``updated_since`` filter, ``after`` paging), bearer token required."""
+class WidgetsApi:
+    """/v1/me and /v1/companies (``updated_since`` filter, ``after`` paging), bearer token required,
+    served by the kit's vendor helpers (credential check, 429 on demand, request log)."""
 
-    def do_GET(self) -> None:
-        if self.headers.get("Authorization") != f"Bearer {TOKEN}":
-            return self._send(401, {"error": "unauthorized"})
-        url = urlparse(self.path)
-        query = {key: values[0] for key, values in parse_qs(url.query).items()}
-        if url.path == "/v1/me":
-            return self._send(200, {"user": "test"})
-        since = query.get("updated_since", "")
+    def __init__(self) -> None:
+        self.controls = VendorControls()
+        self.base_url = ""
+
+    def app(self) -> ASGIApp:
+        routes = [Route("/v1/me", self._me), Route("/v1/companies", self._companies)]
+        authorized = lambda request: request.headers.get("Authorization") == f"Bearer {TOKEN}"  # noqa: E731
+        return vendor_app(routes, self.controls, authorized)
+
+    async def _me(self, request: Request) -> JSONResponse:
+        return JSONResponse({"user": "test"})
+
+    async def _companies(self, request: Request) -> JSONResponse:
+        since = request.query_params.get("updated_since", "")
         matching = [c for c in COMPANIES if c["updated_at"] >= since]
-        start = int(query.get("after", 0))
-        page = matching[start : start + PAGE_SIZE]
+        start = int(request.query_params.get("after", 0))
         more = start + PAGE_SIZE < len(matching)
-        return self._send(200, {"results": page, "next": str(start + PAGE_SIZE) if more else None})
-
-    def _send(self, status: int, body: dict[str, Any]) -> None:
-        payload = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        return JSONResponse(
+            {"results": matching[start : start + PAGE_SIZE], "next": str(start + PAGE_SIZE) if more else None}
+        )
 
 
-@pytest.fixture(scope="module")
-def widgets_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), WidgetsApi)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+@pytest.fixture
+def widgets() -> Iterator[WidgetsApi]:
+    with serving(WidgetsApi()) as api:
+        yield api
+
+
+@pytest.fixture
+def widgets_url(widgets: WidgetsApi) -> str:
+    return widgets.base_url
 
 
 GUIDE_MODULE = load_guide_connector()
@@ -90,11 +89,22 @@ GUIDE_MODULE = load_guide_connector()
 
 class TestGuideConnector(ConnectorContract):
     connector_class = GUIDE_MODULE.WidgetsConnector
-    abort_after_checkpoint = 2
 
     @pytest.fixture
     def connector_config(self, widgets_url: str) -> dict[str, Any]:
         return {"base_url": widgets_url, "api_token": TOKEN}
+
+    @pytest.fixture
+    def paged_connector_config(self, connector_config: dict[str, Any]) -> dict[str, Any]:
+        return connector_config  # 7 companies (one archived) in pages of 2
+
+    @pytest.fixture
+    def bad_credentials_config(self, widgets_url: str) -> dict[str, Any]:
+        return {"base_url": widgets_url, "api_token": "wrong"}
+
+    @pytest.fixture
+    def vendor_controls(self, widgets: WidgetsApi) -> VendorControls:
+        return widgets.controls
 
     @pytest.fixture
     def invalid_connector_config(self, widgets_url: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 from acctgraph import migrations
 from acctgraph.db import create_sync_engine, sync_sessionmaker
 from acctgraph.models import SyncRun, SyncRunStatus, SyncRunStream
-from acctgraph.testing_http import wait_until_run_started
+from acctgraph.testing.http import wait_until_run_started
 from tests.integration.conftest import add_csv_connection, snapshot, sync, write_csv_files
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

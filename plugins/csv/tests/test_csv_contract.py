@@ -31,23 +31,29 @@ def write_sample_files(directory: Path, accounts: int = 30) -> None:
     )
 
 
-class TestCsvConnector(ConnectorContract):
+class CsvContract(ConnectorContract):
     connector_class = CsvConnector
-    abort_after_checkpoint = 2
+    rate_limited_source = False
 
     @pytest.fixture
-    def connector_config(self, tmp_path: Path) -> dict[str, Any]:
+    def paged_connector_config(self, tmp_path: Path) -> dict[str, Any]:
+        """30 accounts and contacts, 60 usage rows, read in pages of 10 rows between checkpoints."""
         write_sample_files(tmp_path)
         return {"directory": str(tmp_path), "checkpoint_every": 10}
+
+
+class TestCsvConnector(CsvContract):
+    @pytest.fixture
+    def connector_config(self, paged_connector_config: dict[str, Any]) -> dict[str, Any]:
+        return paged_connector_config
 
     @pytest.fixture
     def invalid_connector_config(self, tmp_path: Path) -> dict[str, Any]:
         return {"directory": str(tmp_path / "missing")}
 
 
-class TestCsvConnectorOnTheSampleExport(ConnectorContract):
+class TestCsvConnectorOnTheSampleExport(CsvContract):
     """The small export shipped in tests/data, configured as class attributes."""
 
-    connector_class = CsvConnector
     valid_config = {"directory": str(Path(__file__).parent / "data")}
     invalid_config = {"directory": str(Path(__file__).parent / "data"), "delimiter": ";;"}

@@ -10,7 +10,7 @@ from acctgraph_hubspot import HubSpotConnector
 from acctgraph_hubspot.connector import HubSpotConfig
 from fake_hubspot import FakeHubSpot
 
-from acctgraph.testing_http import serving
+from acctgraph.testing.http import serving
 
 
 @pytest.fixture

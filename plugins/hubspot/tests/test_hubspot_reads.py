@@ -8,7 +8,7 @@ from fake_hubspot import ENGAGEMENT_TYPES
 
 from acctgraph.integration.connector import Checkpoint, StreamState
 from acctgraph.integration.errors import ConfigError, ConnectorError
-from acctgraph.testing_http import StreamMessages, read_messages
+from acctgraph.testing.http import StreamMessages, read_messages
 
 
 def crm(hubspot) -> dict[str, dict]:

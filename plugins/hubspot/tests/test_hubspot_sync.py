@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from test_hubspot_reads import crm
 
 from acctgraph import models as m
-from acctgraph.testing_http import check_connection_of, synced_counts
+from acctgraph.testing.http import check_connection_of, synced_counts
 
 
 def sync(engine, hubspot) -> dict[str, dict[str, int]]:

@@ -10,7 +10,7 @@ from acctgraph_stripe import StripeConnector
 from acctgraph_stripe.connector import StripeConfig
 from fake_stripe import FakeStripe
 
-from acctgraph.testing_http import serving
+from acctgraph.testing.http import serving
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from acctgraph.testing_http import VendorControls, vendor_app
+from acctgraph.testing.http import VendorControls, vendor_app
 
 API_KEY = "sk_test_acctgraph"
 EVENT_PREFIX = {

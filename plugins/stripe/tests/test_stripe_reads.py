@@ -12,7 +12,7 @@ from acctgraph_stripe.connector import StripeConfig
 from fake_stripe import FakeStripe
 
 from acctgraph.integration.errors import ConfigError
-from acctgraph.testing_http import StreamMessages, read_messages
+from acctgraph.testing.http import StreamMessages, read_messages
 
 # Stripe's own fixture objects (openapi/fixtures3.json), kept outside the repository.
 STRIPE_FIXTURES = (

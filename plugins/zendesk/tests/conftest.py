@@ -10,7 +10,7 @@ from acctgraph_zendesk import ZendeskConnector
 from acctgraph_zendesk.connector import ZendeskConfig
 from fake_zendesk import FakeZendesk
 
-from acctgraph.testing_http import serving
+from acctgraph.testing.http import serving
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from acctgraph.testing_http import VendorControls, vendor_app
+from acctgraph.testing.http import VendorControls, vendor_app
 
 EMAIL = "admin@acme.example"
 API_TOKEN = "zd-token-acctgraph-test"

@@ -6,7 +6,7 @@ import pytest
 from acctgraph_zendesk import ZendeskConnector
 
 from acctgraph.integration.errors import ConfigError
-from acctgraph.testing_http import StreamMessages, read_messages
+from acctgraph.testing.http import StreamMessages, read_messages
 
 
 def helpdesk(zendesk) -> dict[str, dict]:

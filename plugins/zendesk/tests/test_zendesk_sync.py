@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from test_zendesk_reads import helpdesk
 
 from acctgraph import models as m
-from acctgraph.testing_http import check_connection_of, synced_counts
+from acctgraph.testing.http import check_connection_of, synced_counts
 
 
 def sync(engine, zendesk) -> dict[str, dict[str, int]]:

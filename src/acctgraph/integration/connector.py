@@ -10,6 +10,7 @@ canonical records (or dicts to validate), :class:`Tombstone`, :class:`RecordErro
 from __future__ import annotations
 
 import enum
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,18 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr
 from acctgraph.integration.records import RECORD_TYPES, CanonicalRecord, Entity
 
 CONTRACT_VERSION = 1
+
+#: Words that make a configuration field look like a secret (``api_key``, ``access_token``, ``password``).
+SECRET_WORDS = ("key", "keys", "token", "tokens", "secret", "secrets", "password", "passwd", "credentials")
+
+
+def looks_secret(field_name: str) -> bool:
+    """Whether a field's name says it holds a secret: a part of it (split on ``_``) is, or ends with, a secret word."""
+    return any(part.endswith(SECRET_WORDS) for part in re.split(r"[^a-z0-9]+", field_name.lower()))
+
+
+class UnsealedSecretError(TypeError):
+    """A connector's configuration has a field named like a secret that is not typed ``SecretStr``."""
 
 
 class SyncMode(enum.StrEnum):
@@ -36,6 +49,15 @@ class ConnectorConfig(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: Fields named like secrets that hold none (e.g. ``primary_key`` naming a column): exempt from the check.
+    not_secret: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def unsealed_secrets(cls) -> list[str]:
+        """Fields whose name looks secret (:func:`looks_secret`) but whose type is not ``SecretStr``."""
+        secret = cls.secret_fields()
+        return [name for name in cls.model_fields if looks_secret(name) and name not in secret | cls.not_secret]
 
     @classmethod
     def secret_fields(cls) -> frozenset[str]:
@@ -146,6 +168,20 @@ class Connector(ABC):
     config_model: ClassVar[type[ConnectorConfig]]
     contract_version: ClassVar[int] = CONTRACT_VERSION
     description: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Refuse a connector whose configuration would store a secret in plain text (its plugin then fails
+        to load, and ``acctgraph plugins list`` shows why)."""
+        super().__init_subclass__(**kwargs)
+        config_model: type[ConnectorConfig] | None = cls.__dict__.get("config_model")
+        unsealed = config_model.unsealed_secrets() if config_model is not None else []
+        if config_model is not None and unsealed:
+            fields = ", ".join(repr(name) for name in unsealed)
+            raise UnsealedSecretError(
+                f"connector {cls.__dict__.get('name', cls.__name__)!r} refused: config field {fields} of "
+                f"{config_model.__name__} looks like a secret but is not typed SecretStr; type it SecretStr "
+                f"(stored encrypted, never shown) or list it in {config_model.__name__}.not_secret"
+            )
 
     @classmethod
     def parse_config(cls, values: Mapping[str, Any]) -> ConnectorConfig:
