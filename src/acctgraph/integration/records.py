@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import enum
 import re
-from datetime import date, timedelta
+import types
+import typing
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import to_jsonable_python
 
 from acctgraph.models.accounts import Segment
 from acctgraph.models.activities import ActivityKind
@@ -54,6 +58,7 @@ __all__ = [
     "TicketPriority",
     "TicketStatus",
     "UsageMetricRecord",
+    "source_values",
 ]
 
 
@@ -311,3 +316,27 @@ RECORD_TYPES: dict[Entity, type[CanonicalRecord]] = {
     Entity.NPS_RESPONSE: NpsResponseRecord,
     Entity.ACCOUNT_SENTIMENT: AccountSentimentRecord,
 }
+
+
+def _is_text(record_type: type[CanonicalRecord], name: str) -> bool:
+    annotation = record_type.model_fields[name].annotation
+    options = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else (annotation,)
+    return str in options and int not in options and float not in options
+
+
+def source_values(record_type: type[CanonicalRecord], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values read from a typed source (a database row, a tap's record) made fit for ``record_type``:
+    ``None`` left out (not given), numbers or UUIDs as text where the field is text (ids), naive
+    timestamps taken as UTC, and fields the schema lacks as JSON values (they go to ``extra``)."""
+    payload: dict[str, Any] = {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        if name not in record_type.model_fields:
+            value = to_jsonable_python(value)
+        elif _is_text(record_type, name) and not isinstance(value, str):
+            value = str(value)
+        payload[name] = value
+    return payload

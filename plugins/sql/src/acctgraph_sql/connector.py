@@ -10,14 +10,11 @@ followed by a checkpoint, so memory stays flat however large the table.
 
 from __future__ import annotations
 
-import types
-import typing
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
-from pydantic_core import to_jsonable_python
 from sqlalchemy import Connection, Engine, create_engine, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -34,7 +31,7 @@ from acctgraph.integration.connector import (
     Tombstone,
 )
 from acctgraph.integration.errors import ConfigError, ConnectorError, TransientError
-from acctgraph.integration.records import CanonicalRecord, Entity
+from acctgraph.integration.records import Entity, source_values
 
 #: SQLite keeps timestamps as text in several spellings: both sides of a comparison are normalised.
 SQLITE_TIME = "strftime('%Y-%m-%d %H:%M:%f', {})"
@@ -104,15 +101,6 @@ def as_utc(value: Any, column: str) -> datetime:
     if not isinstance(value, datetime):
         raise ConfigError(f"cursor column {column!r} holds {value!r}: it must be a timestamp or a date")
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _wants_text(record_type: type[CanonicalRecord], name: str) -> bool:
-    info = record_type.model_fields.get(name)
-    if info is None:
-        return False
-    annotation = info.annotation
-    options = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else (annotation,)
-    return str in options and int not in options and float not in options
 
 
 class SqlConnector(Connector):
@@ -245,23 +233,10 @@ class SqlConnector(Connector):
         """A row as a canonical payload: mapped fields, constants, and other columns kept as extra."""
         if spec.deleted_column and row[spec.deleted_column]:
             return Tombstone(external_id=str(row[spec.column("external_id")]))
-        record_type = stream.record_type
         renamed = {column: canonical for canonical, column in spec.fields.items()}
         skipped = {spec.deleted_column, *([spec.cursor_column] if spec.cursor_column not in renamed else [])}
-        payload: dict[str, Any] = {}
-        for column, value in row.items():
-            if value is None or column in skipped:
-                continue
-            name = renamed.get(column, column)
-            if isinstance(value, datetime) and value.tzinfo is None:
-                value = value.replace(tzinfo=UTC)
-            if name not in record_type.model_fields:
-                value = to_jsonable_python(value)  # kept in the row's extra JSON
-            elif _wants_text(record_type, name) and not isinstance(value, str):
-                value = str(value)
-            payload[name] = value
-        payload.update(spec.constants)
-        return payload
+        values = {renamed.get(column, column): value for column, value in row.items() if column not in skipped}
+        return {**source_values(stream.record_type, values), **spec.constants}
 
 
 def _after(keyset: Sequence[tuple[str, str, str]]) -> str:
