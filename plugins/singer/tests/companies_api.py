@@ -47,9 +47,15 @@ class CompaniesApi:
     async def _companies(self, request: Request) -> JSONResponse:
         since = request.query_params.get("updated_since", "")
         matching = sorted(
-            (c for c in self.companies if not since or datetime.fromisoformat(c["updated_at"]) >= datetime.fromisoformat(since)),
+            (
+                c
+                for c in self.companies
+                if not since or datetime.fromisoformat(c["updated_at"]) >= datetime.fromisoformat(since)
+            ),
             key=lambda c: c["updated_at"],
         )
         start = int(request.query_params.get("after", 0))
         more = start + PAGE_SIZE < len(matching)
-        return JSONResponse({"results": matching[start : start + PAGE_SIZE], "next": str(start + PAGE_SIZE) if more else None})
+        return JSONResponse(
+            {"results": matching[start : start + PAGE_SIZE], "next": str(start + PAGE_SIZE) if more else None}
+        )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +30,21 @@ COMPANIES_MAPPING = {
         }
     ]
 }
-JSONL_MAPPING = """
+USAGE_MAPPING = """
 streams:
   - tap_stream: usage
     entity: usage_metric
     fields: {value: count}
     account: {external_id: customer}
     constants: {metric: weekly_active_users}
+"""
+CUSTOMERS_MAPPING = """
+streams:
+  - tap_stream: customers
+    name: accounts
+    entity: account
+    fields: {external_id: id, domain: website}
+    constants: {segment: enterprise}
 """
 
 
@@ -50,7 +58,9 @@ def companies_api() -> Iterator[CompaniesApi]:
 def tap_companies(tmp_path: Path) -> str:
     """The SDK-built tap as an executable script run by this interpreter."""
     script = tmp_path / "tap-companies"
-    script.write_text(f"#!{sys.executable}\nimport runpy, sys\nsys.path.insert(0, {str(HERE)!r})\nrunpy.run_path({str(HERE / 'tap_companies.py')!r}, run_name='__main__')\n")
+    script.write_text(
+        f"#!{sys.executable}\nimport runpy, sys\nsys.path.insert(0, {str(HERE)!r})\nrunpy.run_path({str(HERE / 'tap_companies.py')!r}, run_name='__main__')\n"
+    )
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     return str(script)
 
@@ -67,25 +77,50 @@ def companies_config(tmp_path: Path, tap_companies: str, companies_api: Companie
     }
 
 
-def write_usage_files(directory: Path, customers: int = 5, weeks: int = 3) -> None:
-    """One JSONL file per week of usage counts per customer."""
+def write_jsonl_files(directory: Path, rows: Callable[[int], list[dict[str, Any]]], files: int = 3) -> str:
+    """``files`` JSONL files of ``rows(file number)``; returns their glob."""
     directory.mkdir(parents=True, exist_ok=True)
-    for week in range(weeks):
-        lines = [
-            json.dumps({"customer": f"cus_{n}", "day": f"2026-01-{1 + 7 * week:02d}", "count": n * (week + 1)})
-            for n in range(customers)
-        ]
-        (directory / f"week-{week}.jsonl").write_text("\n".join(lines) + "\n")
+    for number in range(files):
+        (directory / f"part-{number}.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows(number)))
+    return str(directory / "*.jsonl")
+
+
+def tap_jsonl_config(
+    tmp_path: Path, stream: str, mapping: str, rows: Callable[[int], list[dict[str, Any]]]
+) -> dict[str, Any]:
+    """tap-jsonl (installed beside this interpreter by the test dependencies) over files of ``rows``."""
+    (tmp_path / "mapping.yaml").write_text(mapping)
+    return {
+        "tap": str(Path(sys.executable).parent / "tap-jsonl"),
+        "mapping_file": str(tmp_path / "mapping.yaml"),
+        "tap_config": {"path": write_jsonl_files(tmp_path / stream, rows), "stream_name": stream},
+    }
 
 
 @pytest.fixture
-def jsonl_config(tmp_path: Path) -> dict[str, Any]:
-    write_usage_files(tmp_path / "usage")
-    mapping = tmp_path / "mapping.yaml"
-    mapping.write_text(JSONL_MAPPING)
-    tap = Path(sys.executable).parent / "tap-jsonl"
-    return {
-        "tap": str(tap),
-        "mapping_file": str(mapping),
-        "tap_config": {"path": str(tmp_path / "usage" / "*.jsonl"), "stream_name": "usage"},
-    }
+def jsonl_usage_config(tmp_path: Path) -> dict[str, Any]:
+    """Three weeks of usage counts of five customers, a file per week."""
+
+    def week(number: int) -> list[dict[str, Any]]:
+        day = f"2026-01-{1 + 7 * number:02d}"
+        return [{"customer": f"cus_{n}", "day": day, "count": n * (number + 1)} for n in range(5)]
+
+    return tap_jsonl_config(tmp_path, "usage", USAGE_MAPPING, week)
+
+
+@pytest.fixture
+def jsonl_customers_config(tmp_path: Path) -> dict[str, Any]:
+    """Nine customers in three files (a CRM export split by region)."""
+
+    def region(number: int) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": f"cus_{number}{n}",
+                "name": f"Customer {number}{n}",
+                "website": f"https://c{number}{n}.example",
+                "seats": n,
+            }
+            for n in range(3)
+        ]
+
+    return tap_jsonl_config(tmp_path, "customers", CUSTOMERS_MAPPING, region)
