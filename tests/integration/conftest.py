@@ -9,16 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from acctgraph.db import sync_sessionmaker
 from acctgraph.integration.connections import Connectors, add_connection
 from acctgraph.integration.engine import SyncOptions, run_sync
-from acctgraph.integration.entity_specs import SPECS
 from acctgraph.integration.plugins import connector_classes, create_plugin_manager
-from acctgraph.integration.records import Entity
-from acctgraph.models import Base, ExternalRef, SyncRun
+from acctgraph.models import SyncRun
+from acctgraph.testing.engine_runs import synced_snapshot
 
 CSV_PLUGIN_SOURCE = Path(__file__).resolve().parents[2] / "plugins" / "csv" / "src"
 if str(CSV_PLUGIN_SOURCE) not in sys.path:
@@ -35,9 +34,6 @@ SNAPSHOT_TABLES = (
     "quarantined_records",
     "rejected_records",
 )
-# Surrogate keys, timestamps, and `version` (optimistic concurrency: it counts writes, so it depends on
-# where batch boundaries fell, not on the data).
-IGNORED_COLUMNS = {"id", "created_at", "updated_at", "run_id", "connection_id", "version"}
 
 
 def csv_connectors() -> tuple[Any, Connectors]:
@@ -88,28 +84,7 @@ def counts(run: SyncRun) -> dict[str, dict[str, int]]:
 
 def snapshot(session: Session) -> dict[str, list[tuple[Any, ...]]]:
     """Every synced table as sorted rows, internal ids replaced by the external ids they stand for."""
-    external: dict[str, dict[int, str]] = {}
-    for ref in session.scalars(select(ExternalRef)):
-        table = SPECS[Entity(ref.object_type)].table.name
-        external.setdefault(table, {})[ref.internal_id] = f"{ref.source}/{ref.external_id}"
-    result = {}
-    for name in SNAPSHOT_TABLES:
-        table = Base.metadata.tables[name]
-        rows = []
-        for row in session.execute(select(table)).mappings():
-            values = []
-            for column in table.columns:
-                if column.name in IGNORED_COLUMNS or column.name == "internal_id":
-                    continue
-                value = row[column.name]
-                if column.name == "deleted_at":  # when it was deleted depends on the run, whether does not
-                    value = value is not None
-                for foreign_key in column.foreign_keys:
-                    value = external.get(foreign_key.column.table.name, {}).get(value, value)
-                values.append((column.name, str(value)))
-            rows.append(tuple(values))
-        result[name] = sorted(rows)
-    return result
+    return synced_snapshot(session, SNAPSHOT_TABLES)
 
 
 @pytest.fixture

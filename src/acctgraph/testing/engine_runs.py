@@ -9,16 +9,18 @@ checkpoint, which is when a ``kill -9`` loses the most. acctgraph's own kill tes
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Table, select
 from sqlalchemy.orm import Session
 
 from acctgraph.integration.connections import Connectors
 from acctgraph.integration.connector import Checkpoint, Connector, ConnectorConfig, Message, Stream, StreamState
 from acctgraph.integration.engine import SyncOptions, run_sync
-from acctgraph.integration.writers import SPECS
+from acctgraph.integration.entity_specs import SPECS
+from acctgraph.integration.records import Entity
 from acctgraph.models import Base, ExternalRef, SyncRun, SyncRunStatus
 from acctgraph.testing.databases import empty_all_tables
 from acctgraph.testing.http import TEST_SECRET_KEY, add_test_connection
@@ -54,32 +56,32 @@ def killed_after_checkpoint(connector_class: type[Connector], stream_name: str, 
     return Killed
 
 
-def synced_snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+def synced_snapshot(
+    bind: Engine | Session, tables: Sequence[str] = SNAPSHOT_TABLES
+) -> dict[str, list[tuple[Any, ...]]]:
     """Every synced table as sorted rows, internal ids replaced by the source ids they stand for and
     ``deleted_at`` by whether the row is deleted: two syncs of the same data compare equal."""
-    with Session(engine) as session:
+    with Session(bind) if isinstance(bind, Engine) else nullcontext(bind) as session:
         external: dict[str, dict[int, str]] = {}
         for ref in session.scalars(select(ExternalRef)):
-            table_name = next(spec.table.name for entity, spec in SPECS.items() if entity.value == ref.object_type)
-            external.setdefault(table_name, {})[ref.internal_id] = f"{ref.object_type}/{ref.external_id}"
-        snapshot = {}
-        for name in SNAPSHOT_TABLES:
-            table = Base.metadata.tables[name]
-            rows = []
-            for row in session.execute(select(table)).mappings():
-                values = []
-                for column in table.columns:
-                    if column.name in IGNORED_COLUMNS:
-                        continue
-                    value = row[column.name]
-                    if column.name == "deleted_at":
-                        value = value is not None
-                    for foreign_key in column.foreign_keys:
-                        value = external.get(foreign_key.column.table.name, {}).get(value, value)
-                    values.append((column.name, str(value)))
-                rows.append(tuple(values))
-            snapshot[name] = sorted(rows)
-    return snapshot
+            table_name = SPECS[Entity(ref.object_type)].table.name
+            external.setdefault(table_name, {})[ref.internal_id] = f"{ref.source}/{ref.external_id}"
+        return {name: sorted(_rows(session, Base.metadata.tables[name], external)) for name in tables}
+
+
+def _rows(session: Session, table: Table, external: dict[str, dict[int, str]]) -> Iterator[tuple[Any, ...]]:
+    for row in session.execute(select(table)).mappings():
+        values = []
+        for column in table.columns:
+            if column.name in IGNORED_COLUMNS:
+                continue
+            value = row[column.name]
+            if column.name == "deleted_at":
+                value = value is not None
+            for foreign_key in column.foreign_keys:
+                value = external.get(foreign_key.column.table.name, {}).get(value, value)
+            values.append((column.name, str(value)))
+        yield tuple(values)
 
 
 def _sync(engine: Engine, connector_class: type[Connector], name: str, batch_size: int) -> SyncRun:
