@@ -5,6 +5,7 @@ its last committed STATE."""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +80,27 @@ def test_a_bad_mapping_file_is_refused_naming_the_key(companies_config: dict[str
     mapping.write_text(json.dumps({"streams": []}))
     with pytest.raises(ValidationError, match="at least 1 item"):
         SingerConnector.parse_config({**companies_config, "mapping_file": str(mapping)})
+
+
+def test_a_catalog_is_passed_to_the_tap_and_settings_may_come_as_json(
+    jsonl_usage_config: dict[str, Any], tmp_path: Path
+) -> None:
+    """The tap's own discovered catalog, with the stream deselected, passed as --catalog: no record."""
+    settings = tmp_path / "tap-config.json"
+    settings.write_text(json.dumps(jsonl_usage_config["tap_config"]))
+    discovered = subprocess.run(
+        [jsonl_usage_config["tap"], "--config", str(settings), "--discover"], capture_output=True, check=True, text=True
+    )
+    catalog = json.loads(discovered.stdout)
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            if metadata["breadcrumb"] == []:
+                metadata["metadata"]["selected"] = False
+    (tmp_path / "catalog.json").write_text(json.dumps(catalog))
+
+    connector = SingerConnector()
+    values = {**jsonl_usage_config, "tap_config": json.dumps(jsonl_usage_config["tap_config"])}
+    selected = connector.parse_config(values)
+    assert len(read_messages(connector, selected, "usage").records) == 15
+    deselected = connector.parse_config({**values, "catalog_file": str(tmp_path / "catalog.json")})
+    assert read_messages(connector, deselected, "usage").records == []

@@ -44,6 +44,17 @@ class SingerConfig(ConnectorConfig):
     catalog_file: Path | None = Field(default=None, description="A catalog selecting the tap's streams")
     catalog_flag: Literal["catalog", "properties"] = Field(default="catalog", description="--properties for old taps")
 
+    @field_validator("tap_config", mode="before")
+    @classmethod
+    def _settings_from_json(cls, value: Any) -> Any:
+        """The CLI's ``--set tap_config='{"start_date": "2024-01-01"}'`` gives a JSON string."""
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError as error:
+                raise ValueError(f"tap_config must be a JSON object: {error}") from error
+        return value
+
     @field_validator("mapping_file")
     @classmethod
     def _mapping_reads(cls, path: Path) -> Path:

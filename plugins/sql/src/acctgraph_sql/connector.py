@@ -10,11 +10,14 @@ followed by a checkpoint, so memory stays flat however large the table.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 from sqlalchemy import Connection, Engine, create_engine, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -70,8 +73,27 @@ class SqlStream(BaseModel):
 
 class SqlConfig(ConnectorConfig):
     url: SecretStr = Field(description="A SQLAlchemy URL, e.g. postgresql://reader:...@warehouse/analytics")
-    streams: list[SqlStream] = Field(min_length=1)
+    streams_file: Path | None = Field(default=None, description="YAML or JSON {streams: [...]}, instead of streams")
+    streams: list[SqlStream] = Field(default_factory=list, min_length=1, validate_default=True)
     batch_size: int = Field(default=1000, ge=1, le=100_000, description="Rows fetched, and checkpointed, at a time")
+
+    @field_validator("streams", mode="before")
+    @classmethod
+    def _streams_from_file(cls, value: Any, info: ValidationInfo) -> Any:
+        """``streams_file`` (what the CLI's ``--set`` can give) is read into ``streams`` at each parse."""
+        path = info.data.get("streams_file")
+        if path is None:
+            return value
+        if value:
+            raise ValueError("give streams or streams_file, not both")
+        try:
+            content = path.read_text()
+            raw = yaml.safe_load(content) if path.suffix in (".yaml", ".yml") else json.loads(content)
+        except (OSError, ValueError) as error:
+            raise ValueError(f"streams_file {path}: {error}") from error
+        if not isinstance(raw, dict) or "streams" not in raw:
+            raise ValueError(f"streams_file {path}: expected an object with a `streams` list")
+        return raw["streams"]
 
     @field_validator("streams")
     @classmethod
