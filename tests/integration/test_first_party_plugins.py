@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from acctgraph.cli import app
 from acctgraph.settings import get_settings
 
-FIRST_PARTY = ("csv", "hubspot", "stripe", "zendesk", "sql", "singer")
+FIRST_PARTY = ("csv", "hubspot", "salesforce", "stripe", "zendesk", "sql", "singer")
 
 
 def test_plugins_list_shows_the_first_party_connectors(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ from acctgraph_salesforce import SalesforceConnector
 from acctgraph_salesforce.config import SalesforceConfig
 from fake_salesforce import FakeSalesforce
 
-from acctgraph.testing_http import serving
+from acctgraph.testing.http import serving
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from acctgraph.testing_http import VendorControls, vendor_app
+from acctgraph.testing.http import VendorControls, vendor_app
 
 CLIENT_ID = "3MVG9acctgraph.test.consumer.key"
 CLIENT_SECRET = "acctgraph-test-consumer-secret"
@@ -73,6 +73,7 @@ class FakeSalesforce:
         self.api_limit = api_limit
         self.api_used = 0
         self.public_key, self.jwt_username = public_key, jwt_username
+        self.max_batch = 2000  # Salesforce may return smaller batches than asked; tests lower it to page small data
         self.tokens: set[str] = set()
         self.records: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in ID_PREFIX}
         self.jobs: dict[str, dict[str, Any]] = {}
@@ -231,7 +232,7 @@ class FakeSalesforce:
         if fields == ["COUNT()"]:
             return self._metered(JSONResponse({"totalSize": len(rows), "done": True, "records": []}))
         shaped = [self._shaped(sobject, r, fields) for r in rows]
-        batch = int(re.sub(r"\D", "", request.headers.get("sforce-query-options", "")) or 2000)
+        batch = min(self.max_batch, int(re.sub(r"\D", "", request.headers.get("sforce-query-options", "")) or 2000))
         return self._metered(JSONResponse(self._batch(endpoint, shaped, 0, batch)))
 
     async def _next_batch(self, request: Request) -> Response:

@@ -16,7 +16,7 @@ from acctgraph import migrations
 from acctgraph import models as m
 from acctgraph.db import create_sync_engine
 from acctgraph.integration.engine import SyncOptions
-from acctgraph.testing_http import add_test_connection, start_sync_process, sync_connection, wait_until_run_started
+from acctgraph.testing.http import add_test_connection, start_sync_process, sync_connection, wait_until_run_started
 
 SECRET_VARIABLE = "ACCTGRAPH_TEST_SALESFORCE_SECRET"
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from acctgraph.integration.connector import StreamState
 from acctgraph.integration.errors import RateLimited
 from acctgraph.integration.records import ActivityKind, ForecastCategory, OpportunityKind, OpportunityStatus
-from acctgraph.testing_http import read_messages, serving
+from acctgraph.testing.http import read_messages, serving
 
 
 def org(salesforce: FakeSalesforce) -> dict[str, Any]:

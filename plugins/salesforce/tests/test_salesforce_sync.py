@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from test_salesforce_reads import org
 
 from acctgraph import models as m
-from acctgraph.testing_http import sync_connection, synced_counts
+from acctgraph.testing.http import sync_connection, synced_counts
 
 
 def sync(engine, salesforce) -> dict[str, dict[str, int]]:

@@ -23,12 +23,15 @@ import httpx
 import jwt
 
 from acctgraph.integration.errors import ConfigError, RateLimited, TransientError
+from acctgraph.integration.http import retry_after_seconds
 from acctgraph_salesforce.config import SalesforceConfig
 
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 LIMIT_INFO = re.compile(r"api-usage=(\d+)/(\d+)")
 #: Salesforce's daily allowance is a rolling 24 hours: a run stopped by it is tried again an hour on.
 LIMIT_BACKOFF = timedelta(hours=1)
+LOGIN_RETRIES = 3
+MAX_LOGIN_WAIT = 60.0
 
 
 @dataclass
@@ -97,15 +100,16 @@ class SalesforceAuth(httpx.Auth):
             )
 
     def _fetch_token(self) -> Token:
-        url = f"{self.config.login_url.rstrip('/')}/services/oauth2/token"
-        try:
-            with httpx.Client(transport=self._transport, timeout=30.0) as client:
-                response = client.post(url, data=self._grant())
-        except httpx.TransportError as error:
-            raise TransientError(
-                f"Salesforce login at {self.config.login_url} could not be reached: {error!r}"
-            ) from error
-        if response.status_code >= 500:
+        response = self._post_grant()
+        for _ in range(LOGIN_RETRIES):
+            if response.status_code != 429:
+                break
+            wait = retry_after_seconds(response) or 1.0
+            if wait > MAX_LOGIN_WAIT:
+                raise RateLimited(datetime.now(UTC) + timedelta(seconds=wait), "Salesforce login is rate limited")
+            time.sleep(wait)  # a throttled login waits out Retry-After like any other request
+            response = self._post_grant()
+        if response.status_code >= 500 or response.status_code == 429:
             raise TransientError(f"Salesforce login answered HTTP {response.status_code}")
         body = _json_object(response)
         if response.status_code != 200 or "access_token" not in body:
@@ -115,6 +119,16 @@ class SalesforceAuth(httpx.Auth):
                 "consumer key, its secret or certificate, and that the integration user is pre-authorised"
             )
         return Token(body["access_token"], body["instance_url"].rstrip("/"))
+
+    def _post_grant(self) -> httpx.Response:
+        url = f"{self.config.login_url.rstrip('/')}/services/oauth2/token"
+        try:
+            with httpx.Client(transport=self._transport, timeout=30.0) as client:
+                return client.post(url, data=self._grant())
+        except httpx.TransportError as error:
+            raise TransientError(
+                f"Salesforce login at {self.config.login_url} could not be reached: {error!r}"
+            ) from error
 
     def _grant(self) -> dict[str, str]:
         config = self.config
