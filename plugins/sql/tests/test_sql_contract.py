@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from acctgraph_sql import SqlConnector
-from conftest import sql_config, write_source
+from sql_sources import sql_config, write_source
 
 from acctgraph.testing import ConnectorContract
 from acctgraph.testing.databases import database_backends

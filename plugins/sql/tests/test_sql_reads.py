@@ -9,7 +9,7 @@ from datetime import UTC, timedelta
 
 import pytest
 from acctgraph_sql import SqlConnector
-from conftest import CRM_ACCOUNTS, START, sql_config, write_source
+from sql_sources import CRM_ACCOUNTS, START, sql_config, write_source
 from sqlalchemy import create_engine, insert, update
 
 from acctgraph.integration.connector import StreamState

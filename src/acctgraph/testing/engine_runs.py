@@ -1,6 +1,6 @@
-"""The contract kit's end-to-end check: a connector synced through the real engine into a test database,
+"""The contract kit's end-to-end checks: a connector synced through the real engine into a test database,
 killed right after a committed checkpoint and run again, leaves exactly what a clean run leaves, and a
-further run changes nothing.
+further run changes nothing; and the same with syncs in a process killed with SIGKILL at random moments.
 
 The kill is simulated in the process: the connector's ``read`` raises :class:`SimulatedKill` (a
 ``BaseException``, so nothing catches it as an error) as soon as the engine has taken the chosen
@@ -9,13 +9,18 @@ checkpoint, which is when a ``kill -9`` loses the most. acctgraph's own kill tes
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import random
+import signal
+import subprocess
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from typing import Any
 
 from sqlalchemy import Engine, Table, select
 from sqlalchemy.orm import Session
 
+from acctgraph import migrations
+from acctgraph.db import create_sync_engine
 from acctgraph.integration.connections import Connectors
 from acctgraph.integration.connector import Checkpoint, Connector, ConnectorConfig, Message, Stream, StreamState
 from acctgraph.integration.engine import SyncOptions, run_sync
@@ -23,7 +28,13 @@ from acctgraph.integration.entity_specs import SPECS
 from acctgraph.integration.records import Entity
 from acctgraph.models import Base, ExternalRef, SyncRun, SyncRunStatus
 from acctgraph.testing.databases import empty_all_tables
-from acctgraph.testing.http import TEST_SECRET_KEY, add_test_connection
+from acctgraph.testing.http import (
+    TEST_SECRET_KEY,
+    add_test_connection,
+    start_sync_process,
+    sync_connection,
+    wait_until_run_started,
+)
 
 #: Surrogate keys, engine timestamps, and ``version`` (it counts writes, so it depends on batch boundaries).
 IGNORED_COLUMNS = frozenset({"id", "internal_id", "created_at", "updated_at", "run_id", "connection_id", "version"})
@@ -137,3 +148,44 @@ def check_sync_killed_at_a_checkpoint_then_rerun_equals_clean_run(
     }
     assert not changed, f"a second sync of unchanged data changed rows (created, updated, deleted): {changed}"
     assert synced_snapshot(engine) == expected, "a second sync of unchanged data changed the data"
+
+
+def check_sigkilled_sync_then_rerun_equals_clean_run(
+    new_database_url: Callable[[str], str],
+    backend: str,
+    connector_class: type[Connector],
+    values: Mapping[str, Any],
+    *,
+    batch_size: int,
+    kill_after: tuple[float, float],
+    attempts: int = 2,
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Syncs in a process killed with SIGKILL ``kill_after`` (a random span, in seconds) after their run
+    started, then one to the end, leave what a clean sync into another database leaves; returns that.
+
+    Secrets in ``values`` must be ``env:VAR`` references: the killed process has no sealing key.
+    """
+    killed, clean = (create_sync_engine(new_database_url(backend)) for _ in range(2))
+    for engine in (killed, clean):
+        migrations.upgrade(engine.url.render_as_string(hide_password=False))
+        add_test_connection(engine, connector_class, values)
+    seed = random.randrange(1_000_000)
+    rng, kills = random.Random(seed), 0
+    for attempt in range(1, attempts + 1):
+        process = start_sync_process(killed.url.render_as_string(hide_password=False), connector_class, batch_size)
+        wait_until_run_started(killed, attempt, process)
+        try:
+            process.wait(timeout=rng.uniform(*kill_after))
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=60)
+            kills += 1
+    assert kills >= 1, f"no sync was killed mid-way (seed {seed}): make the data larger or kill_after shorter"
+    for engine in (killed, clean):
+        run = sync_connection(engine, connector_class, values, SyncOptions(batch_size=batch_size))
+        assert run.status == SyncRunStatus.SUCCEEDED, run.error
+    expected = synced_snapshot(clean)
+    assert synced_snapshot(killed) == expected, f"killed {kills} times and rerun, the data differ (seed {seed})"
+    for engine in (killed, clean):
+        engine.dispose()
+    return expected
