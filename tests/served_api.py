@@ -13,7 +13,7 @@ import pytest
 from acctgraph import models as m
 from acctgraph.app import create_app
 from acctgraph.settings import Settings
-from acctgraph.testing_http import serve
+from acctgraph.testing.http import serve
 from tests.fixtures import SampleData
 
 

@@ -15,7 +15,7 @@ from test_stripe_reads import STRIPE_FIXTURES
 
 from acctgraph import models as m
 from acctgraph.domain.account_facts import account_mrr
-from acctgraph.testing_http import synced_counts
+from acctgraph.testing.http import synced_counts
 
 DAY = 86_400
 
