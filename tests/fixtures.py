@@ -178,6 +178,17 @@ class SampleData:
         }
         return self._add(m.AccountSentiment(**{**defaults, **fields}))
 
+    def task(self, account: m.Account, **fields: Any) -> m.Task:
+        """An open task for the account's owner, due in a week."""
+        n = next(self._serial)
+        defaults = {
+            "account_id": account.id,
+            "owner_id": account.owner_id,
+            "title": f"Task {n}",
+            "due_on": TODAY + timedelta(days=7),
+        }
+        return self._add(m.Task(**{**defaults, **fields}))
+
     def connection(self, **fields: Any) -> m.Connection:
         """A csv connection reading a directory (no secrets)."""
         n = next(self._serial)

@@ -24,7 +24,7 @@ def book(sample):  # type: ignore[no-untyped-def]
     open_deal = sample.opportunity(account, owner_id=old.id)
     won = sample.opportunity(account, owner_id=old.id, status=m.OpportunityStatus.WON)
     alert = sample.alert(account, owner_id=old.id)
-    task = sample.activity(account, kind=m.ActivityKind.TASK, status=m.ActivityStatus.OPEN, assignee_id=old.id)
+    task = sample.task(account, owner_id=old.id)
     sample.session.commit()
     return old, new, account, open_deal, won, alert, task
 
@@ -58,7 +58,7 @@ async def test_a_future_transfer_waits_for_its_day_then_moves_the_account_and_it
     assert open_deal.owner_id == new.id
     assert won.owner_id == old.id  # a closed deal stays credited to who won it
     assert alert.owner_id == new.id
-    assert task.assignee_id == new.id
+    assert task.owner_id == new.id
     assert apply_due_transfers(session, LATER) == []  # applied once
 
 
@@ -68,7 +68,7 @@ async def test_keep_open_work_leaves_it_with_the_previous_owner(graphql, sample)
     assert payload["transfers"][0]["appliedAt"] is not None  # effective today: applied at once
     sample.session.expire_all()
     assert account.owner_id == new.id
-    assert (open_deal.owner_id, alert.owner_id, task.assignee_id) == (old.id, old.id, old.id)
+    assert (open_deal.owner_id, alert.owner_id, task.owner_id) == (old.id, old.id, old.id)
 
 
 async def test_a_second_transfer_while_one_is_pending_is_refused(graphql, sample):

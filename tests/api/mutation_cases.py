@@ -194,6 +194,36 @@ def _record_sentiment(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     return {"accountId": gid(a), "sentiment": "NEGATIVE", "note": "budget cuts announced"}
 
 
+@case("createTask")
+def _create_task(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"accountId": gid(a), "title": "Call the sponsor", "dueOn": (TODAY + timedelta(days=3)).isoformat()}
+
+
+@case("updateTask")
+def _update_task(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(s.task(a), priority="HIGH")
+
+
+@case("reassignTask")
+def _reassign_task(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(s.task(a), ownerId=gid(w.manager))
+
+
+@case("completeTask")
+def _complete_task(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(s.task(a), outcome="Sponsor confirmed the renewal")
+
+
+@case("snoozeTask")
+def _snooze_task(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(s.task(a), until=(TODAY + timedelta(days=2)).isoformat())
+
+
+@case("cancelTask")
+def _cancel_task(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(s.task(a), reason="Account churned")
+
+
 @case("triggerSync")
 def _trigger_sync(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     return {"connectionId": to_global_id("SourceConnection", s.connection().id), "fullRefresh": True}

@@ -65,7 +65,7 @@ async def test_qbr_scheduled_then_completed_with_next_steps_as_tasks(graphql, sa
         graphql,
         "completeQbr",
         variables,
-        "activity { status body outcomes } tasks { kind status subject dueOn assignee { email } }",
+        "activity { status body outcomes } tasks { origin status title dueOn owner { email } qbr { id } }",
     )
     assert done["activity"] == {
         "status": "DONE",
@@ -74,14 +74,15 @@ async def test_qbr_scheduled_then_completed_with_next_steps_as_tasks(graphql, sa
     }
     assert done["tasks"] == [
         {
-            "kind": "TASK",
+            "origin": "QBR",
             "status": "OPEN",
-            "subject": "Send expansion quote",
+            "title": "Send expansion quote",
             "dueOn": due,
-            "assignee": {"email": "owner@example.com"},
+            "owner": {"email": "owner@example.com"},
+            "qbr": {"id": qbr["id"]},
         }
     ]
-    again = await mutate(graphql, "completeQbr", {**variables, "version": 2}, "tasks { subject }")
+    again = await mutate(graphql, "completeQbr", {**variables, "version": 2}, "tasks { title }")
     assert codes(again) == [("id", "NOT_SCHEDULED_QBR")]
 
 
@@ -102,7 +103,7 @@ async def test_qbr_rules(graphql, sample) -> None:
         graphql,
         "completeQbr",
         {"id": qbr["id"], "version": 1, "notes": "n", "nextSteps": [overdue]},
-        "tasks { subject }",
+        "tasks { title }",
     )
     assert codes(payload) == [("nextSteps.0.dueOn", "IN_PAST")]
     missing_title = {"ownerId": gid(owner), "dueOn": TODAY.isoformat(), "title": ""}
@@ -110,7 +111,7 @@ async def test_qbr_rules(graphql, sample) -> None:
         graphql,
         "completeQbr",
         {"id": qbr["id"], "version": 1, "notes": "n", "nextSteps": [missing_title]},
-        "tasks { subject }",
+        "tasks { title }",
     )
     assert codes(payload) == [("nextSteps.0.title", "INVALID")]
 

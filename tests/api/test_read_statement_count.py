@@ -57,3 +57,39 @@ async def test_a_page_of_5_and_a_page_of_100_issue_the_same_statements(
     # MRR (amounts, dated rates), contacts, contact counts, reports-to, contracts, lines, products, health,
     # renewals: 16, independent of the page size.
     assert small_count == large_count == 16
+
+
+TO_DO_PAGE = """
+query($first: Int!) {
+  me { tasks(first: $first, scope: TEAM) {
+    totalCount
+    nodes { title overdue origin owner { name } account { name owner { name } tasks(first: 3) { nodes { title } } }
+            createdBy { name } alert { title } qbr { subject } opportunity { name } npsResponse { score } }
+  } }
+}
+"""
+
+
+async def test_a_to_do_page_of_5_and_of_100_issue_the_same_statements(
+    graphql: GraphQLClient, sample: SampleData
+) -> None:
+    manager = sample.user(role=m.Role.MANAGER)
+    reports = [sample.user(manager_id=manager.id) for _ in range(4)]
+    for index in range(100):
+        account = sample.account(owner_id=reports[index % 4].id)
+        qbr = sample.activity(account, kind=m.ActivityKind.QBR)
+        sample.task(account, qbr_id=qbr.id, alert_id=sample.alert(account).id, created_by_id=manager.id)
+    sample.session.commit()
+    client = graphql.acting_as(manager)
+
+    small = await client.data(TO_DO_PAGE, {"first": 5})
+    small_count = len(client.statements)
+    large = await client.data(TO_DO_PAGE, {"first": 100})
+    large_count = len(client.statements)
+
+    assert len(small["me"]["tasks"]["nodes"]) == 5
+    assert len(large["me"]["tasks"]["nodes"]) == 100
+    assert all(node["qbr"] and node["alert"] for node in large["me"]["tasks"]["nodes"])
+    # users (batched), tasks, count, accounts, the accounts' tasks, alerts, QBRs, opportunities/NPS...:
+    # 8, independent of the page size.
+    assert small_count == large_count == 8

@@ -17,6 +17,7 @@ from acctgraph.domain.actors import Actor
 from acctgraph.domain.commands import Command, Domain, Name, Reason, Version
 from acctgraph.domain.hierarchy import refuse_cycle
 from acctgraph.domain.rules import BusinessRuleError, check_version, get_row, get_rows
+from acctgraph.domain.tasks.lists import OPEN_STATUSES
 from acctgraph.models import (
     Account,
     AccountDomain,
@@ -30,6 +31,7 @@ from acctgraph.models import (
     OwnershipChange,
     Role,
     Segment,
+    Task,
     User,
 )
 from acctgraph.models.base import utcnow
@@ -240,6 +242,7 @@ def _open_work(session: Session, account_ids: list[int]) -> dict[int, list[tuple
         (select(Opportunity).where(Opportunity.status == OpportunityStatus.OPEN), Opportunity, "owner_id"),
         (select(Alert).where(Alert.status != AlertStatus.RESOLVED), Alert, "owner_id"),
         (select(Activity).where(Activity.status != ActivityStatus.DONE), Activity, "assignee_id"),
+        (select(Task).where(Task.status.in_(OPEN_STATUSES)), Task, "owner_id"),
     )
     for query, model, owner_field in queries:
         for row in session.scalars(query.where(model.account_id.in_(account_ids))):

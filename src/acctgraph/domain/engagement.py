@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from pydantic import AwareDatetime, Field
 from sqlalchemy import insert
@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.commands import Command, Name, Text, Version
 from acctgraph.domain.rules import BusinessRuleError, check_version, get_row
-from acctgraph.models import Account, Activity, ActivityKind, ActivityStatus, Contact, User, activity_attendees
+from acctgraph.domain.tasks.commands import assignable_owner, refuse_past
+from acctgraph.models import Account, Activity, ActivityKind, ActivityStatus, Contact, Task, activity_attendees
 from acctgraph.models.base import utcnow
 
 LOGGABLE = (ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.NOTE)
@@ -108,8 +109,8 @@ def schedule_qbr(session: Session, actor: Actor, command: ScheduleQbr) -> Activi
     return _new_activity(session, activity, command.attendee_ids)
 
 
-def complete_qbr(session: Session, actor: Actor, command: CompleteQbr, today: date) -> tuple[Activity, list[Activity]]:
-    """Record what the QBR decided; each next step becomes an open task with an owner and a due date."""
+def complete_qbr(session: Session, actor: Actor, command: CompleteQbr, today: date) -> tuple[Activity, list[Task]]:
+    """Record what the QBR decided; each next step becomes an open ``Task`` with an owner and a due date."""
     qbr = get_row(session, Activity, command.id)
     if qbr.kind is not ActivityKind.QBR or qbr.status is not ActivityStatus.SCHEDULED:
         raise BusinessRuleError("NOT_SCHEDULED_QBR", "only a scheduled QBR can be completed; schedule one first", "id")
@@ -123,22 +124,14 @@ def complete_qbr(session: Session, actor: Actor, command: CompleteQbr, today: da
     return qbr, tasks
 
 
-def _next_step_task(session: Session, actor: Actor, qbr: Activity, step: NextStep, index: int, today: date) -> Activity:
-    owner = get_row(session, User, step.owner_id, f"nextSteps.{index}.ownerId")
-    if not owner.active:
-        raise BusinessRuleError(
-            "INACTIVE_OWNER", f"{owner.email} is deactivated; pick an active owner", f"nextSteps.{index}.ownerId"
-        )
-    if step.due_on < today:
-        raise BusinessRuleError("IN_PAST", "a next step cannot be due in the past", f"nextSteps.{index}.dueOn")
-    return Activity(
+def _next_step_task(session: Session, actor: Actor, qbr: Activity, step: NextStep, index: int, today: date) -> Task:
+    owner = assignable_owner(session, step.owner_id, f"nextSteps.{index}.ownerId")
+    refuse_past(step.due_on, today, f"nextSteps.{index}.dueOn")
+    return Task(
         account_id=qbr.account_id,
-        kind=ActivityKind.TASK,
-        subject=step.title,
-        occurred_at=datetime.combine(step.due_on, datetime.min.time(), tzinfo=utcnow().tzinfo),
+        owner_id=owner.id,
+        title=step.title,
         due_on=step.due_on,
-        assignee_id=owner.id,
-        author_id=actor.user_id,
-        follow_up_of_id=qbr.id,
-        status=ActivityStatus.OPEN,
+        created_by_id=actor.user_id,
+        qbr_id=qbr.id,
     )

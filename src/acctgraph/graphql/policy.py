@@ -49,6 +49,12 @@ MUTATION_ROLES: dict[str, frozenset[Role]] = {
     "acknowledgeAlert": WRITERS,
     "resolveAlert": WRITERS,
     "recordSentiment": WRITERS,
+    "createTask": WRITERS,
+    "updateTask": WRITERS,
+    "reassignTask": WRITERS,
+    "completeTask": WRITERS,
+    "snoozeTask": WRITERS,
+    "cancelTask": WRITERS,
 }
 """Every mutation, with the roles that may call it. A mutation missing here is refused to everyone."""
 

@@ -17,6 +17,7 @@ from acctgraph.graphql.mutations.plans import PlanMutations
 from acctgraph.graphql.mutations.promotions import PromotionMutations
 from acctgraph.graphql.mutations.quotes import QuoteMutations
 from acctgraph.graphql.mutations.sync import SyncMutations
+from acctgraph.graphql.mutations.tasks import TaskMutations
 from acctgraph.graphql.queries.accounts import AccountQueries
 from acctgraph.graphql.queries.alerts import AlertQueries
 from acctgraph.graphql.queries.audit import AuditQueries
@@ -53,6 +54,7 @@ MUTATIONS: tuple[type, ...] = (
     PromotionMutations,
     AlertMutations,
     HealthMutations,
+    TaskMutations,
     SyncMutations,
 )
 

@@ -32,6 +32,7 @@ from acctgraph.models.opportunities import (
 )
 from acctgraph.models.ownership import OwnershipChange
 from acctgraph.models.plans import PlanItem, PlanItemKind, PlanItemStatus
+from acctgraph.models.playbooks import PlaybookRun
 from acctgraph.models.promotions import Promotion, PromotionOutcome, PromotionTarget
 from acctgraph.models.quotes import Quote, QuoteLine, QuoteStatus
 from acctgraph.models.revenue import ForecastSnapshot
@@ -58,6 +59,7 @@ from acctgraph.models.sync import (  # noqa: F401
     SyncState,
 )
 from acctgraph.models.sync_requests import SyncRequest  # noqa: F401
+from acctgraph.models.tasks import Task, TaskPriority, TaskStatus
 from acctgraph.models.users import Role, User
 
 __all__ = [
@@ -99,6 +101,7 @@ __all__ = [
     "PlanItem",
     "PlanItemKind",
     "PlanItemStatus",
+    "PlaybookRun",
     "Product",
     "Promotion",
     "PromotionOutcome",
@@ -112,6 +115,9 @@ __all__ = [
     "Sentiment",
     "StageChange",
     "SupportTicket",
+    "Task",
+    "TaskPriority",
+    "TaskStatus",
     "TicketPriority",
     "TicketStatus",
     "UsageMetric",

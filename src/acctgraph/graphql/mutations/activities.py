@@ -13,6 +13,7 @@ from acctgraph.graphql.mutations.base import run, run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.activities import Activity
 from acctgraph.graphql.types.enums import ActivityKind
+from acctgraph.graphql.types.tasks import Task
 
 Info = strawberry.Info[RequestContext, None]
 
@@ -60,7 +61,7 @@ class ActivityPayload:
 @strawberry.type
 class CompleteQbrPayload:
     activity: Activity | None
-    tasks: list[Activity] = strawberry.field(description="The next steps, as open tasks.")
+    tasks: list[Task] = strawberry.field(description="The next steps, as open tasks.")
     user_errors: list[UserError]
 
 
@@ -89,6 +90,6 @@ class ActivityMutations:
         qbr, tasks = result or (None, [])
         return CompleteQbrPayload(
             activity=None if qbr is None else Activity.from_row(qbr),
-            tasks=[Activity.from_row(task) for task in tasks],
+            tasks=[Task.from_row(task) for task in tasks],
             user_errors=errors,
         )

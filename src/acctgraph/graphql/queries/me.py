@@ -11,8 +11,10 @@ from acctgraph.graphql.connections import ChildPage, Connection, paginated
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.errors import Unauthenticated
 from acctgraph.graphql.loaders import load_by_id
+from acctgraph.graphql.queries.tasks import viewer_tasks
 from acctgraph.graphql.types.accounts import Account
 from acctgraph.graphql.types.enums import Role
+from acctgraph.graphql.types.tasks import Task
 from acctgraph.graphql.types.users import BOOK, User
 
 
@@ -34,6 +36,10 @@ class Viewer:
     @paginated("The caller's book: the accounts they own, by name.", Connection[Account])
     def book(self) -> ChildPage:
         return ChildPage(BOOK, self.user.id, Account.from_row)
+
+    tasks: Connection[Task] = paginated("The caller's (or their team's) to-do list, overdue first.", Connection[Task])(
+        viewer_tasks
+    )
 
 
 @strawberry.type

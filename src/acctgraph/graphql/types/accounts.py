@@ -34,6 +34,7 @@ from acctgraph.graphql.types.quotes import Quote, account_quotes
 from acctgraph.graphql.types.relationships import Stakeholder, relationship_map
 from acctgraph.graphql.types.revenue import revenue_errors
 from acctgraph.graphql.types.signals import Invoice, NpsResponse, SupportTicket, UsagePoint
+from acctgraph.graphql.types.tasks import ACCOUNT_TASKS, Task, TaskStatus
 from acctgraph.graphql.types.users import User
 
 
@@ -218,6 +219,12 @@ class Account(ModelNode):
     @paginated("Risk alerts on the account, newest first; optionally only some statuses.", Connection[Alert])
     def alerts(self, statuses: list[AlertStatus] | None = None) -> ChildPage:
         return ChildPage(ACCOUNT_ALERTS, self.id, Alert.from_row, tuple(sorted(statuses)) if statuses else None)
+
+    @paginated("Tasks on the account, overdue first; optionally only some statuses.", Connection[Task])
+    def tasks(
+        self, statuses: Annotated[list[TaskStatus] | None, strawberry.argument(description="Only these.")] = None
+    ) -> ChildPage:
+        return ChildPage(ACCOUNT_TASKS, self.id, Task.from_row, tuple(sorted(statuses)) if statuses else None)
 
     @strawberry.field(description="The latest health snapshot; null until health has been computed.")
     async def health(self, info: strawberry.Info[RequestContext, None]) -> Health | None:

@@ -1,0 +1,152 @@
+"""Task commands: create, update, reassign, complete, snooze and cancel; each checks the task is still open."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+from sqlalchemy.orm import Session
+
+from acctgraph.domain.actors import Actor
+from acctgraph.domain.commands import Command, Name, Reason, Text, Version
+from acctgraph.domain.rules import BusinessRuleError, check_version, get_row
+from acctgraph.domain.tasks.lists import OPEN_STATUSES
+from acctgraph.models import Account, Role, Task, TaskPriority, TaskStatus, User
+from acctgraph.models.base import utcnow
+
+
+class CreateTask(Command):
+    account_id: int
+    title: Name
+    due_on: date
+    owner_id: int | None = Field(default=None, description="Default: the account's owner")
+    priority: TaskPriority = TaskPriority.NORMAL
+    notes: Text | None = None
+
+
+class UpdateTask(Command):
+    id: int
+    version: Version
+    title: Name | None = None
+    due_on: date | None = None
+    priority: TaskPriority | None = None
+    notes: Text | None = None
+
+
+class ReassignTask(Command):
+    id: int
+    version: Version
+    owner_id: int
+
+
+class CompleteTask(Command):
+    id: int
+    version: Version
+    outcome: Text | None = None
+
+
+class SnoozeTask(Command):
+    id: int
+    version: Version
+    until: date
+
+
+class CancelTask(Command):
+    id: int
+    version: Version
+    reason: Reason
+
+
+def assignable_owner(session: Session, owner_id: int, field: str) -> User:
+    """An active user who can own work (not a viewer), or an error on ``field`` that says whom to pick."""
+    owner: User = get_row(session, User, owner_id, field)
+    if not owner.active:
+        raise BusinessRuleError("INACTIVE_OWNER", f"{owner.email} is deactivated; pick an active owner", field)
+    if owner.role is Role.VIEWER:
+        raise BusinessRuleError("VIEWER_OWNER", f"{owner.email} is a viewer and cannot own tasks; pick another", field)
+    return owner
+
+
+def refuse_past(due_on: date, today: date, field: str) -> None:
+    if due_on < today:
+        raise BusinessRuleError(
+            "IN_PAST", f"a task cannot be due in the past (before {today}); pick a later day", field
+        )
+
+
+def create_task(session: Session, actor: Actor, command: CreateTask, today: date) -> Task:
+    account: Account = get_row(session, Account, command.account_id, "accountId")
+    refuse_past(command.due_on, today, "dueOn")
+    owner_id = command.owner_id if command.owner_id is not None else account.owner_id
+    if owner_id is None:
+        raise BusinessRuleError("NO_OWNER", "the account has no owner; give ownerId", "ownerId")
+    assignable_owner(session, owner_id, "ownerId")
+    task = Task(
+        account_id=account.id,
+        owner_id=owner_id,
+        title=command.title,
+        notes=command.notes,
+        due_on=command.due_on,
+        priority=command.priority,
+        created_by_id=actor.user_id,
+    )
+    session.add(task)
+    return task
+
+
+def _open_task(session: Session, task_id: int, version: int) -> Task:
+    task: Task = get_row(session, Task, task_id)
+    check_version(task, version)
+    if task.status not in OPEN_STATUSES:
+        raise BusinessRuleError(
+            "TASK_CLOSED", f"this task is already {task.status.value}; create a new task instead", "id"
+        )
+    return task
+
+
+def update_task(session: Session, _actor: Actor, command: UpdateTask, today: date) -> Task:
+    task = _open_task(session, command.id, command.version)
+    changes = command.given("title", "due_on", "priority", "notes")
+    for name in ("title", "due_on", "priority"):
+        if name in changes and changes[name] is None:
+            raise BusinessRuleError("REQUIRED", f"{name} cannot be cleared; give a value or leave it out", name)
+    if command.due_on is not None and command.due_on != task.due_on:
+        refuse_past(command.due_on, today, "dueOn")
+    for name, value in changes.items():
+        setattr(task, name, value)
+    return task
+
+
+def reassign_task(session: Session, _actor: Actor, command: ReassignTask) -> Task:
+    task = _open_task(session, command.id, command.version)
+    task.owner_id = assignable_owner(session, command.owner_id, "ownerId").id
+    return task
+
+
+def complete_task(session: Session, _actor: Actor, command: CompleteTask) -> Task:
+    task = _open_task(session, command.id, command.version)
+    close_task(task, TaskStatus.DONE, command.outcome)
+    return task
+
+
+def snooze_task(session: Session, _actor: Actor, command: SnoozeTask, today: date) -> Task:
+    task = _open_task(session, command.id, command.version)
+    if command.until <= today:
+        raise BusinessRuleError("NOT_LATER", f"snooze until a day after today ({today})", "until")
+    task.status = TaskStatus.SNOOZED
+    task.snoozed_until = command.until
+    return task
+
+
+def cancel_task(session: Session, _actor: Actor, command: CancelTask) -> Task:
+    task = _open_task(session, command.id, command.version)
+    close_task(task, TaskStatus.CANCELLED, command.reason)
+    return task
+
+
+def close_task(task: Task, status: TaskStatus, outcome: str | None) -> None:
+    """Mark an open task done or cancelled now, with what came of it."""
+    task.status = status
+    task.outcome = outcome
+    task.snoozed_until = None
+    task.closed_at = utcnow()
