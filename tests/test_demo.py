@@ -265,3 +265,21 @@ def test_full_book_has_enough_churn_for_a_backtest_and_neglected_strategic_accou
         if row.values["kind"] is m.ActivityKind.QBR and row.values["occurred_at"].date() > DAY - timedelta(days=90)
     }
     assert 0 < len(strategic - recent_qbr) < len(strategic) / 2
+
+
+def test_tasks_follow_qbrs_and_detractors_and_some_are_overdue(demo: Session, plan: BookPlan) -> None:
+    tasks = list(demo.scalars(select(m.Task)))
+    today = plan.today
+    assert tasks and all(task.owner_id is not None for task in tasks)
+    qbr_kinds = set(demo.scalars(select(m.Activity.kind).where(m.Activity.id.in_({t.qbr_id for t in tasks}))))
+    assert qbr_kinds == {m.ActivityKind.QBR}
+    follow_ups = [task for task in tasks if task.nps_response_id is not None]
+    scores = set(
+        demo.scalars(select(m.NpsResponse.score).where(m.NpsResponse.id.in_({t.nps_response_id for t in follow_ups})))
+    )
+    assert follow_ups and max(scores) < 7
+    open_tasks = [task for task in tasks if task.status is m.TaskStatus.OPEN]
+    assert any(task.due_on < today for task in open_tasks), "some open tasks are overdue"
+    assert any(task.due_on >= today for task in open_tasks)
+    done = [task for task in tasks if task.status is m.TaskStatus.DONE]
+    assert done and all(task.closed_at is not None and task.due_on < today for task in done)

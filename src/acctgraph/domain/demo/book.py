@@ -16,6 +16,7 @@ from acctgraph.domain.demo.stakeholders import plan_stakeholders
 from acctgraph.domain.demo.story import tell_story
 from acctgraph.domain.demo.support import ticket_rows
 from acctgraph.domain.demo.surveys import nps_rows
+from acctgraph.domain.demo.tasks import task_rows
 from acctgraph.domain.demo.team import plan_team
 from acctgraph.domain.demo.usage import usage_rows
 
@@ -36,6 +37,7 @@ LOAD_ORDER = (
     "invoices",
     "support_tickets",
     "nps_responses",
+    "tasks",
     "usage_metrics",
     "exchange_rates",
 )
@@ -72,6 +74,8 @@ def plan_book(
         rows["activity_attendees"] += attendees
         rows["invoices"] += invoice_rows(story, seed)
         rows["support_tickets"] += ticket_rows(story, people, seed)
-        rows["nps_responses"] += nps_rows(story, people, seed)
+        responses = nps_rows(story, people, seed)
+        rows["nps_responses"] += responses
+        rows["tasks"] += task_rows(story, activities, responses, seed)
     rows["exchange_rates"] += exchange_rate_rows(reporting_currency)
     return BookPlan(seed, window.today, {**rows, "usage_metrics": usage_rows(stories, seed)})
