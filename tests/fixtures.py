@@ -189,6 +189,17 @@ class SampleData:
         }
         return self._add(m.Task(**{**defaults, **fields}))
 
+    def playbook_run(self, account: m.Account, **fields: Any) -> m.PlaybookRun:
+        """A run of the onboarding playbook started by hand today."""
+        n = next(self._serial)
+        defaults = {
+            "account_id": account.id,
+            "playbook": "onboarding",
+            "trigger": f"manual:{n}",
+            "started_at": datetime.now(UTC),
+        }
+        return self._add(m.PlaybookRun(**{**defaults, **fields}))
+
     def connection(self, **fields: Any) -> m.Connection:
         """A csv connection reading a directory (no secrets)."""
         n = next(self._serial)

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     jwt_audience: str | None = Field(default=None, description="Required `aud` of the JWTs, if set.")
     jwt_email_claim: str = Field(default="email", description="The claim holding the acctgraph user's email.")
     scorecard_file: Path | None = Field(default=None, description="Health scorecards and alert settings (JSON).")
+    playbooks_file: Path | None = Field(
+        default=None, description="Playbooks: task templates and their triggers (JSON)."
+    )
 
     @property
     def allowed_origins(self) -> list[str]:

@@ -224,6 +224,11 @@ def _cancel_task(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     return _versioned(s.task(a), reason="Account churned")
 
 
+@case("startPlaybook")
+def _start_playbook(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"accountId": gid(a), "playbook": "onboarding"}
+
+
 @case("triggerSync")
 def _trigger_sync(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     return {"connectionId": to_global_id("SourceConnection", s.connection().id), "fullRefresh": True}

@@ -64,7 +64,9 @@ query($first: Int!) {
   me { tasks(first: $first, scope: TEAM) {
     totalCount
     nodes { title overdue origin owner { name } account { name owner { name } tasks(first: 3) { nodes { title } } }
-            createdBy { name } alert { title } qbr { subject } opportunity { name } npsResponse { score } }
+            createdBy { name } alert { title } qbr { subject } opportunity { name } npsResponse { score }
+            playbookRun { trigger startedBy { name } tasks(first: 3) { nodes { title } } }
+            account { playbookRuns(first: 2) { totalCount nodes { playbook alert { title } } } } }
   } }
 }
 """
@@ -78,7 +80,9 @@ async def test_a_to_do_page_of_5_and_of_100_issue_the_same_statements(
     for index in range(100):
         account = sample.account(owner_id=reports[index % 4].id)
         qbr = sample.activity(account, kind=m.ActivityKind.QBR)
-        sample.task(account, qbr_id=qbr.id, alert_id=sample.alert(account).id, created_by_id=manager.id)
+        alert = sample.alert(account)
+        run = sample.playbook_run(account, alert_id=alert.id, started_by_id=manager.id)
+        sample.task(account, qbr_id=qbr.id, alert_id=alert.id, created_by_id=manager.id, playbook_run_id=run.id)
     sample.session.commit()
     client = graphql.acting_as(manager)
 
@@ -89,7 +93,7 @@ async def test_a_to_do_page_of_5_and_of_100_issue_the_same_statements(
 
     assert len(small["me"]["tasks"]["nodes"]) == 5
     assert len(large["me"]["tasks"]["nodes"]) == 100
-    assert all(node["qbr"] and node["alert"] for node in large["me"]["tasks"]["nodes"])
-    # users (batched), tasks, count, accounts, the accounts' tasks, alerts, QBRs, opportunities/NPS...:
-    # 8, independent of the page size.
-    assert small_count == large_count == 8
+    assert all(node["qbr"] and node["alert"] and node["playbookRun"] for node in large["me"]["tasks"]["nodes"])
+    # users (batched), tasks, count, accounts, the accounts' tasks, alerts, QBRs, playbook runs, the runs'
+    # tasks, the accounts' runs and their count...: 12, independent of the page size.
+    assert small_count == large_count == 12

@@ -15,6 +15,7 @@ from acctgraph.cli import (
     health,
     identities,
     keys,
+    playbooks,
     plugins,
     revenue,
     schema,
@@ -34,6 +35,7 @@ app.add_typer(schema.app, name="schema")
 app.add_typer(keys.app, name="keys")
 app.add_typer(health.app, name="health")
 app.add_typer(alerts.app, name="alerts")
+app.add_typer(playbooks.app, name="playbooks")
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(revenue.renewals_app, name="renewals")
 app.add_typer(revenue.forecast_app, name="forecast")

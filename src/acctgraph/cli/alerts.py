@@ -7,6 +7,7 @@ from collections.abc import Callable
 import typer
 from sqlalchemy.orm import Session
 
+from acctgraph.cli import playbooks
 from acctgraph.cli.context import connected_engine
 from acctgraph.cli.errors import CommandError
 from acctgraph.cli.health import health_setup, parse_day
@@ -26,6 +27,7 @@ def evaluate(day: str = typer.Option(None, help="The day to evaluate, YYYY-MM-DD
     plugin_manager, config, _ = health_setup()
     with sync_sessionmaker(connected_engine())() as session:
         raised = evaluate_alerts(session, config.alerts, as_of, plugin_manager)
+        playbooks.refresh(session, as_of)
     for notice in raised:
         typer.echo(f"#{notice.id} [{notice.rule}] {notice.account_name}: {notice.title}")
     typer.echo(f"{len(raised)} new alerts")

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from acctgraph.cli import playbooks
 from acctgraph.cli.context import connected_engine, settings
 from acctgraph.cli.errors import CommandError
 from acctgraph.db import sync_sessionmaker
@@ -63,6 +64,7 @@ def compute(
         if alerts:
             raised = evaluate_alerts(session, config.alerts, as_of, plugin_manager)
             typer.echo(f"{len(raised)} new alerts")
+            playbooks.refresh(session, as_of)
 
 
 @app.command("backtest")

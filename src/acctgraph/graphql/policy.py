@@ -55,6 +55,7 @@ MUTATION_ROLES: dict[str, frozenset[Role]] = {
     "completeTask": WRITERS,
     "snoozeTask": WRITERS,
     "cancelTask": WRITERS,
+    "startPlaybook": WRITERS,
 }
 """Every mutation, with the roles that may call it. A mutation missing here is refused to everyone."""
 

@@ -14,6 +14,7 @@ from acctgraph.graphql.mutations.contacts import ContactMutations
 from acctgraph.graphql.mutations.health import HealthMutations
 from acctgraph.graphql.mutations.opportunities import OpportunityMutations
 from acctgraph.graphql.mutations.plans import PlanMutations
+from acctgraph.graphql.mutations.playbooks import PlaybookMutations
 from acctgraph.graphql.mutations.promotions import PromotionMutations
 from acctgraph.graphql.mutations.quotes import QuoteMutations
 from acctgraph.graphql.mutations.sync import SyncMutations
@@ -23,6 +24,7 @@ from acctgraph.graphql.queries.alerts import AlertQueries
 from acctgraph.graphql.queries.audit import AuditQueries
 from acctgraph.graphql.queries.health import HealthQueries
 from acctgraph.graphql.queries.me import MeQueries
+from acctgraph.graphql.queries.playbooks import PlaybookQueries
 from acctgraph.graphql.queries.relay import RelayQueries
 from acctgraph.graphql.queries.revenue import RevenueQueries
 from acctgraph.graphql.queries.sync import SyncQueries
@@ -40,6 +42,7 @@ QUERIES: tuple[type, ...] = (
     AuditQueries,
     AlertQueries,
     HealthQueries,
+    PlaybookQueries,
     RevenueQueries,
     SyncQueries,
     TriageQueries,
@@ -55,6 +58,7 @@ MUTATIONS: tuple[type, ...] = (
     AlertMutations,
     HealthMutations,
     TaskMutations,
+    PlaybookMutations,
     SyncMutations,
 )
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.commands import Command
 from acctgraph.domain.rules import BusinessRuleError, get_row
+from acctgraph.domain.tasks.playbooks import close_tasks_of_resolved_alerts
 from acctgraph.models import Alert, AlertStatus
 
 
@@ -40,7 +41,8 @@ def acknowledge_alert(session: Session, _actor: Actor | None, command: Acknowled
 
 
 def resolve_alert(session: Session, actor: Actor | None, command: ResolveAlert) -> Alert:
-    """Close an alert; if its condition still holds later, the next evaluation raises a new one."""
+    """Close an alert, and the open tasks of the playbook runs it started that close with it; if its
+    condition still holds later, the next evaluation raises a new one."""
     alert = get_row(session, Alert, command.id)
     if alert.status == AlertStatus.RESOLVED:
         raise BusinessRuleError("ILLEGAL_TRANSITION", "this alert is already resolved", "id")
@@ -48,4 +50,5 @@ def resolve_alert(session: Session, actor: Actor | None, command: ResolveAlert) 
     alert.resolved_at = datetime.now(UTC)
     alert.resolved_by_id = actor.user_id if actor else None
     alert.resolution_note = command.note
+    close_tasks_of_resolved_alerts(session, [alert.id])
     return alert

@@ -14,6 +14,7 @@ from acctgraph.domain.health.compute import HealthRun, compute_health
 from acctgraph.domain.health.measures import HealthMeasure
 from acctgraph.domain.health.scorecard import HealthConfig, ScorecardError, load_health_config
 from acctgraph.domain.pipeline import record_opportunity_closes
+from acctgraph.domain.tasks.playbooks import refresh_playbooks
 from acctgraph.settings import Settings
 
 
@@ -45,7 +46,8 @@ class HealthRefresh:
 def refresh_health(
     session: Session, settings: Settings, plugin_manager: pluggy.PluginManager, day: date | None = None
 ) -> HealthRefresh:
-    """Compute the day's health for the whole book, then evaluate the alert rules on it.
+    """Compute the day's health for the whole book, then evaluate the alert rules on it, then run the
+    playbooks (alerts that resolved close their runs' tasks; new alerts start theirs).
 
     Opportunities a sync closed get their close day and owner at close first (forecast accuracy).
     """
@@ -53,4 +55,6 @@ def refresh_health(
     record_opportunity_closes(session, day)
     config, catalogue = configured_health(settings, plugin_manager)
     run = compute_health(session, config, catalogue, day)
-    return HealthRefresh(run, evaluate_alerts(session, config.alerts, day, plugin_manager))
+    alerts = evaluate_alerts(session, config.alerts, day, plugin_manager)
+    refresh_playbooks(session, settings.playbooks_file, day)
+    return HealthRefresh(run, alerts)

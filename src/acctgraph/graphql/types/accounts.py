@@ -30,6 +30,7 @@ from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.opportunities import Opportunity
 from acctgraph.graphql.types.ownership import OwnershipChange, owner_history
 from acctgraph.graphql.types.plans import PlanItem, plan_goals, whitespace
+from acctgraph.graphql.types.playbooks import ACCOUNT_PLAYBOOK_RUNS, PlaybookRun
 from acctgraph.graphql.types.quotes import Quote, account_quotes
 from acctgraph.graphql.types.relationships import Stakeholder, relationship_map
 from acctgraph.graphql.types.revenue import revenue_errors
@@ -225,6 +226,10 @@ class Account(ModelNode):
         self, statuses: Annotated[list[TaskStatus] | None, strawberry.argument(description="Only these.")] = None
     ) -> ChildPage:
         return ChildPage(ACCOUNT_TASKS, self.id, Task.from_row, tuple(sorted(statuses)) if statuses else None)
+
+    @paginated("Playbooks started on the account, newest first.", Connection[PlaybookRun])
+    def playbook_runs(self) -> ChildPage:
+        return ChildPage(ACCOUNT_PLAYBOOK_RUNS, self.id, PlaybookRun.from_row)
 
     @strawberry.field(description="The latest health snapshot; null until health has been computed.")
     async def health(self, info: strawberry.Info[RequestContext, None]) -> Health | None:

@@ -24,8 +24,10 @@ from acctgraph.graphql.types.users import User
 
 if TYPE_CHECKING:
     from acctgraph.graphql.types.accounts import Account
+    from acctgraph.graphql.types.playbooks import PlaybookRun
 
 AccountRef = Annotated["Account", strawberry.lazy("acctgraph.graphql.types.accounts")]
+PlaybookRunRef = Annotated["PlaybookRun", strawberry.lazy("acctgraph.graphql.types.playbooks")]
 Info = strawberry.Info[RequestContext, None]
 N = TypeVar("N", bound=ModelNode)
 
@@ -104,6 +106,12 @@ class Task(ModelNode):
     @strawberry.field(description="The renewal opportunity it works.")
     async def opportunity(self, info: Info) -> Opportunity | None:
         return await _node(info, models.Opportunity, self.opportunity_id, Opportunity)
+
+    @strawberry.field(description="The playbook run that created it.")
+    async def playbook_run(self, info: Info) -> PlaybookRunRef | None:
+        from acctgraph.graphql.types.playbooks import PlaybookRun
+
+        return await _node(info, models.PlaybookRun, self.playbook_run_id, PlaybookRun)
 
     @strawberry.field(description="The NPS response it follows up.")
     async def nps_response(self, info: Info) -> NpsResponse | None:
