@@ -30,6 +30,8 @@ from acctgraph.domain.demo import (
 from acctgraph.domain.demo.loader import object_types
 from acctgraph.domain.mrr import mrr_by_account
 from acctgraph.settings import get_settings
+from acctgraph.domain.tasks.playbook_config import load_playbooks
+from acctgraph.domain.tasks.playbooks import run_playbooks
 from tests.fixtures import SampleData
 
 ACCOUNTS = 40
@@ -267,19 +269,31 @@ def test_full_book_has_enough_churn_for_a_backtest_and_neglected_strategic_accou
     assert 0 < len(strategic - recent_qbr) < len(strategic) / 2
 
 
-def test_tasks_follow_qbrs_and_detractors_and_some_are_overdue(demo: Session, plan: BookPlan) -> None:
+def test_tasks_follow_qbrs_and_playbooks_and_some_are_overdue(demo: Session, plan: BookPlan) -> None:
     tasks = list(demo.scalars(select(m.Task)))
     today = plan.today
     assert tasks and all(task.owner_id is not None for task in tasks)
-    qbr_kinds = set(demo.scalars(select(m.Activity.kind).where(m.Activity.id.in_({t.qbr_id for t in tasks}))))
-    assert qbr_kinds == {m.ActivityKind.QBR}
-    follow_ups = [task for task in tasks if task.nps_response_id is not None]
-    scores = set(
-        demo.scalars(select(m.NpsResponse.score).where(m.NpsResponse.id.in_({t.nps_response_id for t in follow_ups})))
-    )
-    assert follow_ups and max(scores) < 7
+    qbr_ids = {task.qbr_id for task in tasks if task.qbr_id is not None}
+    assert qbr_ids and set(demo.scalars(select(m.Activity.kind).where(m.Activity.id.in_(qbr_ids)))) == {
+        m.ActivityKind.QBR
+    }
     open_tasks = [task for task in tasks if task.status is m.TaskStatus.OPEN]
     assert any(task.due_on < today for task in open_tasks), "some open tasks are overdue"
     assert any(task.due_on >= today for task in open_tasks)
     done = [task for task in tasks if task.status is m.TaskStatus.DONE]
     assert done and all(task.closed_at is not None and task.due_on < today for task in done)
+
+
+def test_playbook_runs_are_the_ones_the_rules_would_start_so_a_refresh_adds_none(demo: Session, plan: BookPlan) -> None:
+    runs = list(demo.scalars(select(m.PlaybookRun)))
+    assert {run.playbook for run in runs} >= {"renewal_prep", "detractor_follow_up"}
+    onboarding = set(demo.scalars(select(m.Account.id).where(m.Account.lifecycle_stage == m.LifecycleStage.ONBOARDING)))
+    assert {run.account_id for run in runs if run.playbook == "onboarding"} == onboarding
+    for run in runs:
+        tasks = list(demo.scalars(select(m.Task).where(m.Task.playbook_run_id == run.id)))
+        assert len(tasks) == len(load_playbooks().playbooks[run.playbook].steps)
+        linked = {f"renewal:{t.opportunity_id}" if t.opportunity_id else f"nps:{t.nps_response_id}" for t in tasks}
+        assert run.trigger == "lifecycle:onboarding" or linked == {run.trigger}
+    refresh = run_playbooks(demo, load_playbooks(), plan.today)
+    assert refresh.started == []
+    demo.rollback()

@@ -16,9 +16,10 @@ from acctgraph.domain.demo.stakeholders import plan_stakeholders
 from acctgraph.domain.demo.story import tell_story
 from acctgraph.domain.demo.support import ticket_rows
 from acctgraph.domain.demo.surveys import nps_rows
-from acctgraph.domain.demo.tasks import task_rows
+from acctgraph.domain.demo.tasks import AccountRows, task_rows
 from acctgraph.domain.demo.team import plan_team
 from acctgraph.domain.demo.usage import usage_rows
+from acctgraph.domain.tasks.playbook_config import load_playbooks
 
 DEFAULT_ACCOUNTS = 500
 DEFAULT_SEED = 20240501
@@ -37,6 +38,7 @@ LOAD_ORDER = (
     "invoices",
     "support_tickets",
     "nps_responses",
+    "playbook_runs",
     "tasks",
     "usage_metrics",
     "exchange_rates",
@@ -57,6 +59,7 @@ def plan_book(
     stories = [
         tell_story(profile, seed, window) for profile in plan_profiles(accounts, seed, window, team.account_managers)
     ]
+    playbooks = load_playbooks()
     rows: dict[str, list[PlannedRow]] = {table: [] for table in LOAD_ORDER}
     rows["users"] += team.rows
     rows["products"] += product_rows()
@@ -64,18 +67,27 @@ def plan_book(
         people, contacts = plan_stakeholders(story, seed)
         contracts, lines = contract_rows(story.profile, story.history)
         activities, attendees = activity_rows(story, people, seed)
+        opportunities = opportunity_rows(story, seed)
         rows["accounts"].append(account_row(story.profile, story.lifecycle_stage()))
         rows["account_domains"] += domain_rows(story.profile)
         rows["contacts"] += contacts
         rows["contracts"] += contracts
         rows["contract_lines"] += lines
-        rows["opportunities"] += opportunity_rows(story, seed)
+        rows["opportunities"] += opportunities
         rows["activities"] += activities
         rows["activity_attendees"] += attendees
         rows["invoices"] += invoice_rows(story, seed)
         rows["support_tickets"] += ticket_rows(story, people, seed)
         responses = nps_rows(story, people, seed)
         rows["nps_responses"] += responses
-        rows["tasks"] += task_rows(story, activities, responses, seed)
+        runs, tasks = task_rows(
+            story,
+            AccountRows(activities, opportunities, responses),
+            playbooks,
+            team.manager_of(story.profile.owner),
+            seed,
+        )
+        rows["playbook_runs"] += runs
+        rows["tasks"] += tasks
     rows["exchange_rates"] += exchange_rate_rows(reporting_currency)
     return BookPlan(seed, window.today, {**rows, "usage_metrics": usage_rows(stories, seed)})

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from acctgraph.db import refresh_planner_statistics
-from acctgraph.domain.demo.plan import BookPlan, PlannedRow, Ref
+from acctgraph.domain.demo.plan import BookPlan, Formatted, PlannedRow, Ref
 from acctgraph.models import Base, ExchangeRate, ExternalRef
 
 SOURCE = "demo"
@@ -105,9 +105,11 @@ class _Load:
         return count
 
     def _values(self, table: Table, row: PlannedRow, later: list[tuple[str, str, Ref]]) -> dict[str, Any]:
-        values = {}
+        values: dict[str, Any] = {}
         for column, value in row.values.items():
-            if not isinstance(value, Ref):
+            if isinstance(value, Formatted):
+                values[column] = value.template.format(self.ids[value.ref.table][value.ref.key])
+            elif not isinstance(value, Ref):
                 values[column] = value
             elif value.table == table.name:
                 assert row.key is not None

@@ -19,6 +19,15 @@ class Ref:
     key: str
 
 
+@dataclass(frozen=True, slots=True)
+class Formatted:
+    """Text naming another planned row's database id (e.g. a playbook run's ``renewal:<id>`` trigger):
+    the loader fills ``template``'s ``{}`` with the id ``ref`` points at."""
+
+    template: str
+    ref: Ref
+
+
 @dataclass(slots=True)
 class PlannedRow:
     """A row to insert. ``key`` becomes its ``external_refs`` id (source ``demo``); None for rows

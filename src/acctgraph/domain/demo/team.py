@@ -27,6 +27,12 @@ class Team:
     account_managers: dict[Segment, list[str]]
     """The keys of the active account managers of each segment, whose books the accounts fill."""
 
+    def manager_of(self, key: str) -> str | None:
+        """The key of the user's manager, if they have one."""
+        row = next(row for row in self.rows if row.key == key)
+        manager = row.values["manager_id"]
+        return None if manager is None else str(manager.key)
+
 
 def plan_team(seed: int) -> Team:
     rng = stream(seed, "team")
