@@ -29,9 +29,9 @@ from acctgraph.domain.demo import (
 )
 from acctgraph.domain.demo.loader import object_types
 from acctgraph.domain.mrr import mrr_by_account
-from acctgraph.settings import get_settings
 from acctgraph.domain.tasks.playbook_config import load_playbooks
 from acctgraph.domain.tasks.playbooks import run_playbooks
+from acctgraph.settings import get_settings
 from tests.fixtures import SampleData
 
 ACCOUNTS = 40
