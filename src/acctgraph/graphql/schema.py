@@ -30,6 +30,7 @@ from acctgraph.graphql.queries.revenue import RevenueQueries
 from acctgraph.graphql.queries.sync import SyncQueries
 from acctgraph.graphql.queries.triage import TriageQueries
 from acctgraph.graphql.queries.users import UserQueries
+from acctgraph.graphql.queries.voice import VoiceQueries
 from acctgraph.graphql.subscriptions import Subscription
 from acctgraph.graphql.types.scalars import SCALARS
 from acctgraph.settings import Settings
@@ -43,6 +44,7 @@ QUERIES: tuple[type, ...] = (
     AlertQueries,
     HealthQueries,
     PlaybookQueries,
+    VoiceQueries,
     RevenueQueries,
     SyncQueries,
     TriageQueries,

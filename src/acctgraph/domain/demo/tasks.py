@@ -14,13 +14,13 @@ from typing import Any
 from acctgraph.domain.demo.plan import Formatted, PlannedRow, Ref, at, stream
 from acctgraph.domain.demo.story import Story
 from acctgraph.domain.tasks.playbook_config import (
-    DETRACTOR_MAX_SCORE,
     DetractorTrigger,
     LifecycleTrigger,
     PlaybookConfig,
     RenewalWindowTrigger,
     StepOwner,
 )
+from acctgraph.domain.voice import DETRACTOR_MAX_SCORE
 from acctgraph.models import ActivityKind, OpportunityKind, OpportunityStatus, TaskPriority, TaskStatus
 
 NEXT_STEPS = ("Send the adoption report", "Book a roadmap session", "Introduce the new support plan")

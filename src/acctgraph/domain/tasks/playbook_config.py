@@ -18,8 +18,6 @@ from acctgraph.domain.commands import Name
 from acctgraph.models import LifecycleStage, TaskPriority
 
 DEFAULT_PLAYBOOKS_FILE = Path(__file__).with_name("default_playbooks.json")
-DETRACTOR_MAX_SCORE = 6
-"""NPS detractors score 0-6 (docs/metrics.md)."""
 
 
 class PlaybookConfigError(ValueError):

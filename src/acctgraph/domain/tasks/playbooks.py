@@ -25,7 +25,6 @@ from acctgraph.domain.rules import BusinessRuleError, get_row
 from acctgraph.domain.tasks.commands import close_task
 from acctgraph.domain.tasks.lists import OPEN_STATUSES
 from acctgraph.domain.tasks.playbook_config import (
-    DETRACTOR_MAX_SCORE,
     AlertTrigger,
     DetractorTrigger,
     LifecycleTrigger,
@@ -36,6 +35,7 @@ from acctgraph.domain.tasks.playbook_config import (
     Trigger,
     load_playbooks,
 )
+from acctgraph.domain.voice import DETRACTOR_MAX_SCORE
 from acctgraph.models import (
     Account,
     Alert,
