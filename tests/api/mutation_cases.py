@@ -127,6 +127,12 @@ def _complete_qbr(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     return _versioned(qbr, notes="Went well")
 
 
+@case("recordQbr")
+def _record_qbr(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    held = (datetime.now(UTC) - timedelta(days=40)).isoformat()
+    return {"accountId": gid(a), "heldAt": held, "notes": "Reviewed adoption", "attendeeIds": [gid(s.contact(a))]}
+
+
 @case("createPlanItem")
 def _create_plan_item(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     return {"accountId": gid(a), "title": "Expand to EMEA"}

@@ -49,6 +49,18 @@ class CompleteQbr(Command):
     next_steps: list[NextStep] = Field(default_factory=list, max_length=50)
 
 
+class RecordQbr(Command):
+    """A QBR that already happened, recorded afterwards (backfill), with what it decided."""
+
+    account_id: int
+    held_at: AwareDatetime
+    notes: Text
+    subject: Name = "Quarterly business review"
+    outcomes: Text | None = None
+    attendee_ids: list[int] = Field(default_factory=list, max_length=100)
+    next_steps: list[NextStep] = Field(default_factory=list, max_length=50)
+
+
 def _attend(session: Session, activity: Activity, attendee_ids: list[int]) -> None:
     """Attendees must be active contacts of the activity's account."""
     for index, contact_id in enumerate(attendee_ids):
@@ -96,7 +108,7 @@ def log_activity(session: Session, actor: Actor, command: LogActivity) -> Activi
 def schedule_qbr(session: Session, actor: Actor, command: ScheduleQbr) -> Activity:
     if command.scheduled_for < utcnow() - CLOCK_SKEW:
         raise BusinessRuleError(
-            "IN_PAST", "scheduledFor is in the past; log a QBR that happened as a MEETING", "scheduledFor"
+            "IN_PAST", "scheduledFor is in the past; record a QBR that happened with recordQbr", "scheduledFor"
         )
     activity = Activity(
         account_id=command.account_id,
@@ -120,6 +132,26 @@ def complete_qbr(session: Session, actor: Actor, command: CompleteQbr, today: da
     qbr.body = command.notes
     qbr.outcomes = command.outcomes
     qbr.occurred_at = min(qbr.occurred_at, utcnow())
+    session.add_all(tasks)
+    return qbr, tasks
+
+
+def record_qbr(session: Session, actor: Actor, command: RecordQbr, today: date) -> tuple[Activity, list[Task]]:
+    """Record a QBR held in the past, done, with its notes, outcomes and next steps (open tasks)."""
+    if command.held_at > utcnow() + CLOCK_SKEW:
+        raise BusinessRuleError("IN_FUTURE", "heldAt is in the future; schedule it with scheduleQbr", "heldAt")
+    qbr = Activity(
+        account_id=command.account_id,
+        kind=ActivityKind.QBR,
+        subject=command.subject,
+        body=command.notes,
+        outcomes=command.outcomes,
+        occurred_at=command.held_at,
+        author_id=actor.user_id,
+        status=ActivityStatus.DONE,
+    )
+    _new_activity(session, qbr, command.attendee_ids)
+    tasks = [_next_step_task(session, actor, qbr, step, index, today) for index, step in enumerate(command.next_steps)]
     session.add_all(tasks)
     return qbr, tasks
 

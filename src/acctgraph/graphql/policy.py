@@ -35,6 +35,7 @@ MUTATION_ROLES: dict[str, frozenset[Role]] = {
     "logActivity": WRITERS,
     "scheduleQbr": WRITERS,
     "completeQbr": WRITERS,
+    "recordQbr": WRITERS,
     "createPlanItem": WRITERS,
     "updatePlanItem": WRITERS,
     "createOpportunity": WRITERS,

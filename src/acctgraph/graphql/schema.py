@@ -16,6 +16,7 @@ from acctgraph.graphql.mutations.opportunities import OpportunityMutations
 from acctgraph.graphql.mutations.plans import PlanMutations
 from acctgraph.graphql.mutations.playbooks import PlaybookMutations
 from acctgraph.graphql.mutations.promotions import PromotionMutations
+from acctgraph.graphql.mutations.qbrs import QbrMutations
 from acctgraph.graphql.mutations.quotes import QuoteMutations
 from acctgraph.graphql.mutations.sync import SyncMutations
 from acctgraph.graphql.mutations.tasks import TaskMutations
@@ -53,6 +54,7 @@ MUTATIONS: tuple[type, ...] = (
     AccountMutations,
     ContactMutations,
     ActivityMutations,
+    QbrMutations,
     PlanMutations,
     OpportunityMutations,
     QuoteMutations,
