@@ -6,8 +6,7 @@ from datetime import date
 
 from sqlalchemy import text
 
-from acctgraph import migrations
-from acctgraph.db import create_sync_engine
+from tests.migration_data import all_rows, upgraded_with_rows
 
 ROWS = """
 INSERT INTO users (id, email, name, role, active, created_at, updated_at)
@@ -27,21 +26,15 @@ INSERT INTO opportunities (id, account_id, name, kind, stage, status, amount_min
 
 
 def test_the_backfill_dates_each_contracts_statuses_and_each_close(backend: str, new_database_url) -> None:
-    url = new_database_url(backend)
-    migrations.upgrade(url, "0006")
-    engine = create_sync_engine(url)
-    try:
-        with engine.begin() as connection:
-            for statement in filter(str.strip, ROWS.split(";")):
-                connection.execute(text(statement))
-        migrations.upgrade(url)
-        with engine.connect() as connection:
-            history = connection.execute(
-                text("SELECT contract_id, status, effective_on FROM contract_status_changes ORDER BY id")
-            ).all()
-            close = connection.execute(text("SELECT closed_on, owner_at_close_id FROM opportunities")).one()
-    finally:
-        engine.dispose()
+    history, close = upgraded_with_rows(
+        new_database_url(backend),
+        "0006",
+        ROWS,
+        lambda connection: (
+            all_rows(connection, "SELECT contract_id, status, effective_on FROM contract_status_changes ORDER BY id"),
+            connection.execute(text("SELECT closed_on, owner_at_close_id FROM opportunities")).one(),
+        ),
+    )
     as_dates = [(c, s, d if isinstance(d, date) else date.fromisoformat(d)) for c, s, d in history]
     assert as_dates == [
         (1, "active", date(2025, 1, 1)),

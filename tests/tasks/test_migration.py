@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
-
-from acctgraph import migrations
-from acctgraph.db import create_sync_engine
+from tests.migration_data import all_rows, upgraded_with_rows
 
 ROWS = """
 INSERT INTO users (id, email, name, role, active, created_at, updated_at)
@@ -22,20 +19,16 @@ INSERT INTO activities (id, account_id, kind, occurred_at, subject, body, author
 
 
 def test_qbr_next_steps_become_tasks_and_synced_tasks_stay_activities(backend: str, new_database_url) -> None:
-    url = new_database_url(backend)
-    migrations.upgrade(url, "0008")
-    engine = create_sync_engine(url)
-    try:
-        with engine.begin() as connection:
-            for statement in filter(str.strip, ROWS.split(";")):
-                connection.execute(text(statement))
-        migrations.upgrade(url)
-        with engine.connect() as connection:
-            tasks = connection.execute(
-                text("SELECT title, owner_id, qbr_id, status, closed_at IS NOT NULL FROM tasks ORDER BY title")
-            ).all()
-            activities = connection.execute(text("SELECT id FROM activities ORDER BY id")).scalars().all()
-    finally:
-        engine.dispose()
-    assert [tuple(row) for row in tasks] == [("Intro CFO", 1, 1, "done", True), ("Send quote", 1, 1, "open", False)]
-    assert activities == [1, 4]
+    tasks, activities = upgraded_with_rows(
+        new_database_url(backend),
+        "0008",
+        ROWS,
+        lambda connection: (
+            all_rows(
+                connection, "SELECT title, owner_id, qbr_id, status, closed_at IS NOT NULL FROM tasks ORDER BY title"
+            ),
+            all_rows(connection, "SELECT id FROM activities ORDER BY id"),
+        ),
+    )
+    assert tasks == [("Intro CFO", 1, 1, "done", True), ("Send quote", 1, 1, "open", False)]
+    assert activities == [(1,), (4,)]

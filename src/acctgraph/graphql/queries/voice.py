@@ -11,10 +11,10 @@ from acctgraph.domain import voice
 from acctgraph.domain.revenue.period import InvalidPeriod, Period
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.errors import InvalidArgument
-from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.queries.revenue import PERIOD_HELP
 from acctgraph.graphql.types.accounts import Account
 from acctgraph.graphql.types.enums import Segment
+from acctgraph.graphql.types.lookup import node_of
 from acctgraph.graphql.types.users import User
 
 Info = strawberry.Info[RequestContext, None]
@@ -42,13 +42,11 @@ class NpsGroup:
 
     @strawberry.field(description="The account manager, when grouped by OWNER.")
     async def owner(self, info: Info) -> User | None:
-        row = await load_by_id(info.context, models.User, self.owner_id)
-        return None if row is None else User.from_row(row)
+        return await node_of(info, models.User, self.owner_id, User)
 
     @strawberry.field(description="The account, when grouped by ACCOUNT.")
     async def account(self, info: Info) -> Account | None:
-        row = await load_by_id(info.context, models.Account, self.account_id)
-        return None if row is None else Account.from_row(row)
+        return await node_of(info, models.Account, self.account_id, Account)
 
     @classmethod
     def of(cls, figures: voice.NpsFigures, grouping: voice.NpsGrouping) -> NpsGroup:

@@ -13,8 +13,8 @@ from acctgraph.domain.tasks import playbook_config as config
 from acctgraph.graphql.connections import ChildList, ChildPage, Connection, paginated
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.keyset import Ordering, SortKey
-from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.alerts import Alert
+from acctgraph.graphql.types.lookup import node_of
 from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.tasks import OVERDUE_FIRST, Task, TaskPriority
 from acctgraph.graphql.types.users import User
@@ -93,18 +93,15 @@ class PlaybookRun(ModelNode):
     async def account(self, info: Info) -> AccountRef | None:
         from acctgraph.graphql.types.accounts import Account
 
-        row = await load_by_id(info.context, models.Account, self.account_id)
-        return None if row is None else Account.from_row(row)
+        return await node_of(info, models.Account, self.account_id, Account)
 
     @strawberry.field(description="The alert that started it, if one did.")
     async def alert(self, info: Info) -> Alert | None:
-        row = await load_by_id(info.context, models.Alert, self.alert_id)
-        return None if row is None else Alert.from_row(row)
+        return await node_of(info, models.Alert, self.alert_id, Alert)
 
     @strawberry.field(description="Who started it by hand; null when a rule did.")
     async def started_by(self, info: Info) -> User | None:
-        row = await load_by_id(info.context, models.User, self.started_by_id)
-        return None if row is None else User.from_row(row)
+        return await node_of(info, models.User, self.started_by_id, User)
 
     @paginated("The tasks it created, overdue first.", Connection[Task])
     def tasks(self) -> ChildPage:

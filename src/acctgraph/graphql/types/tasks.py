@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlalchemy import ColumnElement
@@ -14,9 +14,9 @@ from acctgraph.domain.tasks import lists
 from acctgraph.graphql.connections import ChildList, FilterKey
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.keyset import Ordering, SortKey
-from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.activities import Activity
 from acctgraph.graphql.types.alerts import Alert
+from acctgraph.graphql.types.lookup import node_of
 from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.opportunities import Opportunity
 from acctgraph.graphql.types.signals import NpsResponse
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 AccountRef = Annotated["Account", strawberry.lazy("acctgraph.graphql.types.accounts")]
 PlaybookRunRef = Annotated["PlaybookRun", strawberry.lazy("acctgraph.graphql.types.playbooks")]
 Info = strawberry.Info[RequestContext, None]
-N = TypeVar("N", bound=ModelNode)
 
 TaskStatus = models.TaskStatus
 TaskPriority = models.TaskPriority
@@ -42,11 +41,6 @@ OVERDUE_FIRST = Ordering(
     (SortKey("due_on", models.Task.due_on, value_type=date), SortKey("id", models.Task.id)),
 )
 """To-do order: the earliest due day first, so overdue tasks lead; ties by creation (id)."""
-
-
-async def _node(info: Info, model: Any, pk: int | None, node_type: type[N]) -> N | None:
-    row = await load_by_id(info.context, model, pk)
-    return None if row is None else node_type.from_row(row)
 
 
 @strawberry.type(description="A to-do on an account for one owner: due on a day, with a priority and a status.")
@@ -85,37 +79,37 @@ class Task(ModelNode):
     async def account(self, info: Info) -> AccountRef | None:
         from acctgraph.graphql.types.accounts import Account
 
-        return await _node(info, models.Account, self.account_id, Account)
+        return await node_of(info, models.Account, self.account_id, Account)
 
     @strawberry.field(description="Who must do it.")
     async def owner(self, info: Info) -> User | None:
-        return await _node(info, models.User, self.owner_id, User)
+        return await node_of(info, models.User, self.owner_id, User)
 
     @strawberry.field(description="Who created it; null when a rule did.")
     async def created_by(self, info: Info) -> User | None:
-        return await _node(info, models.User, self.created_by_id, User)
+        return await node_of(info, models.User, self.created_by_id, User)
 
     @strawberry.field(description="The alert it answers, if an alert (or a playbook an alert started) created it.")
     async def alert(self, info: Info) -> Alert | None:
-        return await _node(info, models.Alert, self.alert_id, Alert)
+        return await node_of(info, models.Alert, self.alert_id, Alert)
 
     @strawberry.field(description="The QBR whose next step it is.")
     async def qbr(self, info: Info) -> Activity | None:
-        return await _node(info, models.Activity, self.qbr_id, Activity)
+        return await node_of(info, models.Activity, self.qbr_id, Activity)
 
     @strawberry.field(description="The renewal opportunity it works.")
     async def opportunity(self, info: Info) -> Opportunity | None:
-        return await _node(info, models.Opportunity, self.opportunity_id, Opportunity)
+        return await node_of(info, models.Opportunity, self.opportunity_id, Opportunity)
 
     @strawberry.field(description="The playbook run that created it.")
     async def playbook_run(self, info: Info) -> PlaybookRunRef | None:
         from acctgraph.graphql.types.playbooks import PlaybookRun
 
-        return await _node(info, models.PlaybookRun, self.playbook_run_id, PlaybookRun)
+        return await node_of(info, models.PlaybookRun, self.playbook_run_id, PlaybookRun)
 
     @strawberry.field(description="The NPS response it follows up.")
     async def nps_response(self, info: Info) -> NpsResponse | None:
-        return await _node(info, models.NpsResponse, self.nps_response_id, NpsResponse)
+        return await node_of(info, models.NpsResponse, self.nps_response_id, NpsResponse)
 
 
 def _statuses(key: FilterKey) -> list[ColumnElement[bool]]:
