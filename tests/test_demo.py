@@ -87,9 +87,16 @@ def canonical_dump(session: Session) -> dict[str, list[tuple[Any, ...]]]:
     return dump
 
 
+TRIGGER_TABLES = {"renewal": "opportunities", "nps": "nps_responses"}
+"""Playbook run triggers that name another row's database id: compared by that row's demo key."""
+
+
 def _canonical(column: Any, value: Any, keys: dict[str, dict[int, str]]) -> Any:
     if value is None:
         return None
+    if column is m.PlaybookRun.__table__.c.trigger and value.partition(":")[0] in TRIGGER_TABLES:
+        kind, _, row_id = value.partition(":")
+        return f"{kind}:{keys[TRIGGER_TABLES[kind]][int(row_id)]}"
     if column.name == "id":
         return keys[column.table.name][value]
     foreign_key = next(iter(column.foreign_keys), None)
