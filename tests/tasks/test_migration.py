@@ -1,4 +1,4 @@
-"""Migration 0010 moves QBR next steps (open TASK activities a completed QBR created) into tasks."""
+"""Migration 0011 moves QBR next steps (open TASK activities a completed QBR created) into tasks."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ INSERT INTO activities (id, account_id, kind, occurred_at, subject, body, author
 def test_qbr_next_steps_become_tasks_and_synced_tasks_stay_activities(backend: str, new_database_url) -> None:
     tasks, activities = upgraded_with_rows(
         new_database_url(backend),
-        "0009",
+        "0010",
         ROWS,
         lambda connection: (
             all_rows(

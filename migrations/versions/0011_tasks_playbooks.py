@@ -4,8 +4,8 @@ Tasks with an owner, a due day, a priority, a status and what created them; play
 trigger. QBR next steps, stored until now as open TASK activities, move into tasks (their QBR kept as
 the source); tasks a connector synced as activities stay activities.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-30 17:54:03.850392
 """
 
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0010"
-down_revision: str | Sequence[str] | None = "0009"
+revision: str = "0011"
+down_revision: str | Sequence[str] | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
