@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=1)
     max_query_tokens: int = Field(default=5000, ge=1)
     max_query_aliases: int = Field(default=30, ge=1)
+    max_search_length: int = Field(default=200, ge=1, description="The longest `search` text a list accepts.")
+    max_query_cost: int = Field(
+        default=50_000, ge=1, description="Refuse a query that may return more objects than this (docs/api.md)."
+    )
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="Largest request body; larger ones get 413.")
     request_timeout_seconds: float = Field(
         default=30.0, gt=0, description="A GraphQL request running longer is stopped (its SQL cancelled)."

@@ -196,7 +196,7 @@ def _record_sentiment(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
 
 @case("triggerSync")
 def _trigger_sync(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
-    return {"connectionId": to_global_id("SourceConnection", s.connection().id), "fullRefresh": True}
+    return {"connectionId": to_global_id("DataSource", s.connection().id), "fullRefresh": True}
 
 
 def document(mutation: str) -> str:
