@@ -48,7 +48,9 @@ def test_cost_counts_pages_lists_ranges_aliases_and_fragments() -> None:
     assert cost(inline) == 2 + 2 * 4
     tree = '{ account(id: "x") { relationshipMap { reports { reports { reports { contact { name } } } } } } }'
     assert cost(tree) == default
-    assert cost("{ accounts(first: 2) { nodes { quotes { lines { quantity } } } } }") == 2 + 2 * default * (1 + default)
+    assert cost(
+        "{ accounts(first: 2) { nodes { quotes(first: 3) { nodes { lines { quantity } } } } } }"
+    ) == 2 + 2 * 3 * (1 + default)
 
 
 async def test_the_issue_query_is_refused_before_any_sql(graphql) -> None:
