@@ -74,6 +74,7 @@ TYPE_READERS: dict[str, frozenset[Reader]] = {
         "Account",
         "AccountConnection",
         "AccountEdge",
+        "AccountSentiment",
         "Activity",
         "ActivityConnection",
         "ActivityEdge",
@@ -152,6 +153,7 @@ TYPE_READERS: dict[str, frozenset[Reader]] = {
         "PromotionPayload",
         "PromotionTargetPayload",
         "QuotePayload",
+        "RecordSentimentPayload",
         "TransferAccountsPayload",
     ),
 }
