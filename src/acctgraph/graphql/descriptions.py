@@ -112,7 +112,6 @@ DESCRIPTIONS: dict[str, str] = {
     "SetAccountParentInput.parentId": "The new parent account (global id); null makes it a top-level account.",
     "TransferAccountsInput.accountIds": "The accounts to transfer (global ids), each listed once.",
     "TransferAccountsInput.toOwnerId": "The new owner (global id), an active user who can own accounts.",
-    "TransferAccountsInput.effectiveOn": "The day the new owner takes over, within a year of today.",
     "TransferAccountsInput.reason": "Why, kept in each account's ownerHistory.",
     "TransferAccountsPayload.accounts": "The accounts as they are after the transfer.",
     "Segment": "The market segment an account is managed in.",
