@@ -38,7 +38,8 @@ async def test_money_beyond_the_bound_is_a_user_error_and_nothing_is_written(gra
     result = await _create_opportunity(graphql, sample, amountMinor=str(2**62))
     payload = result["data"]["createOpportunity"]
     assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [("amountMinor", "INVALID")]
-    assert f"{MAX_AMOUNT_MINOR:,}" in payload["userErrors"][0]["message"]
+    message = payload["userErrors"][0]["message"]
+    assert f"{MAX_AMOUNT_MINOR:,}" in message or str(MAX_AMOUNT_MINOR) in message
     assert _count(sample, m.Opportunity) == 0
 
 
@@ -103,12 +104,15 @@ def test_commands_refuse_nul_and_large_amounts_for_every_caller() -> None:
     import pytest
 
     from acctgraph.domain.pipeline import CreateOpportunity
+    from acctgraph.domain.quotes import QuoteLineInput
 
     base = {"account_id": 1, "name": "x", "kind": "new", "amount_minor": 1, "currency": "USD"}
     with pytest.raises(pydantic.ValidationError, match="NUL"):
         CreateOpportunity.model_validate({**base, "name": "a\x00b"})
-    with pytest.raises(pydantic.ValidationError, match="at most"):
-        CreateOpportunity.model_validate({**base, "amount_minor": MAX_AMOUNT_MINOR + 1})
+    line = {"product_id": 1, "quantity": 1, "unit_price_minor": MAX_AMOUNT_MINOR + 1}
+    with pytest.raises(pydantic.ValidationError, match="at most 1,000,000,000,000,000 minor units"):
+        QuoteLineInput.model_validate(line)
+    assert QuoteLineInput.model_validate({**line, "unit_price_minor": MAX_AMOUNT_MINOR}).unit_price_minor > 0
     assert CreateOpportunity.model_validate(base).currency == "USD"
 
 

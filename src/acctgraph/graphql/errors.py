@@ -94,6 +94,9 @@ class ErrorCode(enum.Enum):
     OTHER_ACCOUNT = strawberry.enum_value("OTHER_ACCOUNT", description="The referenced object is another account's.")
     REASON_REQUIRED = strawberry.enum_value("REASON_REQUIRED", description="The change needs a reason.")
     SAME_STAGE = strawberry.enum_value("SAME_STAGE", description="The opportunity is already in this stage.")
+    TRANSFER_PENDING = strawberry.enum_value(
+        "TRANSFER_PENDING", description="The account already has a transfer waiting for its day."
+    )
 
 
 def error_code(code: str) -> ErrorCode:
