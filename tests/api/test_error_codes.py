@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from acctgraph.graphql.errors import ErrorCode
+from tests.api.mutation_cases import gid
 
 DOMAIN = Path(__file__).parents[2] / "src" / "acctgraph" / "domain"
 
@@ -58,3 +59,17 @@ def test_the_enum_is_documented_in_api_md() -> None:
     doc = (Path(__file__).parents[2] / "docs" / "api.md").read_text()
     missing = [code for code in ErrorCode.__members__ if f"`{code}`" not in doc]
     assert missing == []
+
+
+async def test_a_failing_field_beside_a_running_query_leaves_the_session_closable(graphql, sample) -> None:
+    """graphql-core cancels ``me`` when the non-null ``book`` fails; ``me``'s statement must finish, so
+    the session closes cleanly instead of answering an uncoded SQLAlchemy state error (found by the
+    generated operations on PostgreSQL)."""
+    account = sample.account()
+    sample.session.commit()
+    for _ in range(3):
+        result = await graphql.execute(
+            "query($id: ID!) { me { role } book(ownerId: $id) { openAlerts } }", {"id": gid(account)}
+        )
+        assert [error["extensions"]["code"] for error in result["errors"]] == ["INVALID_ID"], result
+    assert (await graphql.data("{ me { role } }"))["me"]["role"] == "ADMIN"
