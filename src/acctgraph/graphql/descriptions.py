@@ -369,7 +369,6 @@ DESCRIPTIONS: dict[str, str] = {
     "Contract.noticePeriodDays": "Days of notice needed to cancel before the end.",
     "Contract.currency": "The ISO 4217 currency of its amounts.",
     "Contract.billingPeriod": "How often it is invoiced.",
-    "Contract.lines": "The products under contract.",
     "ContractLine.quantity": "How many units.",
     "ContractLine.product": "The product.",
     "ContractStatus": "Where a contract is in its life.",

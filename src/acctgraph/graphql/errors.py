@@ -52,6 +52,12 @@ class ErrorCode(enum.Enum):
     PERSISTED_QUERY_HASH_MISMATCH = strawberry.enum_value(
         "PERSISTED_QUERY_HASH_MISMATCH", description="The query sent does not have the hash sent with it."
     )
+    PERIOD_IN_FUTURE = strawberry.enum_value(
+        "PERIOD_IN_FUTURE", description="A revenue period that starts after today: nothing in it is measured yet."
+    )
+    MISSING_EXCHANGE_RATE = strawberry.enum_value(
+        "MISSING_EXCHANGE_RATE", description="An amount in a currency with no exchange rate in force that day."
+    )
     INTERNAL_SERVER_ERROR = strawberry.enum_value(
         "INTERNAL_SERVER_ERROR", description="A fault of the server, logged there; retrying may help."
     )
