@@ -37,7 +37,7 @@ def schema() -> GraphQLSchema:
 def _reachable(schema: GraphQLSchema, reader: Reader) -> dict[str, list[str]]:
     """Every type ``reader`` can reach from the roots through fields the policy lets it resolve, with the
     path that reaches it first (an interface or union counts as each of its possible types)."""
-    roots = [schema.query_type, schema.mutation_type]
+    roots = [schema.query_type, schema.mutation_type, schema.subscription_type]
     paths: dict[str, list[str]] = {root.name: [root.name] for root in roots if root is not None}
     queue = deque(paths)
     while queue:

@@ -50,6 +50,8 @@ def _readable_by(readers: frozenset[Reader], *type_names: str) -> dict[str, froz
 TYPE_READERS: dict[str, frozenset[Reader]] = {
     # The roots and what an integration key's two fields return (narrowed field by field below).
     **_readable_by(EVERYONE, "Query", "Mutation", "Viewer", "User", "ApiKeyInfo"),
+    # Live events: every user role (each subscription then limits the rows to the caller's book).
+    **_readable_by(USERS, "Subscription"),
     **_readable_by(EVERYONE, "TriggerSyncPayload", "SyncRequest", "UserError"),
     # The audit trail: admins only (the root field ``auditLog``, and ``node``/``nodes`` alike).
     **_readable_by(ADMINS, "AuditEntry", "AuditEntryConnection", "AuditEntryEdge"),
@@ -258,6 +260,17 @@ class EnforcePolicy(SchemaExtension):
         if not allowed:
             raise Forbidden(refusal(reader, key[1], key[2]))
         return _next(root, info, *args, **kwargs)
+
+
+def authorize(actor: Actor | None, type_name: str, field: str, returns: str) -> Actor:
+    """The actor, if it may resolve ``field`` of ``type_name`` (for resolvers the extension does not
+    wrap, such as a subscription's event stream); else Unauthenticated or Forbidden."""
+    if actor is None:
+        raise Unauthenticated("send an API key: Authorization: Bearer <key>")
+    reader = reader_of(actor)
+    if not may_read(reader, type_name, field, returns):
+        raise Forbidden(refusal(reader, type_name, field))
+    return actor
 
 
 def require_type(actor: Actor | None, type_names: Iterable[str]) -> None:
