@@ -38,7 +38,7 @@ def _reachable(schema: GraphQLSchema, reader: Reader) -> dict[str, list[str]]:
     """Every type ``reader`` can reach from the roots through fields the policy lets it resolve, with the
     path that reaches it first (an interface or union counts as each of its possible types)."""
     roots = [schema.query_type, schema.mutation_type, schema.subscription_type]
-    paths: dict[str, list[str]] = {root.name: [root.name] for root in roots if root is not None}
+    paths = {root.name: [root.name] for root in roots if root is not None and may_read_type(reader, root.name)}
     queue = deque(paths)
     while queue:
         name = queue.popleft()
@@ -158,6 +158,14 @@ async def test_a_nested_audit_type_is_refused_even_without_node(graphql, sample)
         "query($id: ID!) { node(id: $id) { __typename } }", {"id": fake}
     )
     assert result["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_every_reader_may_introspect_the_schema(graphql, sample) -> None:
+    sample.session.commit()
+    query = "{ __schema { queryType { name } types { name fields { name } } } }"
+    for client in (graphql.acting_as(role=m.Role.VIEWER), graphql.acting_as(role=m.Role.VIEWER, integration=True)):
+        types = (await client.data(query))["__schema"]["types"]
+        assert {"Account", "AuditEntry"} <= {t["name"] for t in types}
 
 
 async def test_integration_key_may_still_trigger_a_sync(graphql, sample) -> None:

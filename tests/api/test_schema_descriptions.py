@@ -9,6 +9,7 @@ from strawberry.tools import merge_types
 
 from acctgraph.graphql.descriptions import DESCRIPTIONS, coordinates, describe
 from acctgraph.graphql.schema import MUTATIONS, QUERIES, build_schema
+from acctgraph.graphql.subscriptions import Subscription
 from acctgraph.graphql.types.scalars import SCALARS
 from acctgraph.settings import Settings
 
@@ -16,7 +17,8 @@ from acctgraph.settings import Settings
 def _undescribed_schema() -> GraphQLSchema:
     """The schema as the code alone describes it."""
     query, mutation = merge_types("Query", QUERIES), merge_types("Mutation", MUTATIONS)
-    return strawberry.Schema(query=query, mutation=mutation, config=StrawberryConfig(scalar_map=SCALARS))._schema
+    config = StrawberryConfig(scalar_map=SCALARS)
+    return strawberry.Schema(query=query, mutation=mutation, subscription=Subscription, config=config)._schema
 
 
 def test_every_element_of_the_schema_has_a_description() -> None:

@@ -7,7 +7,7 @@ each object above it; a plain list returns at most its bound for each object abo
 list such as a contract's lines). A single object costs nothing itself but multiplies nothing either.
 Aliases and fragments count every time they are selected; the least cost is 1. A query over
 ``Settings.max_query_cost`` is refused with ``QUERY_TOO_COSTLY`` before any resolver (and so any SQL)
-runs; every answer carries its cost in ``extensions.cost``.
+runs.
 """
 
 from __future__ import annotations
@@ -181,6 +181,3 @@ class LimitCost(SchemaExtension):
                     "ask for smaller pages (`first`/`last`) or fewer nested lists, and page on with `after`"
                 )
             ]
-
-    def get_results(self) -> dict[str, Any]:
-        return {} if self.cost is None else {"cost": self.cost}

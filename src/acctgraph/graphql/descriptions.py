@@ -43,6 +43,7 @@ SHARED: dict[str, str] = {
 DESCRIPTIONS: dict[str, str] = {
     # Roots
     "Query": "Everything readable: start from `me`, `accounts`, or any object by `node(id:)`.",
+    "Subscription": "Live events over graphql-transport-ws, limited to what the caller may read.",
     "Mutation": "Every change, each audited and authorised; failures come back as `userErrors`.",
     "Query.node(id:)": "A global id, as read from any object's `id`.",
     "Query.nodes(ids:)": "Global ids, as read from objects' `id`.",

@@ -36,6 +36,9 @@ class ErrorCode(enum.Enum):
     INVALID_ID = strawberry.enum_value("INVALID_ID", description="Not a global id, or the id of another type.")
     INVALID_CURSOR = strawberry.enum_value("INVALID_CURSOR", description="A cursor not from this list and order.")
     NOT_FOUND = strawberry.enum_value("NOT_FOUND", description="No object with this id (or it was deleted).")
+    BAD_REQUEST = strawberry.enum_value(
+        "BAD_REQUEST", description="Not a request this server takes, e.g. more batched operations than allowed."
+    )
     METHOD_NOT_ALLOWED = strawberry.enum_value(
         "METHOD_NOT_ALLOWED", description="GraphQL over HTTP takes GET (queries only) or POST."
     )
@@ -114,7 +117,7 @@ def error_code(code: str) -> ErrorCode:
 class ApiError(GraphQLError):
     """An error the client caused; shown as is, with ``extensions.code``."""
 
-    code = ErrorCode.BAD_USER_INPUT
+    code = ErrorCode.BAD_REQUEST
 
     def __init__(self, message: str) -> None:
         super().__init__(message, extensions={"code": self.code.value})
