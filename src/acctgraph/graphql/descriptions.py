@@ -48,6 +48,8 @@ DESCRIPTIONS: dict[str, str] = {
     "Query.node(id:)": "A global id, as read from any object's `id`.",
     "Query.nodes(ids:)": "Global ids, as read from objects' `id`.",
     "Query.accounts(filter:)": "Only accounts matching every given condition.",
+    "Query.rejectedRecords(filter:)": "Only records of the given connection and stream.",
+    "Query.quarantinedRecords(filter:)": "Only records of the given connection and stream.",
     "Query.accounts(orderBy:)": "The order of the list (default: by name).",
     "Query.account(id:)": "The account's global id.",
     "Query.users(filter:)": "Only users matching every given condition.",

@@ -19,9 +19,9 @@ from acctgraph.graphql.types.sync import DataSource, SyncRun
 @strawberry.interface(description="A record a sync read but could not write.")
 class UnwrittenRecord(ModelNode):
     id: relay.NodeID[int]
-    stream: str
+    stream: str = strawberry.field(description="The connector stream that read it.")
     record_key: str = strawberry.field(description="The record's external id, or where in the input it was.")
-    reason: str
+    reason: str = strawberry.field(description="Why it was not written, and how to fix it.")
     payload: JSON = strawberry.field(description="The record as the connector sent it.")
     created_at: datetime
     connection_id: strawberry.Private[int]
