@@ -188,6 +188,10 @@ MUTATION_ROLES: dict[str, frozenset[Role]] = {
     "acknowledgeAlert": WRITERS,
     "resolveAlert": WRITERS,
     "recordSentiment": WRITERS,
+    "createUser": ADMINS,
+    "updateUser": ADMINS,
+    "deactivateUser": ADMINS,
+    "setUserManager": ADMINS,
 }
 """Every mutation, with the roles that may call it. A mutation missing here is refused to everyone.
 Integration keys may call ``triggerSync`` whatever their user's role (``INTEGRATION_FIELDS``)."""

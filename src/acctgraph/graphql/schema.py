@@ -18,6 +18,7 @@ from acctgraph.graphql.mutations.plans import PlanMutations
 from acctgraph.graphql.mutations.promotions import PromotionMutations
 from acctgraph.graphql.mutations.quotes import QuoteMutations
 from acctgraph.graphql.mutations.sync import SyncMutations
+from acctgraph.graphql.mutations.users import UserMutations
 from acctgraph.graphql.queries.accounts import AccountQueries
 from acctgraph.graphql.queries.alerts import AlertQueries
 from acctgraph.graphql.queries.audit import AuditQueries
@@ -55,6 +56,7 @@ MUTATIONS: tuple[type, ...] = (
     AlertMutations,
     HealthMutations,
     SyncMutations,
+    UserMutations,
 )
 
 

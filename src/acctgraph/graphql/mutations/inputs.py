@@ -20,6 +20,7 @@ ID_TYPES = {
     "account_ids": "Account",
     "parent_id": "Account",
     "owner_id": "User",
+    "manager_id": "User",
     "to_owner_id": "User",
     "reports_to_id": "Contact",
     "attendee_ids": "Contact",
