@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -71,6 +72,22 @@ class Settings(BaseSettings):
     jwt_jwks_url: str | None = Field(default=None, description="The issuer's JWKS: an https:// URL or a file path.")
     jwt_audience: str | None = Field(default=None, description="Required `aud` of the JWTs, if set.")
     jwt_email_claim: str = Field(default="email", description="The claim holding the acctgraph user's email.")
+    sso_provision_users: bool = Field(
+        default=False, description="Create an acctgraph user on a valid JWT's first login (from its claims)."
+    )
+    sso_role_claim: str | None = Field(default=None, description="The claim naming a provisioned user's role.")
+    sso_default_role: Literal["admin", "manager", "account_manager", "viewer"] = Field(
+        default="viewer", description="A provisioned user's role when the role claim is unset, absent or unknown."
+    )
+    sso_name_claim: str = Field(default="name", description="The claim holding a provisioned user's name.")
+
+    log_format: Literal["text", "json"] = Field(default="text", description="text, or json: one object per line.")
+    log_level: str = Field(default="INFO", description="The root log level (DEBUG, INFO, WARNING, ...).")
+    metrics: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
+    otel_endpoint: str | None = Field(
+        default=None, description="OTLP/HTTP collector URL (e.g. http://127.0.0.1:4318): turns tracing on."
+    )
+    otel_service_name: str = Field(default="acctgraph", description="service.name of the traces.")
     scorecard_file: Path | None = Field(default=None, description="Health scorecards and alert settings (JSON).")
 
     @property

@@ -12,14 +12,17 @@ from acctgraph.cli import (
     connections,
     db,
     demo,
+    doctor,
     health,
     identities,
+    init,
     keys,
     plugins,
     revenue,
     schema,
     serve,
     sync,
+    users,
 )
 from acctgraph.cli.errors import EXIT_ERROR, UserFacingError, report
 
@@ -41,8 +44,11 @@ app.add_typer(plugins.app, name="plugins")
 app.add_typer(connections.app, name="connections")
 app.add_typer(sync.app, name="sync")
 app.add_typer(identities.app, name="identities")
+app.add_typer(users.app, name="users")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
+app.command("init")(init.init)
+app.command("doctor")(doctor.doctor)
 
 
 def main() -> None:

@@ -18,6 +18,8 @@ from acctgraph.graphql.cost import LimitCost
 from acctgraph.graphql.error_codes import CodeErrors, MaskInternalErrors
 from acctgraph.graphql.input_checks import RefuseNulCharacters
 from acctgraph.graphql.policy import EnforcePolicy
+from acctgraph.observability.graphql import NameOperation
+from acctgraph.observability.tracing import tracing_extensions
 from acctgraph.settings import Settings
 
 
@@ -34,6 +36,8 @@ class CloseSession(SchemaExtension):
 def schema_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Factories, so every operation gets fresh extension instances."""
     extensions: list[Callable[[], SchemaExtension]] = [
+        *tracing_extensions(settings),
+        NameOperation,
         CloseSession,
         CodeErrors,
         EnforcePolicy,

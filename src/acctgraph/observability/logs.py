@@ -1,0 +1,56 @@
+"""Logging set-up: plain text for a terminal, or one JSON object per line (``ACCTGRAPH_LOG_FORMAT=json``)
+with the request id on every line logged while a request runs."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from pythonjsonlogger.json import JsonFormatter
+
+from acctgraph.observability.request_context import current_request_id
+from acctgraph.settings import Settings
+
+JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+
+class RequestIdFilter(logging.Filter):
+    """Stamps each record with the id of the request it was logged in ("-" outside requests)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id() or "-"
+        return True
+
+
+class AcctgraphHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Ours, so that configuring again replaces it and leaves other handlers (e.g. pytest's) alone."""
+
+
+def log_formatter(log_format: str) -> logging.Formatter:
+    if log_format == "json":
+        return JsonFormatter(
+            JSON_FIELDS, rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}, timestamp=False
+        )
+    return logging.Formatter(TEXT_FORMAT)
+
+
+def configure_logging(settings: Settings) -> None:
+    """Route the root logger (and uvicorn's) through one stderr handler in the configured format.
+
+    In JSON mode uvicorn's own access log is silenced: the request log line (with its id, operation,
+    status and duration) replaces it.
+    """
+    handler = AcctgraphHandler(sys.stderr)
+    handler.setFormatter(log_formatter(settings.log_format))
+    handler.addFilter(RequestIdFilter())
+    root = logging.getLogger()
+    for previous in [h for h in root.handlers if isinstance(h, AcctgraphHandler)]:
+        root.removeHandler(previous)
+    root.addHandler(handler)
+    root.setLevel(settings.log_level.upper())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        uvicorn_logger = logging.getLogger(name)
+        uvicorn_logger.handlers = []
+        uvicorn_logger.propagate = True
+    logging.getLogger("uvicorn.access").disabled = settings.log_format == "json"
