@@ -34,7 +34,11 @@ if TYPE_CHECKING:
 ENTRY_POINT_GROUP = "acctgraph"
 
 # Built-in behaviour registers through the same hooks as any plugin (the project uses its own API).
-BUILTIN_PLUGINS: tuple[str, ...] = ("acctgraph.domain.health.builtin_measures", "acctgraph.integration.sync_log")
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "acctgraph.domain.health.builtin_measures",
+    "acctgraph.integration.sync_log",
+    "acctgraph.observability.sync_metrics",
+)
 
 
 @dataclass(frozen=True)
