@@ -89,11 +89,7 @@ async def test_integration_keys_may_call_no_mutation_but_trigger_sync(graphql, s
 def _least_privileged_caller(world: World, mutation: str) -> m.User:
     """The team member if account managers may call it, else the manager, else the admin."""
     allowed = MUTATION_ROLES[mutation]
-    return next(
-        user
-        for user in (world.team_member, world.manager, world.admin)
-        if user.role in allowed
-    )
+    return next(user for user in (world.team_member, world.manager, world.admin) if user.role in allowed)
 
 
 def _audit_count(sample, operation: str) -> int:

@@ -89,8 +89,7 @@ def test_trace_prints_every_hook_call(plugins_dir: Path, capsys: pytest.CaptureF
     err = capsys.readouterr().err
     assert (
         "acctgraph hook records_synced(connection, stream, entity, records) -> "
-        "[acctgraph.integration.sync_log, acctgraph.observability.sync_metrics, good]"
-        in err
+        "[acctgraph.integration.sync_log, acctgraph.observability.sync_metrics, good]" in err
     )
 
 

@@ -75,9 +75,13 @@ async def test_sync_lag_and_queue_depth_are_read_from_the_database_at_each_scrap
     now = utcnow()
     for connection, finished in ((fresh, now - timedelta(minutes=5)), (stale, now - timedelta(hours=2))):
         sample.session.add(
-            m.SyncRun(connection_id=connection.id, status=m.SyncRunStatus.SUCCEEDED, started_at=finished, finished_at=finished)
+            m.SyncRun(
+                connection_id=connection.id, status=m.SyncRunStatus.SUCCEEDED, started_at=finished, finished_at=finished
+            )
         )
-    sample.session.add(m.SyncRun(connection_id=stale.id, status=m.SyncRunStatus.FAILED, started_at=now, finished_at=now))
+    sample.session.add(
+        m.SyncRun(connection_id=stale.id, status=m.SyncRunStatus.FAILED, started_at=now, finished_at=now)
+    )
     sample.session.add_all(m.SyncRequest(connection_id=fresh.id) for _ in range(3))
     sample.session.commit()
 

@@ -58,13 +58,13 @@ async def test_a_query_exports_graphql_and_sql_spans(api_settings: Settings, sam
     endpoint = f"http://127.0.0.1:{collector.server_port}"
     app = create_app(api_settings.model_copy(update={"otel_endpoint": endpoint, "otel_service_name": "acctgraph-test"}))
 
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
-            response = await http.post(
-                "/graphql",
-                json={"query": "query Traced { accounts { totalCount } }"},
-                headers={"Authorization": f"Bearer {token}"},
-            )
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+    async with app.router.lifespan_context(app), client as http:
+        response = await http.post(
+            "/graphql",
+            json={"query": "query Traced { accounts { totalCount } }"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
     assert response.json() == {"data": {"accounts": {"totalCount": 0}}}
 
     paths = {path for path, _ in collector.exports}
@@ -79,5 +79,10 @@ async def test_a_query_exports_graphql_and_sql_spans(api_settings: Settings, sam
     assert paths == {"/v1/traces"}
     assert "GraphQL Query: Traced" in names
     assert any(name.startswith("SELECT") for name in names), names
-    services = {attribute.value.string_value for _, resource in spans for attribute in resource.attributes if attribute.key == "service.name"}
+    services = {
+        attribute.value.string_value
+        for _, resource in spans
+        for attribute in resource.attributes
+        if attribute.key == "service.name"
+    }
     assert services == {"acctgraph-test"}

@@ -113,7 +113,9 @@ def list_users(all_users: bool = typer.Option(False, "--all", help="Include deac
         rows = session.execute(statement).all()
     table = Table("id", "email", "name", "role", "manager", "active")
     for user, manager_email in rows:
-        table.add_row(str(user.id), user.email, user.name, user.role.value, manager_email or "-", "yes" if user.active else "no")
+        table.add_row(
+            str(user.id), user.email, user.name, user.role.value, manager_email or "-", "yes" if user.active else "no"
+        )
     Console(width=160).print(table)
 
 
@@ -151,7 +153,9 @@ def deactivate(email: str = typer.Argument(..., help="The user's email.")) -> No
 @app.command("set-manager")
 def set_manager(
     email: str = typer.Argument(..., help="The user's email."),
-    manager: str | None = typer.Argument(None, help="Their manager's email; leave out for none (top of the hierarchy)."),
+    manager: str | None = typer.Argument(
+        None, help="Their manager's email; leave out for none (top of the hierarchy)."
+    ),
 ) -> None:
     """Set whom a user reports to; a loop in the hierarchy is refused."""
 

@@ -87,7 +87,9 @@ class Provisioning:
     def role(self, claims: dict[str, Any]) -> Role:
         """The claim's role (a string, or a list of which the most privileged known role wins), else the default."""
         value = claims.get(self.role_claim) if self.role_claim else None
-        given = {str(item).strip().lower().replace("-", "_") for item in (value if isinstance(value, list) else [value])}
+        given = {
+            str(item).strip().lower().replace("-", "_") for item in (value if isinstance(value, list) else [value])
+        }
         return next((role for role in ROLES_BY_PRIVILEGE if role.value in given), self.default_role)
 
     def new_user(self, email: str, claims: dict[str, Any]) -> CreateUser:
@@ -109,7 +111,9 @@ def authenticate_email(
         try:
             command = provisioning.new_user(email, claims or {})
         except ValidationError:
-            raise AuthenticationFailed(f"the token's email {email!r} is not an email address; fix the SSO claim") from None
+            raise AuthenticationFailed(
+                f"the token's email {email!r} is not an email address; fix the SSO claim"
+            ) from None
         user = _provision(session, command)
     if user is None or not user.active:
         raise AuthenticationFailed(f"{email} is not an active acctgraph user; ask an admin to add you")

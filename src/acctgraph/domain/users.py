@@ -126,7 +126,9 @@ def create_first_admin(session: Session, email: str, name: str) -> User:
     """The deployment's first user, an admin, on a database with no users yet (audited as ``init``)."""
     if user_count(session) > 0:
         raise UsersExist(f"the database already has {user_count(session)} users")
-    return run_audited(session, "init", lambda: create_user(session, None, CreateUser(email=email, name=name, role=Role.ADMIN)))
+    return run_audited(
+        session, "init", lambda: create_user(session, None, CreateUser(email=email, name=name, role=Role.ADMIN))
+    )
 
 
 def run_audited(session: Session, operation: str, work: Callable[[], T]) -> T:

@@ -15,8 +15,8 @@ import importlib.util
 import sys
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType

@@ -50,7 +50,10 @@ def diagnose(engine: Engine) -> list[Finding]:
     current, head = pending_revisions(engine)
     if head is not None:
         found = f"is at revision {current}" if current else "has no acctgraph tables"
-        return [*findings, Finding("schema", Status.PROBLEM, f"the database {found}, not {head}: run `acctgraph db upgrade`")]
+        return [
+            *findings,
+            Finding("schema", Status.PROBLEM, f"the database {found}, not {head}: run `acctgraph db upgrade`"),
+        ]
     findings.append(Finding("schema", Status.OK, "at the newest migration"))
     with sync_sessionmaker(engine)() as session:
         for check in CHECKS:
@@ -92,7 +95,9 @@ def check_schedules(session: Session) -> Iterator[Finding]:
     """Connections without a schedule sync only by hand (once the job engine adds schedules)."""
     columns = {column["name"] for column in inspect(session.connection()).get_columns("connections")}
     if "schedule" not in columns:
-        yield Finding("schedules", Status.INFO, "this version has no connection schedules; sync with `acctgraph sync run`")
+        yield Finding(
+            "schedules", Status.INFO, "this version has no connection schedules; sync with `acctgraph sync run`"
+        )
         return
     from sqlalchemy import column, table
 

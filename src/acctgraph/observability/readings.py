@@ -30,7 +30,10 @@ def connection_syncs(session: Session) -> list[ConnectionSyncs]:
         .subquery()
     )
     latest_id = (
-        select(func.max(SyncRun.id)).where(SyncRun.connection_id == Connection.id).correlate(Connection).scalar_subquery()
+        select(func.max(SyncRun.id))
+        .where(SyncRun.connection_id == Connection.id)
+        .correlate(Connection)
+        .scalar_subquery()
     )
     rows = session.execute(
         select(Connection.name, succeeded.c.at, SyncRun.status, SyncRun.error)

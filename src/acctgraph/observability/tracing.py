@@ -79,8 +79,6 @@ def flush_spans(settings: Settings) -> None:
         provider.force_flush()
 
 
-
-
 def shutdown_tracing() -> None:
     """Stop tracing in this process: undo the SQLAlchemy instrumentation (which also traces engines created
     later) and shut the providers down. For tests and programs embedding several apps."""

@@ -15,7 +15,9 @@ from acctgraph.graphql.types.users import User
 Info = strawberry.Info[RequestContext, None]
 
 
-@strawberry.input(description="A new user; give them an API key with `acctgraph keys create` or let them sign in by SSO.")
+@strawberry.input(
+    description="A new user; give them an API key with `acctgraph keys create` or let them sign in by SSO."
+)
 class CreateUserInput:
     email: str
     name: str
