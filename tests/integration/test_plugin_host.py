@@ -10,6 +10,8 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import httpx
+
 from acctgraph.app import create_app
 from acctgraph.integration.plugins import plugin_infos, plugin_manager
 from acctgraph.settings import Settings
@@ -32,6 +34,12 @@ def _record(entry):
 @hookimpl
 def alerts_raised(alerts):
     _record({"hook": "alerts_raised", "alerts": [[a.rule, a.account_name] for a in alerts]})
+
+
+@hookimpl
+def health_measures():
+    _record({"hook": "health_measures"})
+    return []
 
 
 @hookimpl
@@ -84,6 +92,7 @@ def test_a_local_plugin_receives_alerts_raised_from_alerts_evaluate(
     assert "1 new alerts" in result.stdout
     assert calls(directory) == [
         {"hook": "startup", "database": db_url},
+        {"hook": "health_measures"},
         {"hook": "alerts_raised", "alerts": [["invoice_overdue", "Overdue Co"]]},
     ]
 
@@ -96,3 +105,21 @@ async def test_the_app_calls_startup_when_it_starts(tmp_path: Path) -> None:
 
     async with app.router.lifespan_context(app):
         assert calls(directory) == [{"hook": "startup", "database": "sqlite://"}]
+
+
+async def test_the_health_configuration_query_asks_the_plugins_directory(
+    tmp_path: Path, api_settings: Settings, sample: SampleData
+) -> None:
+    directory = plugins_dir(tmp_path)
+    token = sample.api_key(sample.user())
+    sample.session.commit()
+    app = create_app(api_settings.model_copy(update={"plugins_dir": directory, "load_plugins": "notifier"}))
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+        response = await http.post(
+            "/graphql", json={"query": "{ healthConfiguration }"}, headers={"Authorization": f"Bearer {token}"}
+        )
+    await app.state.engine.dispose()
+
+    assert "errors" not in response.json()
+    assert calls(directory) == [{"hook": "health_measures"}]

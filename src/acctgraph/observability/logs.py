@@ -6,12 +6,14 @@ from __future__ import annotations
 import logging
 import sys
 
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
 from acctgraph.observability.request_context import current_request_id
 from acctgraph.settings import Settings
 
-JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
+JSON_FIELDS = "%(levelname)s %(name)s %(message)s"
+NOT_LOGGED = frozenset({"color_message"})  # uvicorn's ANSI-coloured copy of the message
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 
@@ -30,7 +32,10 @@ class AcctgraphHandler(logging.StreamHandler):  # type: ignore[type-arg]
 def log_formatter(log_format: str) -> logging.Formatter:
     if log_format == "json":
         return JsonFormatter(
-            JSON_FIELDS, rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}, timestamp=False
+            JSON_FIELDS,
+            rename_fields={"levelname": "level", "name": "logger"},
+            timestamp="time",
+            reserved_attrs=[*RESERVED_ATTRS, *NOT_LOGGED],
         )
     return logging.Formatter(TEXT_FORMAT)
 
