@@ -28,7 +28,7 @@ def test_an_empty_database_to_a_first_admin_and_a_working_key(backend: str, new_
     assert "not shown again" in first.stderr
     assert again.returncode == 1
     assert again.stderr.strip() == (
-        "error: the database already has 1 users: `init` only sets up an empty database; "
+        "error: the database already has 1 user: `init` only sets up an empty database; "
         "add users with `acctgraph users create`"
     )
 

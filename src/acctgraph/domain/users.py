@@ -124,8 +124,9 @@ class UsersExist(Exception):
 
 def create_first_admin(session: Session, email: str, name: str) -> User:
     """The deployment's first user, an admin, on a database with no users yet (audited as ``init``)."""
-    if user_count(session) > 0:
-        raise UsersExist(f"the database already has {user_count(session)} users")
+    existing = user_count(session)
+    if existing:
+        raise UsersExist(f"the database already has {existing} user{'' if existing == 1 else 's'}")
     return run_audited(
         session, "init", lambda: create_user(session, None, CreateUser(email=email, name=name, role=Role.ADMIN))
     )

@@ -117,6 +117,10 @@ def _cached_manager(plugins_dir: Path | None, load_plugins: str | None, trace: b
     return create_plugin_manager(plugins_dir=plugins_dir, only=parse_plugin_names(load_plugins), trace=trace)
 
 
+plugin_manager_from_settings = plugin_manager
+"""The name ``plugin_manager`` had before the host cached it; kept for callers that use it."""
+
+
 def started_plugin_manager(settings: Settings) -> AcctgraphPluginManager:
     """``plugin_manager(settings)`` with the ``startup`` hook called, once per process (CLI commands, workers)."""
     manager = plugin_manager(settings)

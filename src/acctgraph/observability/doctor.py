@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, column, inspect, select, table
 from sqlalchemy.orm import Session
 
 from acctgraph.db import DatabaseConfigError, check_connection, sync_sessionmaker
@@ -99,8 +99,6 @@ def check_schedules(session: Session) -> Iterator[Finding]:
             "schedules", Status.INFO, "this version has no connection schedules; sync with `acctgraph sync run`"
         )
         return
-    from sqlalchemy import column, table
-
     connections = table("connections", column("name"), column("schedule"))
     unscheduled = session.scalars(select(connections.c.name).where(connections.c.schedule.is_(None))).all()
     if unscheduled:
