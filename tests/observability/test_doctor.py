@@ -6,13 +6,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import JSON, Boolean, Engine, column, insert, inspect, table, text
 from typer.testing import CliRunner, Result
 
+from acctgraph import migrations
 from acctgraph import models as m
 from acctgraph.cli import app
-from acctgraph.models.base import utcnow
-from acctgraph.observability.doctor import Finding, Status, diagnose
+from acctgraph.db import create_sync_engine, sync_sessionmaker
+from acctgraph.models.base import UTCDateTime, utcnow
+from acctgraph.observability.doctor import diagnose
+from acctgraph.observability.findings import Finding, Status
 from acctgraph.settings import get_settings
 from tests.fixtures import SampleData
 from tests.test_cli import acctgraph
@@ -88,3 +91,85 @@ def test_a_healthy_deployment_exits_0(db_url: str, sample: SampleData, monkeypat
     assert result.exit_code == 0, result.output
     assert "ok      users: 1 active admin(s): root@corp.example" in result.output
     assert result.output.strip().endswith("all good")
+
+
+JOB_TABLES = (
+    """CREATE TABLE job_schedules (id INTEGER PRIMARY KEY, name VARCHAR(160) NOT NULL, task VARCHAR(80) NOT NULL,
+    connection_id INTEGER, expression VARCHAR(120) NOT NULL, enabled BOOLEAN NOT NULL, next_run_at DATETIME NOT NULL,
+    last_run_at DATETIME, last_status VARCHAR(32), last_error TEXT, created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL)""",
+    """CREATE TABLE job_runs (id INTEGER PRIMARY KEY, task VARCHAR(80) NOT NULL, arguments JSON NOT NULL,
+    status VARCHAR(16) NOT NULL, attempts INTEGER NOT NULL, max_attempts INTEGER NOT NULL, queued_at DATETIME NOT NULL,
+    started_at DATETIME)""",
+)
+"""The job engine's tables as its migration creates them (used only where that migration is absent)."""
+
+NEW_SCHEDULE = table(
+    "job_schedules",
+    column("name"),
+    column("task"),
+    column("connection_id"),
+    column("expression"),
+    column("enabled", Boolean),
+    column("next_run_at", UTCDateTime()),
+    column("last_status"),
+    column("last_error"),
+    column("created_at", UTCDateTime()),
+    column("updated_at", UTCDateTime()),
+)
+NEW_RUN = table(
+    "job_runs",
+    column("task"),
+    column("arguments", JSON),
+    column("status"),
+    column("attempts"),
+    column("max_attempts"),
+    column("queued_at", UTCDateTime()),
+)
+
+
+def test_schedules_and_the_job_queue_are_checked_when_the_job_engine_is_there(new_database_url) -> None:
+    url = new_database_url("sqlite")
+    migrations.upgrade(url)
+    engine = create_sync_engine(url)
+    with engine.begin() as connection:
+        if not inspect(connection).has_table("job_runs"):
+            for ddl in JOB_TABLES:
+                connection.execute(text(ddl))
+    now = utcnow()
+    with sync_sessionmaker(engine)() as session:
+        sample = SampleData(session)
+        sample.user(role=m.Role.ADMIN)
+        scheduled, unscheduled = sample.connection(name="crm"), sample.connection(name="sheet")
+        session.add(m.SyncRun(connection_id=scheduled.id, status=m.SyncRunStatus.SUCCEEDED, finished_at=now))
+        session.add(m.SyncRun(connection_id=unscheduled.id, status=m.SyncRunStatus.SUCCEEDED, finished_at=now))
+        session.flush()
+        schedule = {"task": "sync", "expression": "hourly", "enabled": True, "next_run_at": now}
+        schedule |= {"created_at": now, "updated_at": now}
+        session.execute(
+            insert(NEW_SCHEDULE),
+            [
+                {
+                    **schedule,
+                    "name": "sync:crm",
+                    "connection_id": scheduled.id,
+                    "last_status": "succeeded",
+                    "last_error": None,
+                },
+                {**schedule, "name": "health", "connection_id": None, "last_status": "failed", "last_error": "boom\nx"},
+            ],
+        )
+        waiting = {"task": "sync", "arguments": {}, "status": "queued", "attempts": 0, "max_attempts": 3}
+        session.execute(insert(NEW_RUN), [{**waiting, "queued_at": now - timedelta(minutes=25)}])
+        session.commit()
+
+    found = problems(diagnose(engine))
+    engine.dispose()
+
+    assert found == {
+        "schedules": "sheet sync only by hand: give each a schedule, e.g. "
+        "`acctgraph connections update NAME --schedule hourly`",
+        "schedule health": "its last run failed (boom); see `acctgraph jobs list`",
+        "job queue": "1 job(s) waiting, the oldest for 25 min (no job has ever started): no worker is running; "
+        "start one with `acctgraph worker`",
+    }

@@ -7,7 +7,8 @@ from rich.console import Console
 
 from acctgraph.cli.context import settings
 from acctgraph.db import create_sync_engine
-from acctgraph.observability.doctor import Status, diagnose
+from acctgraph.observability.doctor import diagnose
+from acctgraph.observability.findings import Status
 
 MARKS = {Status.OK: "[green]ok[/]     ", Status.INFO: "[blue]info[/]   ", Status.PROBLEM: "[red]problem[/]"}
 

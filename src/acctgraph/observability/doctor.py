@@ -6,38 +6,18 @@ The job engine's checks apply when its tables exist; a deployment without them i
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Iterator
 
-from sqlalchemy import Engine, column, inspect, select, table
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from acctgraph.db import DatabaseConfigError, check_connection, sync_sessionmaker
 from acctgraph.migrations import pending_revisions
 from acctgraph.models import Role, SyncRunStatus, User
 from acctgraph.models.base import utcnow
+from acctgraph.observability.findings import STALE_WAIT, Check, Finding, Status
+from acctgraph.observability.job_engine_checks import check_job_queue, check_schedules
 from acctgraph.observability.readings import connection_syncs, sync_request_queue
-
-STALE_REQUEST = timedelta(minutes=10)
-"""A sync request waiting longer than this means no worker is taking requests."""
-
-
-class Status(enum.StrEnum):
-    OK = "ok"
-    INFO = "info"
-    PROBLEM = "problem"
-
-
-@dataclass(frozen=True)
-class Finding:
-    check: str
-    status: Status
-    message: str
-
-
-Check = Callable[[Session], Iterator[Finding]]
 
 
 def diagnose(engine: Engine) -> list[Finding]:
@@ -91,39 +71,19 @@ def check_connections(session: Session) -> Iterator[Finding]:
             yield Finding(name, Status.OK, f"last successful sync {hours:.1f} h ago")
 
 
-def check_schedules(session: Session) -> Iterator[Finding]:
-    """Connections without a schedule sync only by hand (once the job engine adds schedules)."""
-    columns = {column["name"] for column in inspect(session.connection()).get_columns("connections")}
-    if "schedule" not in columns:
-        yield Finding(
-            "schedules", Status.INFO, "this version has no connection schedules; sync with `acctgraph sync run`"
-        )
-        return
-    connections = table("connections", column("name"), column("schedule"))
-    unscheduled = session.scalars(select(connections.c.name).where(connections.c.schedule.is_(None))).all()
-    if unscheduled:
-        yield Finding(
-            "schedules",
-            Status.PROBLEM,
-            f"{', '.join(unscheduled)} sync only by hand: `acctgraph connections update NAME --schedule hourly`",
-        )
-    else:
-        yield Finding("schedules", Status.OK, "every connection has a schedule")
-
-
 def check_sync_queue(session: Session) -> Iterator[Finding]:
     queue = sync_request_queue(session)
-    if queue.oldest is not None and utcnow() - queue.oldest > STALE_REQUEST:
+    if queue.oldest is not None and utcnow() - queue.oldest > STALE_WAIT:
         minutes = (utcnow() - queue.oldest).total_seconds() / 60
         yield Finding(
             "worker",
             Status.PROBLEM,
             f"{queue.waiting} sync request(s) waiting, the oldest for {minutes:.0f} min: no worker is taking "
-            "them; start one with `acctgraph sync worker`",
+            "them; start one with `acctgraph worker`",
         )
     else:
         yield Finding("worker", Status.OK, f"{queue.waiting} sync request(s) waiting")
 
 
-CHECKS: list[Check] = [check_admin, check_connections, check_schedules, check_sync_queue]
-"""The checks after the database and schema; the job engine appends its own (worker heartbeat, queue depth)."""
+CHECKS: list[Check] = [check_admin, check_connections, check_sync_queue, check_schedules, check_job_queue]
+"""The checks after the database and schema, in the order they print."""

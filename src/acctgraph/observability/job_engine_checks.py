@@ -1,0 +1,80 @@
+"""``acctgraph doctor``'s checks of the job engine: connection schedules and the job queue.
+
+They read the engine's ``job_schedules`` and ``job_runs`` tables by name, so they work on any version:
+a database without those tables (before the job engine) gets an ``info`` line, not a failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import Boolean, column, func, inspect, select, table
+from sqlalchemy.orm import Session
+
+from acctgraph.models import Connection
+from acctgraph.models.base import UTCDateTime, utcnow
+from acctgraph.observability.findings import STALE_WAIT, Finding, Status
+
+SCHEDULES = table(
+    "job_schedules",
+    column("name"),
+    column("connection_id"),
+    column("enabled", Boolean),
+    column("last_status"),
+    column("last_error"),
+)
+RUNS = table("job_runs", column("status"), column("queued_at", UTCDateTime()), column("started_at", UTCDateTime()))
+WAITING = ("queued", "retrying")
+
+
+def has_table(session: Session, name: str) -> bool:
+    return inspect(session.connection()).has_table(name)
+
+
+def check_schedules(session: Session) -> Iterator[Finding]:
+    """Every connection has an enabled schedule, and no schedule's last run failed."""
+    if not has_table(session, "job_schedules"):
+        yield Finding("schedules", Status.INFO, "no job engine tables: syncs run only with `acctgraph sync run`")
+        return
+    rows = session.execute(
+        select(Connection.name, SCHEDULES.c.enabled)
+        .outerjoin(SCHEDULES, SCHEDULES.c.connection_id == Connection.id)
+        .order_by(Connection.name)
+    ).all()
+    unscheduled = [name for name, enabled in rows if not enabled]
+    if unscheduled:
+        yield Finding(
+            "schedules",
+            Status.PROBLEM,
+            f"{', '.join(unscheduled)} sync only by hand: give each a schedule, e.g. "
+            "`acctgraph connections update NAME --schedule hourly`",
+        )
+    failed = session.execute(
+        select(SCHEDULES.c.name, SCHEDULES.c.last_error).where(SCHEDULES.c.last_status == "failed")
+    ).all()
+    for name, error in failed:
+        reason = (error or "no error recorded").splitlines()[0]
+        yield Finding(f"schedule {name}", Status.PROBLEM, f"its last run failed ({reason}); see `acctgraph jobs list`")
+    if not unscheduled and not failed:
+        yield Finding("schedules", Status.OK, f"{len(rows)} connection(s) scheduled, no failed schedule")
+
+
+def check_job_queue(session: Session) -> Iterator[Finding]:
+    """Jobs waiting to start, and whether a worker is taking them."""
+    if not has_table(session, "job_runs"):
+        return
+    waiting, oldest = session.execute(
+        select(func.count(), func.min(RUNS.c.queued_at)).where(RUNS.c.status.in_(WAITING))
+    ).one()
+    last_start = session.scalar(select(func.max(RUNS.c.started_at)))
+    if oldest is not None and utcnow() - oldest > STALE_WAIT:
+        minutes = (utcnow() - oldest).total_seconds() / 60
+        started = f"last job started {last_start:%Y-%m-%d %H:%M} UTC" if last_start else "no job has ever started"
+        yield Finding(
+            "job queue",
+            Status.PROBLEM,
+            f"{waiting} job(s) waiting, the oldest for {minutes:.0f} min ({started}): no worker is running; "
+            "start one with `acctgraph worker`",
+        )
+    else:
+        yield Finding("job queue", Status.OK, f"{waiting} job(s) waiting")
