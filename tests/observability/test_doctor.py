@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import JSON, Boolean, Engine, column, insert, inspect, table, text
 from typer.testing import CliRunner, Result
 
@@ -16,6 +17,7 @@ from acctgraph.db import create_sync_engine, sync_sessionmaker
 from acctgraph.models.base import UTCDateTime, utcnow
 from acctgraph.observability.doctor import diagnose
 from acctgraph.observability.findings import Finding, Status
+from acctgraph.observability.readings import refresh_gauges
 from acctgraph.settings import get_settings
 from tests.fixtures import SampleData
 from tests.test_cli import acctgraph
@@ -164,7 +166,11 @@ def test_schedules_and_the_job_queue_are_checked_when_the_job_engine_is_there(ne
         session.commit()
 
     found = problems(diagnose(engine))
+    with sync_sessionmaker(engine)() as session:
+        refresh_gauges(session)
     engine.dispose()
+
+    assert REGISTRY.get_sample_value("acctgraph_queue_depth", {"queue": "jobs"}) == 1
 
     assert found == {
         "schedules": "sheet sync only by hand: give each a schedule, e.g. "

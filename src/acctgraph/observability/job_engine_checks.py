@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import Boolean, column, func, inspect, select, table
+from sqlalchemy import Boolean, column, select, table
 from sqlalchemy.orm import Session
 
 from acctgraph.models import Connection
-from acctgraph.models.base import UTCDateTime, utcnow
+from acctgraph.models.base import utcnow
 from acctgraph.observability.findings import STALE_WAIT, Finding, Status
+from acctgraph.observability.readings import has_table, job_queue
 
 SCHEDULES = table(
     "job_schedules",
@@ -23,12 +24,6 @@ SCHEDULES = table(
     column("last_status"),
     column("last_error"),
 )
-RUNS = table("job_runs", column("status"), column("queued_at", UTCDateTime()), column("started_at", UTCDateTime()))
-WAITING = ("queued", "retrying")
-
-
-def has_table(session: Session, name: str) -> bool:
-    return inspect(session.connection()).has_table(name)
 
 
 def check_schedules(session: Session) -> Iterator[Finding]:
@@ -61,12 +56,10 @@ def check_schedules(session: Session) -> Iterator[Finding]:
 
 def check_job_queue(session: Session) -> Iterator[Finding]:
     """Jobs waiting to start, and whether a worker is taking them."""
-    if not has_table(session, "job_runs"):
+    queue = job_queue(session)
+    if queue is None:
         return
-    waiting, oldest = session.execute(
-        select(func.count(), func.min(RUNS.c.queued_at)).where(RUNS.c.status.in_(WAITING))
-    ).one()
-    last_start = session.scalar(select(func.max(RUNS.c.started_at)))
+    waiting, oldest, last_start = queue.waiting, queue.oldest, queue.last_start
     if oldest is not None and utcnow() - oldest > STALE_WAIT:
         minutes = (utcnow() - oldest).total_seconds() / 60
         started = f"last job started {last_start:%Y-%m-%d %H:%M} UTC" if last_start else "no job has ever started"

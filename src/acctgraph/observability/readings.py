@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import column, func, inspect, select, table
 from sqlalchemy.orm import Session
 
 from acctgraph.models import Connection, SyncRequest, SyncRun, SyncRunStatus
-from acctgraph.models.base import utcnow
+from acctgraph.models.base import UTCDateTime, utcnow
 from acctgraph.observability.metrics import set_queue_depth, set_sync_lag
 
 
@@ -58,6 +58,36 @@ def sync_request_queue(session: Session) -> SyncQueue:
     return SyncQueue(waiting, oldest)
 
 
+JOB_RUNS = table("job_runs", column("status"), column("queued_at", UTCDateTime()), column("started_at", UTCDateTime()))
+WAITING_JOBS = ("queued", "retrying")
+
+
+def has_table(session: Session, name: str) -> bool:
+    return inspect(session.connection()).has_table(name)
+
+
+@dataclass(frozen=True)
+class JobQueue:
+    waiting: int
+    oldest: datetime | None
+    last_start: datetime | None
+
+
+def job_queue(session: Session) -> JobQueue | None:
+    """The job engine's runs waiting to start (queued or retrying), the oldest's time and the last start;
+    None on a database without the job engine's ``job_runs`` table (read by name, not through its model)."""
+    if not has_table(session, "job_runs"):
+        return None
+    waiting, oldest, last_start = session.execute(
+        select(
+            func.count().filter(JOB_RUNS.c.status.in_(WAITING_JOBS)),
+            func.min(JOB_RUNS.c.queued_at).filter(JOB_RUNS.c.status.in_(WAITING_JOBS)),
+            func.max(JOB_RUNS.c.started_at),
+        )
+    ).one()
+    return JobQueue(waiting, oldest, last_start)
+
+
 def refresh_gauges(session: Session) -> None:
     """Set the sync lag and queue depth gauges from the database (called at each scrape)."""
     now = utcnow()
@@ -65,3 +95,6 @@ def refresh_gauges(session: Session) -> None:
         if connection.last_success is not None:
             set_sync_lag(connection.name, (now - connection.last_success).total_seconds())
     set_queue_depth("sync_requests", sync_request_queue(session).waiting)
+    jobs = job_queue(session)
+    if jobs is not None:
+        set_queue_depth("jobs", jobs.waiting)
