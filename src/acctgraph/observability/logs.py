@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TextIO
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
@@ -26,7 +27,19 @@ class RequestIdFilter(logging.Filter):
 
 
 class AcctgraphHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Ours, so that configuring again replaces it and leaves other handlers (e.g. pytest's) alone."""
+    """Ours, so that configuring again replaces it and leaves other handlers (e.g. pytest's) alone.
+
+    Writes to whatever ``sys.stderr`` is at the time (as logging's last-resort handler does), so a
+    stream swapped by a test harness or daemon manager is never written to after it is closed.
+    """
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
 
 
 def log_formatter(log_format: str) -> logging.Formatter:
@@ -46,7 +59,7 @@ def configure_logging(settings: Settings) -> None:
     In JSON mode uvicorn's own access log is silenced: the request log line (with its id, operation,
     status and duration) replaces it.
     """
-    handler = AcctgraphHandler(sys.stderr)
+    handler = AcctgraphHandler()
     handler.setFormatter(log_formatter(settings.log_format))
     handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
