@@ -176,6 +176,6 @@ def test_schedules_and_the_job_queue_are_checked_when_the_job_engine_is_there(ne
         "schedules": "sheet sync only by hand: give each a schedule, e.g. "
         "`acctgraph connections update NAME --schedule hourly`",
         "schedule health": "its last run failed (boom); see `acctgraph jobs list`",
-        "job queue": "1 job(s) waiting, the oldest for 25 min (no job has ever started): no worker is running; "
+        "job queue": "1 job(s) waiting, the oldest for 25 min (no job ever started): no worker is taking them; "
         "start one with `acctgraph worker`",
     }

@@ -15,7 +15,7 @@ from acctgraph.db import DatabaseConfigError, check_connection, sync_sessionmake
 from acctgraph.migrations import pending_revisions
 from acctgraph.models import Role, SyncRunStatus, User
 from acctgraph.models.base import utcnow
-from acctgraph.observability.findings import STALE_WAIT, Check, Finding, Status
+from acctgraph.observability.findings import Check, Finding, Status, waiting_finding
 from acctgraph.observability.job_engine_checks import check_job_queue, check_schedules
 from acctgraph.observability.readings import connection_syncs, sync_request_queue
 
@@ -73,16 +73,7 @@ def check_connections(session: Session) -> Iterator[Finding]:
 
 def check_sync_queue(session: Session) -> Iterator[Finding]:
     queue = sync_request_queue(session)
-    if queue.oldest is not None and utcnow() - queue.oldest > STALE_WAIT:
-        minutes = (utcnow() - queue.oldest).total_seconds() / 60
-        yield Finding(
-            "worker",
-            Status.PROBLEM,
-            f"{queue.waiting} sync request(s) waiting, the oldest for {minutes:.0f} min: no worker is taking "
-            "them; start one with `acctgraph worker`",
-        )
-    else:
-        yield Finding("worker", Status.OK, f"{queue.waiting} sync request(s) waiting")
+    yield waiting_finding("worker", "sync request(s)", queue.waiting, queue.oldest)
 
 
 CHECKS: list[Check] = [check_admin, check_connections, check_sync_queue, check_schedules, check_job_queue]

@@ -12,8 +12,7 @@ from sqlalchemy import Boolean, column, select, table
 from sqlalchemy.orm import Session
 
 from acctgraph.models import Connection
-from acctgraph.models.base import utcnow
-from acctgraph.observability.findings import STALE_WAIT, Finding, Status
+from acctgraph.observability.findings import Finding, Status, waiting_finding
 from acctgraph.observability.readings import has_table, job_queue
 
 SCHEDULES = table(
@@ -59,15 +58,5 @@ def check_job_queue(session: Session) -> Iterator[Finding]:
     queue = job_queue(session)
     if queue is None:
         return
-    waiting, oldest, last_start = queue.waiting, queue.oldest, queue.last_start
-    if oldest is not None and utcnow() - oldest > STALE_WAIT:
-        minutes = (utcnow() - oldest).total_seconds() / 60
-        started = f"last job started {last_start:%Y-%m-%d %H:%M} UTC" if last_start else "no job has ever started"
-        yield Finding(
-            "job queue",
-            Status.PROBLEM,
-            f"{waiting} job(s) waiting, the oldest for {minutes:.0f} min ({started}): no worker is running; "
-            "start one with `acctgraph worker`",
-        )
-    else:
-        yield Finding("job queue", Status.OK, f"{waiting} job(s) waiting")
+    started = f"last job started {queue.last_start:%Y-%m-%d %H:%M} UTC" if queue.last_start else "no job ever started"
+    yield waiting_finding("job queue", "job(s)", queue.waiting, queue.oldest, f" ({started})")
