@@ -12,19 +12,21 @@ import pytest
 
 from acctgraph import models as m
 from acctgraph.app import create_app
-from acctgraph.observability.logs import AcctgraphHandler
+from acctgraph.observability.logs import configure_logging
 from acctgraph.settings import Settings
+
+LOGGERS = ("", "uvicorn", "uvicorn.error", "uvicorn.access")
 
 
 @pytest.fixture
 def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    level = root.level
+    """Logging is process-wide: put back what the test changed, for the tests that follow."""
+    saved = {name: (logging.getLogger(name), list(logging.getLogger(name).handlers)) for name in LOGGERS}
+    levels = {name: (logger.level, logger.propagate) for name, (logger, _) in saved.items()}
     yield
-    for handler in [h for h in root.handlers if isinstance(h, AcctgraphHandler)]:
-        root.removeHandler(handler)
-    root.setLevel(level)
-    logging.getLogger("uvicorn.access").disabled = False
+    for name, (logger, handlers) in saved.items():
+        logger.handlers = handlers
+        logger.level, logger.propagate = levels[name]
 
 
 async def test_json_log_lines_carry_the_request_id(
@@ -32,7 +34,9 @@ async def test_json_log_lines_carry_the_request_id(
 ) -> None:
     token = sample.api_key(sample.user(role=m.Role.VIEWER))
     sample.session.commit()
-    app = create_app(api_settings.model_copy(update={"log_format": "json"}))
+    settings = api_settings.model_copy(update={"log_format": "json"})
+    configure_logging(settings)
+    app = create_app(settings)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
         response = await http.post(
             "/graphql",
@@ -55,3 +59,10 @@ async def test_json_log_lines_carry_the_request_id(
 
 def test_text_is_the_default_format() -> None:
     assert Settings(_env_file=None).log_format == "text"
+
+
+def test_creating_the_app_leaves_the_process_logging_alone(api_settings: Settings) -> None:
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    create_app(api_settings.model_copy(update={"log_format": "json"}))
+    assert (root.handlers, root.level) == (handlers, level)

@@ -1,4 +1,6 @@
-"""Wires logging, metrics and tracing into the Starlette app (``create_app`` calls ``instrument_app``)."""
+"""Wires request ids, metrics and tracing into the Starlette app (``create_app`` calls ``instrument_app``).
+
+Logging is the process's, not the app's: ``acctgraph serve`` configures it (``observability.logs``)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from acctgraph.observability.logs import configure_logging
 from acctgraph.observability.metrics import exposition
 from acctgraph.observability.middleware import ObserveRequests, count_statements
 from acctgraph.observability.readings import refresh_gauges
@@ -19,7 +20,6 @@ from acctgraph.settings import Settings
 
 
 def instrument_app(app: Starlette, settings: Settings, engine: AsyncEngine) -> None:
-    configure_logging(settings)
     count_statements(engine.sync_engine)
     trace_sql(settings, engine.sync_engine)
     app.add_middleware(ObserveRequests)

@@ -4,8 +4,9 @@ with the request id on every line logged while a request runs."""
 from __future__ import annotations
 
 import logging
+import logging.config
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
@@ -53,22 +54,24 @@ def log_formatter(log_format: str) -> logging.Formatter:
     return logging.Formatter(TEXT_FORMAT)
 
 
-def configure_logging(settings: Settings) -> None:
-    """Route the root logger (and uvicorn's) through one stderr handler in the configured format.
+def logging_config(settings: Settings) -> dict[str, Any]:
+    """A ``logging.config.dictConfig`` dict: the root logger (and uvicorn's, which propagate to it) through
+    one stderr handler in the configured format. ``acctgraph serve`` hands it to uvicorn, which applies it
+    in every worker process; in JSON mode ``serve`` also turns uvicorn's access log off, the request log
+    line (with its id, operation, status and duration) replacing it."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": RequestIdFilter}},
+        "formatters": {"acctgraph": {"()": log_formatter, "log_format": settings.log_format}},
+        "handlers": {"stderr": {"()": AcctgraphHandler, "formatter": "acctgraph", "filters": ["request_id"]}},
+        "root": {"level": settings.log_level.upper(), "handlers": ["stderr"]},
+        "loggers": {
+            name: {"handlers": [], "propagate": True} for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+        },
+    }
 
-    In JSON mode uvicorn's own access log is silenced: the request log line (with its id, operation,
-    status and duration) replaces it.
-    """
-    handler = AcctgraphHandler()
-    handler.setFormatter(log_formatter(settings.log_format))
-    handler.addFilter(RequestIdFilter())
-    root = logging.getLogger()
-    for previous in [h for h in root.handlers if isinstance(h, AcctgraphHandler)]:
-        root.removeHandler(previous)
-    root.addHandler(handler)
-    root.setLevel(settings.log_level.upper())
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
-        uvicorn_logger = logging.getLogger(name)
-        uvicorn_logger.handlers = []
-        uvicorn_logger.propagate = True
-    logging.getLogger("uvicorn.access").disabled = settings.log_format == "json"
+
+def configure_logging(settings: Settings) -> None:
+    """Apply ``logging_config`` in this process (a worker or another long-running command)."""
+    logging.config.dictConfig(logging_config(settings))
