@@ -19,12 +19,15 @@ from acctgraph.observability.tracing import trace_sql
 from acctgraph.settings import Settings
 
 
-def instrument_app(app: Starlette, settings: Settings, engine: AsyncEngine) -> None:
-    count_statements(engine.sync_engine)
-    trace_sql(settings, engine.sync_engine)
+def instrument_app(app: Starlette, settings: Settings, graphql_engine: AsyncEngine, server_engine: AsyncEngine) -> None:
+    """``graphql_engine`` serves GraphQL on its execution loop, ``server_engine`` the server loop's routes
+    (``/metrics`` reads through it): both count toward a request's statements and both are traced."""
+    for engine in (graphql_engine, server_engine):
+        count_statements(engine.sync_engine)
+    trace_sql(settings, [graphql_engine.sync_engine, server_engine.sync_engine])
     app.add_middleware(ObserveRequests)
     if settings.metrics:
-        app.router.routes.append(Route("/metrics", _metrics_endpoint(engine)))
+        app.router.routes.append(Route("/metrics", _metrics_endpoint(server_engine)))
 
 
 def _metrics_endpoint(engine: AsyncEngine) -> Callable[[Request], Awaitable[Response]]:

@@ -7,7 +7,7 @@ SQLAlchemy's instrumentation (one span per statement). The packages are the opti
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -61,15 +61,16 @@ def tracing_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]
     return [lambda: OpenTelemetryExtension(tracer_provider=provider)]
 
 
-def trace_sql(settings: Settings, engine: Engine) -> None:
-    """One span per SQL statement of ``engine`` when tracing is on."""
+def trace_sql(settings: Settings, engines: Sequence[Engine]) -> None:
+    """One span per SQL statement of the ``engines`` when tracing is on (instrumented together: the
+    instrumentor instruments once per process)."""
     provider = tracer_provider(settings)
     if provider is not None:
         from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
         # The instrumentation declares "sqlalchemy < 2.1" while it uses only the engine events 2.1 kept the
         # same; its dependency check would otherwise refuse to instrument (a test checks the SQL spans).
-        SQLAlchemyInstrumentor().instrument(engine=engine, tracer_provider=provider, skip_dep_check=True)
+        SQLAlchemyInstrumentor().instrument(engines=list(engines), tracer_provider=provider, skip_dep_check=True)
 
 
 def flush_spans(settings: Settings) -> None:
