@@ -74,6 +74,10 @@ class ErrorCode(enum.Enum):
     ARCHIVED = strawberry.enum_value("ARCHIVED", description="The account is archived and can no longer change.")
     CLOSED = strawberry.enum_value("CLOSED", description="The opportunity is closed and can no longer change.")
     CYCLE = strawberry.enum_value("CYCLE", description="The change would make a hierarchy loop back on itself.")
+    EMAIL_TAKEN = strawberry.enum_value("EMAIL_TAKEN", description="Another user already has this e-mail address.")
+    LAST_ADMIN = strawberry.enum_value(
+        "LAST_ADMIN", description="The change would leave no active admin; make another user admin first."
+    )
     ILLEGAL_TRANSITION = strawberry.enum_value(
         "ILLEGAL_TRANSITION", description="The object's status cannot change this way."
     )

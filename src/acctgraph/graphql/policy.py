@@ -146,6 +146,7 @@ TYPE_READERS: dict[str, frozenset[Reader]] = {
     **_readable_by(
         USERS,
         "AccountPayload",
+        "UserPayload",
         "ActivityPayload",
         "AlertPayload",
         "CompleteQbrPayload",
