@@ -2,6 +2,6 @@
 
 __version__ = "0.1.0"
 
-from acctgraph.integration.hookspecs import hookimpl
+from acctgraph.hookspecs import hookimpl
 
 __all__ = ["__version__", "hookimpl"]

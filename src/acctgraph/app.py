@@ -28,6 +28,9 @@ from acctgraph.graphql.body_limit import LimitBodySize
 from acctgraph.graphql.deadline import engine_options, track_statements
 from acctgraph.graphql.execution_loop import ExecutionLoop
 from acctgraph.graphql.http import AcctgraphGraphQL
+from acctgraph.integration.plugins import plugin_manager, started_plugin_manager
+from acctgraph.observability.instrument import instrument_app
+from acctgraph.observability.tracing import flush_spans
 from acctgraph.settings import Settings, get_settings
 
 GZIP_MINIMUM_BYTES = 1000
@@ -53,6 +56,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql_view = AcctgraphGraphQL(
         settings, async_session_factory(engine), async_session_factory(server_engine), execution
     )
+    plugins = plugin_manager(settings)
 
     async def healthz(_request: Request) -> JSONResponse:
         try:
@@ -71,7 +75,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        started_plugin_manager(settings)  # the startup hook, once per process
         yield
+        flush_spans(settings)
         await shutdown()
 
     routes = [
@@ -93,6 +99,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(LimitBodySize, max_bytes=settings.max_body_bytes),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    instrument_app(app, settings, engine, server_engine)
     app.state.engine = engine
     app.state.shutdown = shutdown
+    app.state.plugins = plugins
     return app

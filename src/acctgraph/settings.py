@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,10 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=1)
     max_query_tokens: int = Field(default=5000, ge=1)
     max_query_aliases: int = Field(default=30, ge=1)
+    max_search_length: int = Field(default=200, ge=1, description="The longest `search` text a list accepts.")
+    max_query_cost: int = Field(
+        default=50_000, ge=1, description="Refuse a query that may return more objects than this (docs/api.md)."
+    )
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="Largest request body; larger ones get 413.")
     request_timeout_seconds: float = Field(
         default=30.0, gt=0, description="A GraphQL request running longer is stopped (its SQL cancelled)."
@@ -67,6 +72,22 @@ class Settings(BaseSettings):
     jwt_jwks_url: str | None = Field(default=None, description="The issuer's JWKS: an https:// URL or a file path.")
     jwt_audience: str | None = Field(default=None, description="Required `aud` of the JWTs, if set.")
     jwt_email_claim: str = Field(default="email", description="The claim holding the acctgraph user's email.")
+    sso_provision_users: bool = Field(
+        default=False, description="Create an acctgraph user on a valid JWT's first login (from its claims)."
+    )
+    sso_role_claim: str | None = Field(default=None, description="The claim naming a provisioned user's role.")
+    sso_default_role: Literal["admin", "manager", "account_manager", "viewer"] = Field(
+        default="viewer", description="A provisioned user's role when the role claim is unset, absent or unknown."
+    )
+    sso_name_claim: str = Field(default="name", description="The claim holding a provisioned user's name.")
+
+    log_format: Literal["text", "json"] = Field(default="text", description="text, or json: one object per line.")
+    log_level: str = Field(default="INFO", description="The root log level (DEBUG, INFO, WARNING, ...).")
+    metrics: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
+    otel_endpoint: str | None = Field(
+        default=None, description="OTLP/HTTP collector URL (e.g. http://127.0.0.1:4318): turns tracing on."
+    )
+    otel_service_name: str = Field(default="acctgraph", description="service.name of the traces.")
     scorecard_file: Path | None = Field(default=None, description="Health scorecards and alert settings (JSON).")
     playbooks_file: Path | None = Field(
         default=None, description="Playbooks: task templates and their triggers (JSON)."

@@ -6,6 +6,7 @@ manager outside it, a viewer; one account owned inside the team and one outside.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -237,7 +238,27 @@ def _start_playbook(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
 
 @case("triggerSync")
 def _trigger_sync(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
-    return {"connectionId": to_global_id("SourceConnection", s.connection().id), "fullRefresh": True}
+    return {"connectionId": to_global_id("DataSource", s.connection().id), "fullRefresh": True}
+
+
+@case("createUser")
+def _create_user(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"email": f"new-{uuid.uuid4().hex[:8]}@example.com", "name": "New Hire", "managerId": gid(w.manager)}
+
+
+@case("updateUser")
+def _update_user(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"id": gid(s.user()), "name": "Renamed", "role": "MANAGER"}
+
+
+@case("deactivateUser")
+def _deactivate_user(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"id": gid(s.user())}
+
+
+@case("setUserManager")
+def _set_user_manager(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"id": gid(s.user()), "managerId": gid(w.manager)}
 
 
 def document(mutation: str) -> str:
@@ -249,7 +270,7 @@ def with_unknown_id(variables: dict[str, Any]) -> dict[str, Any]:
     """The same input with its first id pointing at nothing: the mutation must fail with NOT_FOUND."""
     from strawberry.relay import GlobalID
 
-    for key in ("id", "accountId", "accountIds", "ownerId", "connectionId"):
+    for key in ("id", "accountId", "accountIds", "ownerId", "connectionId", "managerId"):
         if key in variables:
             value = variables[key]
             first = value[0] if isinstance(value, list) else value

@@ -30,10 +30,10 @@ async def test_goal_with_initiatives_shows_in_the_account_plan(graphql, sample) 
     )
     assert updated["planItem"]["status"] == "AT_RISK" and updated["planItem"]["version"] == 2
     plan = await graphql.data(
-        "query($id: ID!) { account(id: $id) { plan { title initiatives { title status dueOn } } } }",
+        "query($id: ID!) { account(id: $id) { plan { nodes { title initiatives { title status dueOn } } } } }",
         {"id": gid(account)},
     )
-    assert plan["account"]["plan"] == [
+    assert plan["account"]["plan"]["nodes"] == [
         {"title": "Double usage", "initiatives": [{"title": "Train admins", "status": "AT_RISK", "dueOn": due}]}
     ]
 

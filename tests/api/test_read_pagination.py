@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from acctgraph import models as m
+from acctgraph.graphql.ids import to_global_id
 from tests.conftest import GraphQLClient
 from tests.fixtures import TODAY, SampleData
 
@@ -104,3 +105,35 @@ async def test_names_sort_without_regard_to_case(graphql: GraphQLClient, sample:
     page = await graphql.data("{ accounts { nodes { name } } }")
 
     assert [node["name"] for node in page["accounts"]["nodes"]] == ["Alpha", "alpha two", "beta", "Gamma"]
+
+
+async def test_an_accounts_quotes_and_plan_goals_are_paged(graphql: GraphQLClient, sample: SampleData) -> None:
+    """Lists that grow with an account's life are connections, batched like the others."""
+    accounts = [sample.account() for _ in range(2)]
+    for account in accounts:
+        for _ in range(3):
+            sample.quote(account)
+        late = sample.plan_item(account, title="Late", due_on=TODAY + timedelta(days=30))
+        sample.plan_item(account, title="Undated")
+        sample.plan_item(account, title="Soon", due_on=TODAY + timedelta(days=1))
+        sample.plan_item(account, kind=m.PlanItemKind.INITIATIVE, goal_id=late.id, title="Step")
+    sample.session.commit()
+    query = """{ accounts { nodes { quotes(first: 2) { totalCount pageInfo { hasNextPage } nodes { title } }
+        plan(first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { title } } } } }"""
+    data = await graphql.data(query)
+    for account in data["accounts"]["nodes"]:
+        assert account["quotes"]["totalCount"] == 3
+        assert len(account["quotes"]["nodes"]) == 2
+        assert account["quotes"]["pageInfo"]["hasNextPage"] is True
+        assert account["plan"]["totalCount"] == 3
+        assert [goal["title"] for goal in account["plan"]["nodes"]] == ["Soon", "Late"]
+    statements = len(graphql.statements)
+    assert statements <= 6, graphql.statements
+    rest = await graphql.data(
+        "query($id: ID!, $after: String) { account(id: $id) { plan(first: 2, after: $after) { nodes { title } } } }",
+        {
+            "id": to_global_id("Account", accounts[0].id),
+            "after": data["accounts"]["nodes"][0]["plan"]["pageInfo"]["endCursor"],
+        },
+    )
+    assert [goal["title"] for goal in rest["account"]["plan"]["nodes"]] == ["Undated"]

@@ -14,7 +14,7 @@ from acctgraph.domain.health.engine import AccountHealth, score_book
 from acctgraph.domain.health.measures import HealthMeasure
 from acctgraph.domain.health.scorecard import DEFAULT_CONFIG_FILE, HealthConfig, load_health_config, parse_health_config
 from acctgraph.domain.health.service import measure_catalogue
-from acctgraph.integration.hookspecs import hookimpl
+from acctgraph.hookspecs import hookimpl
 from acctgraph.integration.plugins import create_plugin_manager
 from tests.fixtures import TODAY
 

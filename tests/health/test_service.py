@@ -15,7 +15,7 @@ from acctgraph import models as m
 from acctgraph.domain.health.builtin_measures import BUILTIN_MEASURES
 from acctgraph.domain.health.scorecard import ScorecardError
 from acctgraph.domain.health.service import measure_catalogue, refresh_health
-from acctgraph.integration.hookspecs import hookimpl
+from acctgraph.hookspecs import hookimpl
 from acctgraph.integration.plugins import create_plugin_manager
 from acctgraph.settings import Settings
 from tests.fixtures import TODAY

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from acctgraph.integration import hookspecs
+from acctgraph import hookspecs
 
 PLUGINS_DOC = Path(__file__).resolve().parents[2] / "docs" / "plugins.md"
 HOOKS = sorted(

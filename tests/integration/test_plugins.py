@@ -76,6 +76,7 @@ def test_built_in_behaviour_registers_through_the_same_hooks(caplog: pytest.LogC
     assert builtins == {
         "acctgraph.integration.sync_log": ("built-in", ["records_synced"]),
         "acctgraph.domain.health.builtin_measures": ("built-in", ["health_measures"]),
+        "acctgraph.observability.sync_metrics": ("built-in", ["records_synced"]),
     }
     with caplog.at_level("INFO", logger="acctgraph.sync"):
         manager.hook.records_synced(connection="sheet", stream="accounts", entity="account", records=[1, 2])
@@ -87,8 +88,8 @@ def test_trace_prints_every_hook_call(plugins_dir: Path, capsys: pytest.CaptureF
     manager.hook.records_synced(connection="sheet", stream="accounts", entity="account", records=[])
     err = capsys.readouterr().err
     assert (
-        "acctgraph hook records_synced(connection, stream, entity, records) -> [acctgraph.integration.sync_log, good]"
-        in err
+        "acctgraph hook records_synced(connection, stream, entity, records) -> "
+        "[acctgraph.integration.sync_log, acctgraph.observability.sync_metrics, good]" in err
     )
 
 

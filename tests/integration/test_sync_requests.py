@@ -22,7 +22,7 @@ mutation($input: TriggerSyncInput!) {
 
 def connection_id(session: Session, name: str = "sheet") -> str:
     connection = session.scalars(select(m.Connection).where(m.Connection.name == name)).one()
-    return to_global_id("SourceConnection", connection.id)
+    return to_global_id("DataSource", connection.id)
 
 
 async def test_an_integration_key_queues_a_sync_that_the_worker_runs(

@@ -12,8 +12,10 @@ from acctgraph.cli import (
     connections,
     db,
     demo,
+    doctor,
     health,
     identities,
+    init,
     keys,
     playbooks,
     plugins,
@@ -21,6 +23,7 @@ from acctgraph.cli import (
     schema,
     serve,
     sync,
+    users,
 )
 from acctgraph.cli.errors import EXIT_ERROR, UserFacingError, report
 
@@ -43,8 +46,11 @@ app.add_typer(plugins.app, name="plugins")
 app.add_typer(connections.app, name="connections")
 app.add_typer(sync.app, name="sync")
 app.add_typer(identities.app, name="identities")
+app.add_typer(users.app, name="users")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
+app.command("init")(init.init)
+app.command("doctor")(doctor.doctor)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from acctgraph.domain.health.compute import compute_health
 from acctgraph.domain.health.measures import HealthMeasure
 from acctgraph.domain.health.scorecard import HealthConfig, ScorecardError
 from acctgraph.domain.health.service import configured_health
-from acctgraph.integration.plugins import create_plugin_manager
+from acctgraph.integration.plugins import started_plugin_manager
 
 app = typer.Typer(help="Account health: daily scores, history and the churn backtest.", no_args_is_help=True)
 console = Console()
@@ -37,7 +37,7 @@ def parse_day(value: str | None) -> date:
 
 def health_setup() -> tuple[pluggy.PluginManager, HealthConfig, dict[str, HealthMeasure]]:
     """The plugin manager, configuration and catalogue, with a bad scorecard file as a clear error."""
-    plugin_manager = create_plugin_manager()
+    plugin_manager = started_plugin_manager(settings())
     try:
         config, catalogue = configured_health(settings(), plugin_manager)
     except ScorecardError as error:

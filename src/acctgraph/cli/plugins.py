@@ -14,23 +14,24 @@ from acctgraph.integration.plugins import (
     AcctgraphPluginManager,
     connector_classes,
     plugin_infos,
-    plugin_manager_from_settings,
+    started_plugin_manager,
 )
+from acctgraph.integration.plugins import plugin_manager as host_plugin_manager
 
 app = typer.Typer(help="Installed and local plugins.", no_args_is_help=True)
 
 
 def plugin_manager(plugins_dir: Path | None = None) -> AcctgraphPluginManager:
+    """The host's manager for the configured plugins (and ``plugins_dir``'s, when given), not started."""
     config = settings()
     if plugins_dir is not None:
         config = config.model_copy(update={"plugins_dir": plugins_dir})
-    return plugin_manager_from_settings(config)
+    return host_plugin_manager(config)
 
 
 def loaded_connectors() -> tuple[AcctgraphPluginManager, Connectors]:
     """The plugin manager, started (the ``startup`` hook), and the connectors its plugins register."""
-    manager = plugin_manager()
-    manager.hook.startup(settings=settings())
+    manager = started_plugin_manager(settings())
     return manager, Connectors(connector_classes(manager))
 
 

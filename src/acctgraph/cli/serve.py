@@ -6,6 +6,7 @@ import typer
 import uvicorn
 
 from acctgraph.cli.context import connected_engine, settings
+from acctgraph.observability.logs import logging_config
 
 
 def serve(
@@ -27,5 +28,7 @@ def serve(
         port=port,
         workers=workers,
         reload=reload,
-        log_level="info",
+        log_config=logging_config(config),
+        log_level=config.log_level.lower(),
+        access_log=config.log_format != "json",
     )

@@ -82,12 +82,13 @@ class ChangeSet:
         if isinstance(row, Account) and change.action != "created":
             change.previous_owner_ids.add(fields.get("owner_id", {"before": row.owner_id})["before"])
 
-    def write_audit(self, actor: Actor, operation: str) -> list[AuditRecord]:
-        """One audit record per changed row, in the session's transaction (so none if it rolls back)."""
+    def write_audit(self, actor: Actor | None, operation: str) -> list[AuditRecord]:
+        """One audit record per changed row, in the session's transaction (so none if it rolls back).
+        ``actor`` is None for an operator's CLI command (no user is signed in)."""
         records = [
             AuditRecord(
-                actor_id=actor.user_id,
-                api_key_id=actor.api_key_id,
+                actor_id=actor.user_id if actor else None,
+                api_key_id=actor.api_key_id if actor else None,
                 operation=operation,
                 entity_type=change.entity_type,
                 entity_id=change.entity_id,

@@ -4,44 +4,23 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-# ISO 4217 minor-unit exponents that are not 2 (every active code; the rest have 2). Kept here until
-# the full currency list lands; the exponent decides how minor units convert (docs/metrics.md).
-_EXPONENTS = {
-    **dict.fromkeys(
-        (
-            "BIF",
-            "CLP",
-            "DJF",
-            "GNF",
-            "ISK",
-            "JPY",
-            "KMF",
-            "KRW",
-            "PYG",
-            "RWF",
-            "UGX",
-            "UYI",
-            "VND",
-            "VUV",
-            "XAF",
-            "XOF",
-            "XPF",
-        ),
-        0,
-    ),
-    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
-    **dict.fromkeys(("CLF", "UYW"), 4),
-}
+from acctgraph.domain.currencies import minor_units, minor_units_by_currency
+
+MAX_AMOUNT_MINOR = 10**15
+"""The largest amount accepted in any money input, in minor units (10^13 dollars): far beyond any
+contract, and small enough that sums of a whole book stay exact within 64 bits."""
 
 
 def exponents_other_than_two() -> dict[str, int]:
-    """Currency -> exponent, for the currencies whose minor unit is not a hundredth."""
-    return dict(_EXPONENTS)
+    """Currency -> exponent, for the ISO 4217 currencies whose minor unit is not a hundredth."""
+    return {code: exponent for code, exponent in minor_units_by_currency().items() if exponent != 2}
 
 
 def currency_exponent(currency: str) -> int:
-    """Decimals of the currency's minor unit: 2 for USD (cents), 0 for JPY, 3 for KWD."""
-    return _EXPONENTS.get(currency.upper(), 2)
+    """Decimals of the currency's minor unit: 2 for USD (cents), 0 for JPY, 3 for KWD (ISO 4217); 2 for
+    a code not in the list (rows written before currencies were checked)."""
+    exponent = minor_units(currency)
+    return 2 if exponent is None else exponent
 
 
 def format_money(amount_minor: int, currency: str) -> str:

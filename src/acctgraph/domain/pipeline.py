@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.commands import Command, Currency, Name, Reason, Version
+from acctgraph.domain.money import MAX_AMOUNT_MINOR
 from acctgraph.domain.rules import BusinessRuleError, check_version, get_row
 from acctgraph.models import (
     Account,
@@ -25,8 +26,6 @@ from acctgraph.models.base import utcnow
 
 Stage = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=120)]
 Probability = Annotated[int, Field(ge=0, le=100)]
-MAX_AMOUNT_MINOR = 10**15
-"""The largest amount an opportunity may be entered with: 10 trillion in a 2-decimal currency."""
 CLOSED_WON = "closed_won"
 CLOSED_LOST = "closed_lost"
 

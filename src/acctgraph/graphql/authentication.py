@@ -16,10 +16,11 @@ from starlette.responses import JSONResponse
 
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.api_keys import TOKEN_PREFIX, AuthenticationFailed, authenticate
-from acctgraph.domain.single_sign_on import JwtVerifier, authenticate_email
+from acctgraph.domain.single_sign_on import JwtVerifier, Provisioning, authenticate_email
 from acctgraph.graphql.error_responses import error_response
 from acctgraph.graphql.errors import Unauthenticated
 from acctgraph.graphql.media_types import response_media_type
+from acctgraph.models import Role
 from acctgraph.settings import Settings
 
 IDE_HINT = 'In GraphiQL, paste it in the Headers tab: {"Authorization": "Bearer ag_..."}.'
@@ -63,6 +64,11 @@ class Authenticator:
             if settings.jwt_issuer and settings.jwt_jwks_url
             else None
         )
+        self.provisioning = (
+            Provisioning(Role(settings.sso_default_role), settings.sso_role_claim, settings.sso_name_claim)
+            if settings.sso_provision_users
+            else None
+        )
 
     async def actor(self, authorization: str) -> Actor:
         token = bearer_token(authorization)
@@ -71,6 +77,7 @@ class Authenticator:
                 actor = await session.run_sync(lambda sync: authenticate(sync, token))
                 await session.commit()
             return actor
-        email = await anyio.to_thread.run_sync(self.jwt.email, token)
+        claims = await anyio.to_thread.run_sync(self.jwt.claims, token)
+        email = claims[self.jwt.email_claim]
         async with self.sessions() as session:
-            return await session.run_sync(lambda sync: authenticate_email(sync, email))
+            return await session.run_sync(lambda sync: authenticate_email(sync, email, claims, self.provisioning))

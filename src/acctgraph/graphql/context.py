@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -24,39 +24,54 @@ T = TypeVar("T")
 
 class Database:
     """The request's AsyncSession behind a lock: strawberry resolves fields concurrently, a session
-    runs one statement at a time."""
+    runs one statement at a time.
+
+    A statement, once started, runs to its end even when its field is cancelled (graphql-core cancels
+    a query's other fields when a non-null one fails; a timeout cancels them all): a cancelled statement
+    would leave the session half-way through opening its connection, unable even to close. ``close``
+    waits for it, under the same lock.
+    """
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self._lock = asyncio.Lock()
 
+    async def _serially(self, work: Callable[[], Awaitable[T]]) -> T:
+        async def locked() -> T:
+            async with self._lock:
+                return await work()
+
+        return await asyncio.shield(locked())
+
     async def execute(self, statement: Select[Any]) -> Result[Any]:
-        async with self._lock:
-            return await self.session.execute(statement)
+        return await self._serially(lambda: self.session.execute(statement))
 
     async def all(self, statement: Select[Any]) -> Sequence[Any]:
-        async with self._lock:
+        async def rows() -> Sequence[Any]:
             return (await self.session.execute(statement)).all()
 
+        return await self._serially(rows)
+
     async def scalars(self, statement: Select[Any]) -> Sequence[Any]:
-        async with self._lock:
+        async def values() -> Sequence[Any]:
             return (await self.session.scalars(statement)).all()
 
+        return await self._serially(values)
+
     async def scalar(self, statement: Select[Any]) -> Any:
-        async with self._lock:
-            return await self.session.scalar(statement)
+        return await self._serially(lambda: self.session.scalar(statement))
 
     async def run_sync(self, function: Callable[[Session], T]) -> T:
         """Run sync domain code on this session without blocking the event loop."""
-        async with self._lock:
-            return await self.session.run_sync(function)
+        return await self._serially(lambda: self.session.run_sync(function))
 
     async def close(self) -> None:
-        """Release the connection; one left broken by a cancelled statement is dropped from the pool."""
-        try:
-            await self.session.close()
-        except SQLAlchemyError:
-            await self.session.invalidate()
+        """Release the connection once no statement runs; one left broken is dropped from the pool."""
+        async with self._lock:
+            try:
+                await self.session.close()
+            except SQLAlchemyError:
+                await self.session.invalidate()
 
 
 class Loaders:

@@ -1,12 +1,11 @@
-"""Schema extensions: the request session's lifetime, query limits, caches and error masking."""
+"""Schema extensions: the request session's lifetime, the policy, query limits and cost, caches, error codes
+and masking."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 
-from graphql import GraphQLError
 from strawberry.extensions import (
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -15,8 +14,12 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from acctgraph.graphql.errors import ApiError
+from acctgraph.graphql.cost import LimitCost
+from acctgraph.graphql.error_codes import CodeErrors, MaskInternalErrors
+from acctgraph.graphql.input_checks import RefuseNulCharacters
 from acctgraph.graphql.policy import EnforcePolicy
+from acctgraph.observability.graphql import NameOperation
+from acctgraph.observability.tracing import tracing_extensions
 from acctgraph.settings import Settings
 
 
@@ -30,23 +33,22 @@ class CloseSession(SchemaExtension):
             await context.db.close()
 
 
-def _is_internal(error: GraphQLError) -> bool:
-    """Mask unexpected exceptions (they may carry SQL or secrets); show the client's own mistakes."""
-    original = error.original_error
-    return original is not None and not isinstance(original, ApiError | GraphQLError)
-
-
 def schema_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Factories, so every operation gets fresh extension instances."""
     extensions: list[Callable[[], SchemaExtension]] = [
+        *tracing_extensions(settings),
+        NameOperation,
         CloseSession,
+        CodeErrors,
         EnforcePolicy,
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
+        RefuseNulCharacters,
+        lambda: LimitCost(settings),
     ]
     if not settings.debug:
-        extensions.append(lambda: MaskErrors(should_mask_error=_is_internal, error_message="Internal server error"))
+        extensions.append(MaskInternalErrors)
     return extensions

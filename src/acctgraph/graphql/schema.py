@@ -6,6 +6,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from acctgraph.graphql.descriptions import describe
 from acctgraph.graphql.extensions import schema_extensions
 from acctgraph.graphql.mutations.accounts import AccountMutations
 from acctgraph.graphql.mutations.activities import ActivityMutations
@@ -20,6 +21,7 @@ from acctgraph.graphql.mutations.qbrs import QbrMutations
 from acctgraph.graphql.mutations.quotes import QuoteMutations
 from acctgraph.graphql.mutations.sync import SyncMutations
 from acctgraph.graphql.mutations.tasks import TaskMutations
+from acctgraph.graphql.mutations.users import UserMutations
 from acctgraph.graphql.queries.accounts import AccountQueries
 from acctgraph.graphql.queries.alerts import AlertQueries
 from acctgraph.graphql.queries.audit import AuditQueries
@@ -64,19 +66,22 @@ MUTATIONS: tuple[type, ...] = (
     TaskMutations,
     PlaybookMutations,
     SyncMutations,
+    UserMutations,
 )
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     query = merge_types("Query", QUERIES)
     mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=query,
         mutation=mutation,
         subscription=Subscription,
         extensions=schema_extensions(settings),
         config=StrawberryConfig(scalar_map=SCALARS, batching_config={"max_operations": settings.max_batch_operations}),
     )
+    describe(schema._schema)
+    return schema
 
 
 def schema_sdl(settings: Settings) -> str:

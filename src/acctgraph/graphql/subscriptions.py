@@ -1,8 +1,8 @@
 """Subscriptions (``graphql-transport-ws``): alerts raised on the caller's book, and sync-run progress.
 
-Authenticated in ``connection_init`` (``graphql.http``) and authorized like the root query that reads
-the same rows (``alerts``, ``syncRuns``) through the one policy table, so a role refused the query is
-refused the subscription. Events come from polling the database every
+Authenticated in ``connection_init`` (``graphql.http``) and authorized by the one policy (``graphql.policy``:
+the ``Subscription`` type and the types it returns), so a role refused the rows is refused the
+subscription. Events come from polling the database every
 ``ACCTGRAPH_SUBSCRIPTION_POLL_SECONDS`` (``domain.live_events``): the API is stateless across workers.
 """
 
@@ -34,11 +34,9 @@ T = TypeVar("T")
 Info = strawberry.Info[RequestContext, None]
 
 
-def _caller(info: Info, readable_as: str) -> Actor:
-    """The authenticated caller, if the policy lets them read root query ``readable_as``."""
-    authorize(info.context.viewer, "query", readable_as)
-    assert info.context.viewer is not None
-    return info.context.viewer
+def _caller(info: Info, returns: str) -> Actor:
+    """The authenticated caller, if the policy lets them subscribe to this field (returning ``returns``)."""
+    return authorize(info.context.viewer, "Subscription", info.field_name, returns)
 
 
 async def _look(info: Info, read: Callable[[Session], T]) -> T:
@@ -67,7 +65,7 @@ class Subscription:
         "managers: their team's; others: their own), oldest first. Checked every few seconds."
     )
     async def alert_raised(self, info: Info) -> AsyncGenerator[Alert, None]:
-        actor = _caller(info, "alerts")
+        actor = _caller(info, "Alert")
         after = await _look(info, latest_alert_id)
         while True:
             rows = await _look(info, partial(_alerts_after, actor=actor, after_id=after))
@@ -87,8 +85,8 @@ class Subscription:
             strawberry.ID | None, strawberry.argument(description="Only runs of this connection.")
         ] = None,
     ) -> AsyncGenerator[SyncRun, None]:
-        _caller(info, "syncRuns")
-        connection = decode_id(connection_id, "SourceConnection") if connection_id is not None else None
+        _caller(info, "SyncRun")
+        connection = decode_id(connection_id, "DataSource") if connection_id is not None else None
         since = datetime.now(UTC)
         sent: dict[int, Hashable] = {}
         while True:

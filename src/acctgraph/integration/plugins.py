@@ -1,6 +1,9 @@
-"""The plugin manager: hook specs, built-in plugins, pip-installed plugins (entry points) and a plugins directory.
+"""The one plugin host: hook specs, built-in plugins, pip-installed plugins (entry points) and a plugins directory.
 
-A plugin that fails to import is recorded with its error and the others still load.
+``plugin_manager(settings)`` is the manager every entry point uses (the app, whose lifespan calls the
+``startup`` hook, the CLI, the worker); it is built once per configuration and cached, as datasette's
+``plugins.py`` builds one ``pm``. ``create_plugin_manager`` builds a fresh one (tests that register a
+recorder of their own). A plugin that fails to import is recorded with its error and the others still load.
 ``ACCTGRAPH_LOAD_PLUGINS=a,b`` loads only the named plugins besides the built-ins (empty: none), ``ACCTGRAPH_TRACE_PLUGINS=1``
 prints every hook call to stderr; datasette's ``DATASETTE_LOAD_PLUGINS`` and ``..._TRACE_PLUGINS`` are the model.
 """
@@ -13,21 +16,29 @@ import sys
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 import acctgraph
-from acctgraph.integration import hookspecs
+from acctgraph import hookspecs
 from acctgraph.integration.connector import Connector
+
+if TYPE_CHECKING:
+    from acctgraph.settings import Settings
 
 ENTRY_POINT_GROUP = "acctgraph"
 
 # Built-in behaviour registers through the same hooks as any plugin (the project uses its own API).
-BUILTIN_PLUGINS: tuple[str, ...] = ("acctgraph.domain.health.builtin_measures", "acctgraph.integration.sync_log")
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "acctgraph.domain.health.builtin_measures",
+    "acctgraph.integration.sync_log",
+    "acctgraph.observability.sync_metrics",
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,7 @@ class AcctgraphPluginManager(pluggy.PluginManager):
         self.add_hookspecs(hookspecs)
         self.origins: dict[str, PluginOrigin] = {}
         self.failures: dict[str, PluginInfo] = {}
+        self.started = False
 
     def register_from(self, plugin: ModuleType, name: str, origin: PluginOrigin) -> None:
         self.register(plugin, name=name)
@@ -95,13 +107,27 @@ def create_plugin_manager(
     return manager
 
 
-def plugin_manager_from_settings(settings: Any) -> AcctgraphPluginManager:
-    """The manager the CLI and the app use, configured by ``ACCTGRAPH_*`` settings."""
-    return create_plugin_manager(
-        plugins_dir=settings.plugins_dir,
-        only=parse_plugin_names(settings.load_plugins),
-        trace=settings.trace_plugins,
-    )
+def plugin_manager(settings: Settings) -> AcctgraphPluginManager:
+    """The process's manager for these settings' plugin options: built on first use, then reused."""
+    return _cached_manager(settings.plugins_dir, settings.load_plugins, settings.trace_plugins)
+
+
+@cache
+def _cached_manager(plugins_dir: Path | None, load_plugins: str | None, trace: bool) -> AcctgraphPluginManager:
+    return create_plugin_manager(plugins_dir=plugins_dir, only=parse_plugin_names(load_plugins), trace=trace)
+
+
+plugin_manager_from_settings = plugin_manager
+"""The name ``plugin_manager`` had before the host cached it; kept for callers that use it."""
+
+
+def started_plugin_manager(settings: Settings) -> AcctgraphPluginManager:
+    """``plugin_manager(settings)`` with the ``startup`` hook called, once per process (CLI commands, workers)."""
+    manager = plugin_manager(settings)
+    if not manager.started:
+        manager.started = True
+        manager.hook.startup(settings=settings)
+    return manager
 
 
 def _load_entry_points(manager: AcctgraphPluginManager, allowed: frozenset[str] | None) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import Row, Select, case, func, null, or_, select, union_all
 from acctgraph.domain.contract_history import existed_on, in_force_on
 from acctgraph.domain.health.measures import HealthMeasure, MeasureParams, end_of_day
 from acctgraph.domain.mrr import line_effective_on
-from acctgraph.integration.hookspecs import hookimpl
+from acctgraph.hookspecs import hookimpl
 from acctgraph.models import (
     AccountSentiment,
     Activity,

@@ -10,13 +10,14 @@ from typing import Any, TypeVar
 import strawberry
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.authorization import NotAuthorized, check_changes
 from acctgraph.domain.changes import ChangeSet
 from acctgraph.domain.rules import BusinessRuleError
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.errors import Forbidden, Unauthenticated
+from acctgraph.graphql.errors import ErrorCode, Forbidden, Unauthenticated, error_code
 from acctgraph.graphql.mutations.inputs import InvalidInput, UserError, parse
 from acctgraph.graphql.types.node import ModelNode
 
@@ -25,22 +26,34 @@ C = TypeVar("C", bound=BaseModel)
 P = TypeVar("P")
 
 
+STALE = UserError(
+    field="version",
+    message="someone else changed this object at the same moment; read it again (with its new version) and retry",
+    code=ErrorCode.STALE_VERSION,
+)
+"""A concurrent update won the race: its UPDATE matched the version this one read, so ours matched none."""
+
+
 def _in_transaction(
     session: Session, actor: Actor, operation: str, work: Callable[[Session, Actor], T]
 ) -> tuple[T | None, list[UserError]]:
-    with ChangeSet(session) as changes:
-        try:
-            result = work(session, actor)
-            session.flush()
-            check_changes(session, actor, changes)
-            changes.write_audit(actor, operation)
-        except BusinessRuleError as error:
-            session.rollback()
-            return None, [UserError(field=error.field, message=error.message, code=error.code)]
-        except BaseException:
-            session.rollback()
-            raise
-    session.commit()
+    try:
+        with ChangeSet(session) as changes:
+            try:
+                result = work(session, actor)
+                session.flush()
+                check_changes(session, actor, changes)
+                changes.write_audit(actor, operation)
+            except BusinessRuleError as error:
+                session.rollback()
+                return None, [UserError(field=error.field, message=error.message, code=error_code(error.code))]
+            except BaseException:
+                session.rollback()
+                raise
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        return None, [STALE]
     return result, []
 
 

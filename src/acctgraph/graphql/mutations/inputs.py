@@ -11,6 +11,8 @@ import strawberry
 from pydantic import BaseModel, ValidationError
 from strawberry import relay
 
+from acctgraph.graphql.errors import ErrorCode
+
 C = TypeVar("C", bound=BaseModel)
 
 ID_TYPES = {
@@ -18,13 +20,14 @@ ID_TYPES = {
     "account_ids": "Account",
     "parent_id": "Account",
     "owner_id": "User",
+    "manager_id": "User",
     "to_owner_id": "User",
     "reports_to_id": "Contact",
     "attendee_ids": "Contact",
     "product_id": "Product",
     "opportunity_id": "Opportunity",
     "goal_id": "PlanItem",
-    "connection_id": "SourceConnection",
+    "connection_id": "DataSource",
 }
 """The node type each id-valued input field must name (``id`` itself is given per mutation)."""
 
@@ -33,7 +36,7 @@ ID_TYPES = {
 class UserError:
     field: str | None = strawberry.field(description="The input field at fault (camelCase path), if one is.")
     message: str = strawberry.field(description="What is wrong and how to fix it.")
-    code: str = strawberry.field(description="Machine-readable, e.g. STALE_VERSION, CYCLE, ILLEGAL_TRANSITION.")
+    code: ErrorCode = strawberry.field(description="Machine-readable, e.g. STALE_VERSION, CYCLE, ILLEGAL_TRANSITION.")
 
 
 class InvalidInput(Exception):
@@ -52,7 +55,7 @@ def _decode(value: relay.GlobalID, expected: str, path: str) -> int:
                 UserError(
                     field=camel(path),
                     message=f"give the id of a {expected}, not of a {value.type_name}",
-                    code="INVALID_ID",
+                    code=ErrorCode.INVALID_ID,
                 )
             ]
         )
@@ -96,7 +99,7 @@ def parse(command_type: type[C], value: Any, node_type: str = "") -> C:
                 UserError(
                     field=camel(".".join(str(part) for part in issue["loc"])) or None,
                     message=_message(issue),
-                    code="INVALID",
+                    code=ErrorCode.INVALID,
                 )
                 for issue in error.errors()
             ]

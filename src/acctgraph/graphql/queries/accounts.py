@@ -17,10 +17,12 @@ from acctgraph.graphql.errors import InvalidArgument, NotFound
 from acctgraph.graphql.ids import decode_id, decode_ids
 from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id
+from acctgraph.graphql.search import search_term
 from acctgraph.graphql.types.accounts import Account
 from acctgraph.graphql.types.enums import HealthBand, LifecycleStage, Segment
 from acctgraph.graphql.types.revenue import revenue_errors
 from acctgraph.graphql.types.scalars import BigInt
+from acctgraph.settings import Settings
 
 
 @strawberry.input(description="Narrow the accounts list; every given condition must hold.")
@@ -64,12 +66,12 @@ class AccountOrder:
 
 
 def _conditions(
-    statement: Select[models.Account], where: AccountFilter, today: date, currency: str
+    statement: Select[models.Account], where: AccountFilter, today: date, settings: Settings
 ) -> Select[models.Account]:
     account = models.Account
     conditions: list[ColumnElement[bool]] = []
     if where.search:
-        term = where.search.strip().lower()
+        term = search_term(where.search, settings)
         in_domain = exists().where(
             models.AccountDomain.account_id == account.id,
             func.lower(models.AccountDomain.domain).contains(term, autoescape=True),
@@ -101,7 +103,7 @@ def _conditions(
         health = latest_health().subquery()
         conditions.append(exists().where(health.c.account_id == account.id, health.c.band.in_(where.health_bands)))
     if where.min_arr is not None:
-        revenue = mrr_by_account(today, currency).subquery()
+        revenue = mrr_by_account(today, settings.reporting_currency).subquery()
         arr = select(func.coalesce(func.max(revenue.c.mrr_minor), 0) * 12).where(revenue.c.account_id == account.id)
         conditions.append(arr.scalar_subquery() >= where.min_arr)
     return statement.where(*conditions)
@@ -147,7 +149,7 @@ class AccountQueries:
             with revenue_errors():  # ARR in SQL would count an amount without a rate as 0
                 await context.db.run_sync(lambda session: require_rates_in_force(session, today, currency))
         statement = select(models.Account).where(models.Account.deleted_at.is_(None))
-        statement = _conditions(statement, filter or AccountFilter(), context.today, currency)
+        statement = _conditions(statement, filter or AccountFilter(), context.today, context.settings)
         statement, ordering = _ordered(statement, order_by or AccountOrder(), context.today, currency)
         return RootList(statement, ordering, Account.from_row)
 

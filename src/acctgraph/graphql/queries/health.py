@@ -16,7 +16,7 @@ from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.date_ranges import date_range
 from acctgraph.graphql.ids import decode_id
 from acctgraph.graphql.types.alerts import HealthMeasurePoint
-from acctgraph.integration.plugins import create_plugin_manager
+from acctgraph.integration.plugins import plugin_manager
 
 
 @strawberry.type
@@ -44,5 +44,7 @@ class HealthQueries:
 
     @strawberry.field(description="The scorecards (per segment) and alert settings in force, as a JSON document.")
     async def health_configuration(self, info: strawberry.Info[RequestContext, None]) -> JSON:
-        config, _ = await asyncio.to_thread(configured_health, info.context.settings, create_plugin_manager())
+        config, _ = await asyncio.to_thread(
+            configured_health, info.context.settings, plugin_manager(info.context.settings)
+        )
         return JSON(config.model_dump(mode="json"))

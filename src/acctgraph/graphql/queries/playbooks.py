@@ -6,12 +6,12 @@ import strawberry
 
 from acctgraph.domain.tasks.playbook_config import PlaybookConfig, PlaybookConfigError, load_playbooks
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.errors import ApiError
+from acctgraph.graphql.errors import ApiError, ErrorCode
 from acctgraph.graphql.types.playbooks import Playbook
 
 
 class PlaybooksMisconfigured(ApiError):
-    code = "SERVER_MISCONFIGURED"
+    code = ErrorCode.SERVER_MISCONFIGURED
 
 
 def configured_playbooks(context: RequestContext) -> PlaybookConfig:

@@ -11,6 +11,7 @@ from strawberry.types.base import StrawberryObjectDefinition
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.errors import InvalidId
 from acctgraph.graphql.ids import parse_global_id
+from acctgraph.graphql.policy import require_type
 from acctgraph.graphql.types.node import ModelNode
 
 
@@ -25,6 +26,7 @@ def _node_type(info: strawberry.Info[RequestContext, None], global_id: relay.Glo
 async def _resolve(info: strawberry.Info[RequestContext, None], ids: list[strawberry.ID]) -> list[relay.Node | None]:
     global_ids = [parse_global_id(value) for value in ids]
     types = [_node_type(info, global_id) for global_id in global_ids]
+    require_type(info.context.viewer, {global_id.type_name for global_id in global_ids})
     resolved = await asyncio.gather(
         *(
             node_type.resolve_nodes(info=info, node_ids=[gid.node_id])

@@ -9,7 +9,7 @@ from acctgraph import models
 from acctgraph.graphql.connections import Connection, RootList, paginated
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.ids import decode_id
-from acctgraph.graphql.types.sync import NEWEST_RUNS_FIRST, SourceConnection, SyncRun, SyncRunStatus
+from acctgraph.graphql.types.sync import NEWEST_RUNS_FIRST, DataSource, SyncRun, SyncRunStatus
 
 
 @strawberry.input(description="Narrow the sync runs list.")
@@ -21,18 +21,16 @@ class SyncRunFilter:
 @strawberry.type
 class SyncQueries:
     @strawberry.field(description="Every connection, by name.")
-    async def connections(self, info: strawberry.Info[RequestContext, None]) -> list[SourceConnection]:
+    async def connections(self, info: strawberry.Info[RequestContext, None]) -> list[DataSource]:
         rows = await info.context.db.scalars(select(models.Connection).order_by(models.Connection.name))
-        return [SourceConnection.from_row(row) for row in rows]
+        return [DataSource.from_row(row) for row in rows]
 
     @paginated("Sync runs of every connection, newest first.", Connection[SyncRun])
     def sync_runs(self, filter: SyncRunFilter | None = None) -> RootList:
         where = filter or SyncRunFilter()
         statement = select(models.SyncRun)
         if where.connection_id is not None:
-            statement = statement.where(
-                models.SyncRun.connection_id == decode_id(where.connection_id, "SourceConnection")
-            )
+            statement = statement.where(models.SyncRun.connection_id == decode_id(where.connection_id, "DataSource"))
         if where.statuses is not None:
             statement = statement.where(models.SyncRun.status.in_(where.statuses))
         return RootList(statement, NEWEST_RUNS_FIRST, SyncRun.from_row)

@@ -26,7 +26,7 @@ def _conditions(
 ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if where.connection_id is not None:
-        conditions.append(model.connection_id == decode_id(where.connection_id, "SourceConnection"))
+        conditions.append(model.connection_id == decode_id(where.connection_id, "DataSource"))
     if where.stream is not None:
         conditions.append(model.stream == where.stream)
     return conditions

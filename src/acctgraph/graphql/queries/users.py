@@ -12,8 +12,10 @@ from acctgraph.graphql.errors import NotFound
 from acctgraph.graphql.ids import decode_id
 from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id
+from acctgraph.graphql.search import search_term
 from acctgraph.graphql.types.enums import Role
 from acctgraph.graphql.types.users import User
+from acctgraph.settings import Settings
 
 USER_ORDER = Ordering((SortKey("name", func.lower(models.User.name), value_type=str), SortKey("id", models.User.id)))
 
@@ -26,11 +28,11 @@ class UserFilter:
     active: bool | None = None
 
 
-def _conditions(where: UserFilter) -> list[ColumnElement[bool]]:
+def _conditions(where: UserFilter, settings: Settings) -> list[ColumnElement[bool]]:
     user = models.User
     conditions: list[ColumnElement[bool]] = []
     if where.search:
-        term = where.search.strip().lower()
+        term = search_term(where.search, settings)
         conditions.append(
             or_(
                 func.lower(user.name).contains(term, autoescape=True),
@@ -49,8 +51,8 @@ def _conditions(where: UserFilter) -> list[ColumnElement[bool]]:
 @strawberry.type
 class UserQueries:
     @paginated("Users, by name.", Connection[User])
-    def users(self, filter: UserFilter | None = None) -> RootList:
-        statement = select(models.User).where(*_conditions(filter or UserFilter()))
+    def users(self, info: strawberry.Info[RequestContext, None], filter: UserFilter | None = None) -> RootList:
+        statement = select(models.User).where(*_conditions(filter or UserFilter(), info.context.settings))
         return RootList(statement, USER_ORDER, User.from_row)
 
     @strawberry.field(description="One user by id.")

@@ -29,9 +29,9 @@ from acctgraph.graphql.types.money import Money
 from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.opportunities import Opportunity
 from acctgraph.graphql.types.ownership import OwnershipChange, owner_history
-from acctgraph.graphql.types.plans import PlanItem, plan_goals, whitespace
+from acctgraph.graphql.types.plans import PLAN_GOALS, PlanItem, whitespace
 from acctgraph.graphql.types.playbooks import ACCOUNT_PLAYBOOK_RUNS, PlaybookRun
-from acctgraph.graphql.types.quotes import Quote, account_quotes
+from acctgraph.graphql.types.quotes import Quote
 from acctgraph.graphql.types.relationships import Stakeholder, relationship_map
 from acctgraph.graphql.types.revenue import revenue_errors
 from acctgraph.graphql.types.signals import Invoice, NpsResponse, SupportTicket, UsagePoint
@@ -75,6 +75,9 @@ ACTIVITIES = ChildList(
     models.Activity.account_id,
     _newest_first(models.Activity, models.Activity.occurred_at, datetime),
     filters=_activity_kinds,
+)
+QUOTES = ChildList(
+    "account-quotes", models.Quote.account_id, _newest_first(models.Quote, models.Quote.created_at, datetime)
 )
 INVOICES = ChildList(
     "account-invoices",
@@ -120,17 +123,17 @@ class Account(ModelNode):
     async def relationship_map(self, info: strawberry.Info[RequestContext, None]) -> list[Stakeholder]:
         return await relationship_map(info, self.id)
 
-    @strawberry.field(description="The account plan: its goals (each with its initiatives).")
-    async def plan(self, info: strawberry.Info[RequestContext, None]) -> list[PlanItem]:
-        return await plan_goals(info, self.id)
+    @paginated("The account plan: its goals (each with its initiatives), by due date.", Connection[PlanItem])
+    def plan(self) -> ChildPage:
+        return ChildPage(PLAN_GOALS, self.id, PlanItem.from_row)
 
     @strawberry.field(description="Catalogue products the account does not have under an active contract.")
     async def whitespace(self, info: strawberry.Info[RequestContext, None]) -> list[Product]:
         return await whitespace(info, self.id)
 
-    @strawberry.field(description="Quotes, newest first.")
-    async def quotes(self, info: strawberry.Info[RequestContext, None]) -> list[Quote]:
-        return await account_quotes(info, self.id)
+    @paginated("Quotes, newest first.", Connection[Quote])
+    def quotes(self) -> ChildPage:
+        return ChildPage(QUOTES, self.id, Quote.from_row)
 
     async def _domains(self, info: strawberry.Info[RequestContext, None]) -> list[models.AccountDomain]:
         return await load_children(

@@ -27,10 +27,6 @@ class ModelNode(relay.Node):
     model: ClassVar[type[Any]]
 
     @classmethod
-    def authorize_by_id(cls, context: RequestContext) -> None:
-        """Raise if the viewer may not read this type through ``node(id)``; everyone may, by default."""
-
-    @classmethod
     def from_row(cls, row: Any) -> Self:
         node_type: type = cls  # mypy does not count type[Self] as Hashable, which functools.cache needs
         return cls(**{name: getattr(row, name) for name in _row_fields(node_type)})
@@ -58,7 +54,6 @@ class ModelNode(relay.Node):
         cls, *, info: strawberry.Info[RequestContext, None], node_ids: Iterable[str], required: bool = False
     ) -> list[Self] | list[Self | None]:
         """The nodes in the order of ``node_ids``; None for ids with no row unless ``required``."""
-        cls.authorize_by_id(info.context)
         node_ids = list(node_ids)
         pks = [int(node_id) if node_id.isdigit() else -1 for node_id in node_ids]
         rows = await load_many_by_id(info.context, cls.model, pks)

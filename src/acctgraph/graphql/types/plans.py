@@ -10,7 +10,9 @@ from strawberry import relay
 
 from acctgraph import models
 from acctgraph.domain.plans import whitespace as whitespace_query
+from acctgraph.graphql.connections import ChildList
 from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id, load_children
 from acctgraph.graphql.types.catalog import Product
 from acctgraph.graphql.types.enums import PlanItemKind, PlanItemStatus
@@ -47,10 +49,19 @@ class PlanItem(ModelNode):
         return [PlanItem.from_row(row) for row in rows]
 
 
-async def plan_goals(info: strawberry.Info[RequestContext, None], account_id: int) -> list[PlanItem]:
-    item = models.PlanItem
-    rows = await load_children(info.context, item.account_id, account_id, order_by=[item.due_on, item.title])
-    return [PlanItem.from_row(row) for row in rows if row.kind is models.PlanItemKind.GOAL]
+PLAN_GOALS = ChildList(
+    "account-plan-goals",
+    models.PlanItem.account_id,
+    Ordering(
+        (
+            SortKey("due", models.PlanItem.due_on, nullable=True, value_type=date),
+            SortKey("title", models.PlanItem.title, value_type=str),
+            SortKey("id", models.PlanItem.id),
+        )
+    ),
+    where=(models.PlanItem.kind == models.PlanItemKind.GOAL,),
+)
+"""An account's goals, by due date (undated last), a page at a time."""
 
 
 async def whitespace(info: strawberry.Info[RequestContext, None], account_id: int) -> list[Product]:

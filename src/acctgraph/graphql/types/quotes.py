@@ -80,9 +80,3 @@ class Quote(ModelNode):
     async def decided_by(self, info: strawberry.Info[RequestContext, None]) -> User | None:
         row = await load_by_id(info.context, models.User, self.decided_by_id)
         return None if row is None else User.from_row(row)
-
-
-async def account_quotes(info: strawberry.Info[RequestContext, None], account_id: int) -> list[Quote]:
-    quote = models.Quote
-    rows = await load_children(info.context, quote.account_id, account_id, order_by=[quote.created_at.desc()])
-    return [Quote.from_row(row) for row in rows]

@@ -22,7 +22,7 @@ from acctgraph.domain.revenue.renewal_rates import RenewalRates as RenewalRatesD
 from acctgraph.domain.revenue.scope import ScopeError, UnknownUser
 from acctgraph.domain.revenue.team import AccountManagerMetrics as AccountManagerMetricsData
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.errors import ApiError, InvalidArgument, NotFound
+from acctgraph.graphql.errors import ApiError, ErrorCode, InvalidArgument, NotFound
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.enums import HealthBand, OpportunityKind
 from acctgraph.graphql.types.money import Money
@@ -38,13 +38,13 @@ strawberry.enum(ForecastColumn, description="Closed won or lost once decided, el
 class PeriodNotStarted(ApiError):
     """A revenue period that starts after today: nothing in it can be measured yet."""
 
-    code = "PERIOD_IN_FUTURE"
+    code = ErrorCode.PERIOD_IN_FUTURE
 
 
 class NoExchangeRate(ApiError):
     """An amount in a currency without a rate in effect on a day the figure needs."""
 
-    code = "MISSING_EXCHANGE_RATE"
+    code = ErrorCode.MISSING_EXCHANGE_RATE
 
 
 @contextmanager

@@ -45,7 +45,7 @@ class SyncRunStream:
 
 
 @strawberry.type(description="A named, configured instance of a connector; its configuration is never exposed.")
-class SourceConnection(ModelNode):
+class DataSource(ModelNode):
     model = models.Connection
 
     id: relay.NodeID[int]
@@ -75,8 +75,8 @@ class SyncRun(ModelNode):
     connection_id: strawberry.Private[int]
 
     @strawberry.field(description="The connection synced.")
-    async def connection(self, info: strawberry.Info[RequestContext, None]) -> SourceConnection:
-        return SourceConnection.from_row(await load_by_id(info.context, models.Connection, self.connection_id))
+    async def connection(self, info: strawberry.Info[RequestContext, None]) -> DataSource:
+        return DataSource.from_row(await load_by_id(info.context, models.Connection, self.connection_id))
 
     @strawberry.field(description="Counts per stream, in the order the streams ran.")
     async def streams(self, info: strawberry.Info[RequestContext, None]) -> list[SyncRunStream]:
@@ -98,9 +98,9 @@ class SyncRequest(ModelNode):
     sync_run_id: strawberry.Private[int | None]
 
     @strawberry.field
-    async def connection(self, info: strawberry.Info[RequestContext, None]) -> SourceConnection | None:
+    async def connection(self, info: strawberry.Info[RequestContext, None]) -> DataSource | None:
         row = await load_by_id(info.context, models.Connection, self.connection_id)
-        return None if row is None else SourceConnection.from_row(row)
+        return None if row is None else DataSource.from_row(row)
 
     @strawberry.field(description="The run the worker started for this request.")
     async def sync_run(self, info: strawberry.Info[RequestContext, None]) -> SyncRun | None:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
 
 import strawberry
 from strawberry import relay
@@ -13,37 +12,28 @@ from strawberry.scalars import JSON
 from acctgraph import models
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.loaders import load_by_id
-from acctgraph.graphql.policy import authorize
 from acctgraph.graphql.types.node import ModelNode
-from acctgraph.graphql.types.sync import SourceConnection, SyncRun
+from acctgraph.graphql.types.sync import DataSource, SyncRun
 
 
 @strawberry.interface(description="A record a sync read but could not write.")
 class UnwrittenRecord(ModelNode):
-    list_field: ClassVar[str]
-    """The root list of this type: ``node(id)`` serves the roles the policy gives it."""
-
     id: relay.NodeID[int]
-    stream: str
+    stream: str = strawberry.field(description="The connector stream that read it.")
     record_key: str = strawberry.field(description="The record's external id, or where in the input it was.")
-    reason: str
+    reason: str = strawberry.field(description="Why it was not written, and how to fix it.")
     payload: JSON = strawberry.field(description="The record as the connector sent it.")
     created_at: datetime
     connection_id: strawberry.Private[int]
 
-    @classmethod
-    def authorize_by_id(cls, context: RequestContext) -> None:
-        authorize(context.viewer, "query", cls.list_field)
-
     @strawberry.field(description="The connection it came from.")
-    async def connection(self, info: strawberry.Info[RequestContext, None]) -> SourceConnection:
-        return SourceConnection.from_row(await load_by_id(info.context, models.Connection, self.connection_id))
+    async def connection(self, info: strawberry.Info[RequestContext, None]) -> DataSource:
+        return DataSource.from_row(await load_by_id(info.context, models.Connection, self.connection_id))
 
 
 @strawberry.type(description="A record a sync rejected as invalid: ``reason`` names each failing field.")
 class RejectedRecord(UnwrittenRecord):
     model = models.RejectedRecord
-    list_field = "rejectedRecords"
 
     updated_at: datetime = strawberry.field(description="When it was last rejected.")
     run_id: strawberry.Private[int | None]
@@ -57,7 +47,6 @@ class RejectedRecord(UnwrittenRecord):
 @strawberry.type(description="A record waiting for one it references: ``reason`` says how to resolve it.")
 class QuarantinedRecord(UnwrittenRecord):
     model = models.QuarantinedRecord
-    list_field = "quarantinedRecords"
 
     entity: str = strawberry.field(description="The canonical entity, e.g. contract_line.")
     waiting_for: str = strawberry.field(description="The external id of the record it waits for.")

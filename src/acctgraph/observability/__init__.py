@@ -1,0 +1,1 @@
+"""Observability: JSON logs with a request id, Prometheus metrics, OpenTelemetry tracing, and the doctor's checks."""
