@@ -26,10 +26,10 @@ def test_singer_sync_killed_mid_run_then_rerun_equals_clean_run(
 ) -> None:
     for n in range(40):
         companies_api.add(f"More {n}", minutes=10 + n)
-    companies_api.controls.delay = 0.03
+    companies_api.controls.delay = 0.05
     monkeypatch.setenv(SECRETS_VARIABLE, json.dumps({"api_token": TOKEN}))
     values = {**companies_config, "tap_secrets": f"env:{SECRETS_VARIABLE}"}
     expected = check_sigkilled_sync_then_rerun_equals_clean_run(
-        new_database_url, backend, SingerConnector, values, batch_size=1, kill_after=(0.8, 1.8)
-    )  # the tap takes a second to start, then some 24 pages at 30 ms each
+        new_database_url, backend, SingerConnector, values, batch_size=1, kill_after=(0.2, 1.5), attempts=4
+    )  # the tap takes up to a second to start, then some 24 pages at 50 ms each
     assert len(expected["accounts"]) == 46  # 47 companies, one deleted upstream
