@@ -1,10 +1,13 @@
 """The connector contract (version 1), modelled on the Airbyte and Singer protocols, kept Pythonic.
 
 A connector is a class with a ``name``, a pydantic ``config_model`` (secrets typed ``SecretStr``),
-``check(config)``, ``streams(config)`` and ``read(stream, config, state)``. ``read`` is a generator of
+``check(config)``, ``streams(config)`` and ``read(stream, config, state)``; it subclasses
+``Connector[ItsConfig]`` (or, over an HTTP API, :class:`~acctgraph.integration.http_connector.HttpConnector`)
+so its methods take its own configuration type. ``read`` is a generator of
 canonical records (or dicts to validate), :class:`Tombstone`, :class:`RecordError` and
 :class:`Checkpoint` messages. Connectors speak only this module, :mod:`acctgraph.integration.records`,
-:mod:`acctgraph.integration.errors` and :mod:`acctgraph.integration.http`: never our models or the database.
+:mod:`acctgraph.integration.errors`, :mod:`acctgraph.integration.http` and
+:mod:`acctgraph.integration.http_connector`: never our models or the database.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr
 
@@ -160,8 +163,16 @@ class CheckResult:
     message: str
 
 
-class Connector(ABC):
-    """Base class of every connector. Subclasses are stateless; configuration arrives in each call."""
+ConfigT = TypeVar("ConfigT", bound=ConnectorConfig)
+
+
+class Connector(ABC, Generic[ConfigT]):
+    """Base class of every connector. Subclasses are stateless; configuration arrives in each call.
+
+    Generic in its configuration (``class StripeConnector(Connector[StripeConfig])``), so the methods of
+    a subclass take its own configuration type. ``config_model`` must be that same type: a class
+    variable cannot be typed with ``ConfigT``, so :meth:`parse_config` returns the base type.
+    """
 
     name: ClassVar[str]
     version: ClassVar[str] = "0.0.0"
@@ -189,23 +200,23 @@ class Connector(ABC):
         return cls.config_model.model_validate(dict(values))
 
     @abstractmethod
-    def check(self, config: ConnectorConfig) -> CheckResult:
+    def check(self, config: ConfigT) -> CheckResult:
         """Test the configuration against the source (credentials, reachability); never raises for a bad
         config: returns ``CheckResult(ok=False, message=...)`` saying what to fix."""
 
     @abstractmethod
-    def streams(self, config: ConnectorConfig) -> list[Stream]:
+    def streams(self, config: ConfigT) -> list[Stream]:
         """The streams this configuration offers, in the order they should sync (accounts first)."""
 
     @abstractmethod
-    def read(self, stream: Stream, config: ConnectorConfig, state: StreamState) -> Iterator[Message]:
+    def read(self, stream: Stream, config: ConfigT, state: StreamState) -> Iterator[Message]:
         """Yield the stream's records from ``state`` on, with tombstones, record errors and checkpoints.
 
         Raise :class:`~acctgraph.integration.errors.ConfigError`, ``TransientError`` or ``RateLimited``
         when the source fails; the engine knows what to do with each.
         """
 
-    def stream(self, config: ConnectorConfig, name: str) -> Stream:
+    def stream(self, config: ConfigT, name: str) -> Stream:
         """The stream called ``name``; raises ``KeyError`` listing the known ones."""
         by_name = {stream.name: stream for stream in self.streams(config)}
         if name not in by_name:

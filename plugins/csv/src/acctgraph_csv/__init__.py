@@ -78,13 +78,13 @@ def stream_name(entity: Entity) -> str:
     return DEFAULT_FILES[entity].removesuffix(".csv")
 
 
-class CsvConnector(Connector):
+class CsvConnector(Connector[CsvConfig]):
     name = "csv"
     version = __version__
     config_model = CsvConfig
     description = "Any canonical entity from CSV files"
 
-    def check(self, config: CsvConfig) -> CheckResult:  # type: ignore[override]
+    def check(self, config: CsvConfig) -> CheckResult:
         try:
             streams = self.streams(config)
         except (OSError, ValueError) as error:
@@ -96,7 +96,7 @@ class CsvConnector(Connector):
             )
         return CheckResult(ok=True, message=f"{len(streams)} CSV files: {', '.join(s.name for s in streams)}")
 
-    def streams(self, config: CsvConfig) -> list[Stream]:  # type: ignore[override]
+    def streams(self, config: CsvConfig) -> list[Stream]:
         mappings = config.mappings()
         return [
             Stream(
@@ -115,7 +115,7 @@ class CsvConnector(Connector):
         mapping = mappings.get(stream_name(entity))
         return config.directory / (mapping.file if mapping and mapping.file else DEFAULT_FILES[entity])
 
-    def read(self, stream: Stream, config: CsvConfig, state: StreamState) -> Iterator[Message]:  # type: ignore[override]
+    def read(self, stream: Stream, config: CsvConfig, state: StreamState) -> Iterator[Message]:
         """Rows from ``state.resume["row"]`` on; nothing when the file is older than the state's cursor."""
         mappings = config.mappings()
         path = self._path(config, stream.entity, mappings)

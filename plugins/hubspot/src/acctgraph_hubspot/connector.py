@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -20,18 +20,16 @@ from pydantic import Field, SecretStr
 
 from acctgraph.integration.connector import (
     Checkpoint,
-    CheckResult,
-    Connector,
     ConnectorConfig,
     Message,
     RecordError,
     Stream,
     StreamState,
-    SyncMode,
     Tombstone,
 )
 from acctgraph.integration.errors import ConnectorError
 from acctgraph.integration.http import HttpClient, paginate
+from acctgraph.integration.http_connector import HttpConnector, HttpStream, map_or_reject
 from acctgraph.integration.records import Entity
 from acctgraph_hubspot import mapping
 
@@ -93,58 +91,54 @@ STREAMS = (
 BY_NAME = {stream.name: stream for stream in STREAMS}
 
 
-class HubSpotConnector(Connector):
+class HubSpotConnector(HttpConnector[HubSpotConfig]):
     name = "hubspot"
     version = "0.1.0"
     config_model = HubSpotConfig
     description = "HubSpot CRM: companies, contacts, deals as opportunities, engagements as activities."
+    vendor = "HubSpot"
+    credentials = "the access token"
+    check_path = "/crm/v3/objects/companies"
+    check_params = {"limit": 1}
+    cursor_field = "hubspot_modified_at"
 
-    def check(self, config: HubSpotConfig) -> CheckResult:  # type: ignore[override]
-        try:
-            with _client(config) as client:
-                client.get_json("/crm/v3/objects/companies", params={"limit": 1})
-        except ConnectorError as error:
-            return CheckResult(False, f"HubSpot refused the access token or could not be reached: {error}")
-        return CheckResult(True, f"Connected to HubSpot at {config.base_url}")
+    def base_url(self, config: HubSpotConfig) -> str:
+        return config.base_url
 
-    def streams(self, config: HubSpotConfig) -> list[Stream]:  # type: ignore[override]
+    def headers(self, config: HubSpotConfig) -> dict[str, str]:
+        return {"Authorization": f"Bearer {config.access_token.get_secret_value()}"}
+
+    def http_streams(self, config: HubSpotConfig) -> list[HttpStream]:
         return [
-            Stream(
-                name=spec.name,
-                entity=spec.entity,
-                cursor_field="hubspot_modified_at",
-                lookback=timedelta(minutes=5),
-                reports_deletes=True,
-                sync_modes=frozenset(SyncMode),
-                description=f"HubSpot {', '.join(spec.object_types)} modified since the cursor; archived ones as deletes",
+            HttpStream(
+                spec.name,
+                spec.entity,
+                f"HubSpot {', '.join(spec.object_types)} modified since the cursor; archived ones as deletes",
             )
             for spec in STREAMS
         ]
 
-    def read(self, stream: Stream, config: HubSpotConfig, state: StreamState) -> Iterator[Message]:  # type: ignore[override]
+    def read_stream(
+        self, client: HttpClient, stream: Stream, config: HubSpotConfig, state: StreamState
+    ) -> Iterator[Message]:
         """Each object type in turn; checkpoints carry the type and its progress until all are read."""
         spec = BY_NAME[stream.name]
         resume_type = state.resume.get("object_type")
         types = spec.object_types[spec.object_types.index(resume_type) :] if resume_type else spec.object_types
         newest = state.cursor
-        with _client(config) as client:
-            for object_type in types:
-                since = mapping.parse_time(state.resume["since"]) if object_type == resume_type else state.cursor
-                reader = _ObjectReader(client, config, spec, object_type)
-                yield from reader.archived(since)
-                for page_newest, messages in reader.modified_since(since):
-                    yield from messages
-                    since = max(filter(None, (since, page_newest)), default=None)
-                    yield Checkpoint(
-                        cursor=state.cursor,
-                        resume={"object_type": object_type, "since": since.isoformat() if since else None},
-                    )
-                newest = max(filter(None, (newest, since)), default=None)
+        for object_type in types:
+            since = mapping.parse_time(state.resume["since"]) if object_type == resume_type else state.cursor
+            reader = _ObjectReader(client, config, spec, object_type)
+            yield from reader.archived(since)
+            for page_newest, messages in reader.modified_since(since):
+                yield from messages
+                since = max(filter(None, (since, page_newest)), default=None)
+                yield Checkpoint(
+                    cursor=state.cursor,
+                    resume={"object_type": object_type, "since": since.isoformat() if since else None},
+                )
+            newest = max(filter(None, (newest, since)), default=None)
         yield Checkpoint(cursor=newest, resume={})
-
-
-def _client(config: HubSpotConfig) -> HttpClient:
-    return HttpClient(config.base_url, headers={"Authorization": f"Bearer {config.access_token.get_secret_value()}"})
 
 
 class _ObjectReader:
@@ -224,17 +218,12 @@ class _ObjectReader:
                     )
                 )
                 continue
-            try:
-                messages.append(self.spec.to_record(hubspot_object, self.object_type, company, self.config))
-            except (KeyError, TypeError, ValueError, ArithmeticError) as error:
-                messages.append(
-                    RecordError(
-                        f"cannot map HubSpot {self.object_type}: {error!r}",
-                        hubspot_object,
-                        external_id=hubspot_object["id"],
-                    )
-                )
+            to_record = partial(self._record, company)
+            messages.append(map_or_reject(to_record, hubspot_object, f"HubSpot {self.object_type}"))
         return messages
+
+    def _record(self, company: str | None, hubspot_object: dict[str, Any]) -> dict[str, Any]:
+        return self.spec.to_record(hubspot_object, self.object_type, company, self.config)
 
     def _companies(self, object_ids: list[str]) -> dict[str, str]:
         """Each object's company (its first association), from one batch read per page."""

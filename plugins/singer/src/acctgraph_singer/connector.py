@@ -93,13 +93,13 @@ class SingerConfig(ConnectorConfig):
         return text
 
 
-class SingerConnector(Connector):
+class SingerConnector(Connector[SingerConfig]):
     name = "singer"
     version = "0.1.0"
     config_model = SingerConfig
     description = "Any Singer tap, its streams mapped to canonical entities"
 
-    def check(self, config: SingerConfig) -> CheckResult:  # type: ignore[override]
+    def check(self, config: SingerConfig) -> CheckResult:
         """Run the tap until its first record or state (then stop it): the credentials and settings work."""
         try:
             for message in self._run(config, None):
@@ -110,7 +110,7 @@ class SingerConnector(Connector):
         streams = ", ".join(mapping.tap_stream for mapping in config.mapping().streams)
         return CheckResult(ok=True, message=f"{config.tap} runs; streams mapped: {streams}")
 
-    def streams(self, config: SingerConfig) -> list[Stream]:  # type: ignore[override]
+    def streams(self, config: SingerConfig) -> list[Stream]:
         return [
             Stream(
                 mapping.stream_name,
@@ -124,7 +124,7 @@ class SingerConnector(Connector):
             for mapping in config.mapping().streams
         ]
 
-    def read(self, stream: Stream, config: SingerConfig, state: StreamState) -> Iterator[Message]:  # type: ignore[override]
+    def read(self, stream: Stream, config: SingerConfig, state: StreamState) -> Iterator[Message]:
         mapping = next(m for m in config.mapping().streams if m.stream_name == stream.name)
         newest = state.cursor
         for message in self._run(config, self._tap_state(mapping, state)):

@@ -125,13 +125,13 @@ def as_utc(value: Any, column: str) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class SqlConnector(Connector):
+class SqlConnector(Connector[SqlConfig]):
     name = "sql"
     version = "0.1.0"
     config_model = SqlConfig
     description = "Any SQL database or warehouse, one query per stream (product usage and more)"
 
-    def check(self, config: SqlConfig) -> CheckResult:  # type: ignore[override]
+    def check(self, config: SqlConfig) -> CheckResult:
         try:
             with self._connect(config) as connection:
                 for spec in config.streams:
@@ -152,7 +152,7 @@ class SqlConnector(Connector):
             ok=True, message=f"{len(config.streams)} queries run: {', '.join(s.name for s in config.streams)}"
         )
 
-    def streams(self, config: SqlConfig) -> list[Stream]:  # type: ignore[override]
+    def streams(self, config: SqlConfig) -> list[Stream]:
         return [
             Stream(
                 spec.name,
@@ -166,7 +166,7 @@ class SqlConnector(Connector):
             for spec in config.streams
         ]
 
-    def read(self, stream: Stream, config: SqlConfig, state: StreamState) -> Iterator[Message]:  # type: ignore[override]
+    def read(self, stream: Stream, config: SqlConfig, state: StreamState) -> Iterator[Message]:
         spec = next(spec for spec in config.streams if spec.name == stream.name)
         newest = state.cursor
         with self._connect(config) as connection:

@@ -18,18 +18,15 @@ from pydantic import Field, SecretStr
 
 from acctgraph.integration.connector import (
     Checkpoint,
-    CheckResult,
-    Connector,
     ConnectorConfig,
     Message,
-    RecordError,
     Stream,
     StreamState,
-    SyncMode,
     Tombstone,
 )
 from acctgraph.integration.errors import ConnectorError
 from acctgraph.integration.http import HttpClient, paginate
+from acctgraph.integration.http_connector import HttpConnector, HttpStream, map_or_reject
 from acctgraph.integration.records import Entity
 from acctgraph_stripe import mapping
 
@@ -73,47 +70,42 @@ OBJECTS = (
 BY_STREAM = {spec.stream: spec for spec in OBJECTS}
 
 
-class StripeConnector(Connector):
+class StripeConnector(HttpConnector[StripeConfig]):
     name = "stripe"
     version = "0.1.0"
     config_model = StripeConfig
     description = "Stripe billing: customers, products, subscriptions as contracts with lines, invoices."
+    vendor = "Stripe"
+    credentials = "the API key"
+    check_path = "/v1/customers"
+    check_params = {"limit": 1}
+    cursor_field = "stripe_created"
 
-    def check(self, config: StripeConfig) -> CheckResult:  # type: ignore[override]
-        try:
-            with self._client(config) as client:
-                client.get_json("/v1/customers", params={"limit": 1})
-        except ConnectorError as error:
-            return CheckResult(False, f"Stripe refused the API key or could not be reached: {error}")
-        return CheckResult(True, f"Connected to Stripe at {config.base_url}")
+    def base_url(self, config: StripeConfig) -> str:
+        return config.base_url
 
-    def streams(self, config: StripeConfig) -> list[Stream]:  # type: ignore[override]
+    def headers(self, config: StripeConfig) -> dict[str, str]:
+        return {"Authorization": f"Bearer {config.api_key.get_secret_value()}"}
+
+    def http_streams(self, config: StripeConfig) -> list[HttpStream]:
         return [
-            Stream(
-                name=spec.stream,
-                entity=spec.entity,
-                cursor_field="stripe_created",
-                lookback=timedelta(minutes=5),
-                reports_deletes=True,
-                sync_modes=frozenset(SyncMode),
-                description=f"Stripe {spec.path.removeprefix('/v1/')}; changes through {spec.event_prefix}.* events",
+            HttpStream(
+                spec.stream,
+                spec.entity,
+                f"Stripe {spec.path.removeprefix('/v1/')}; changes through {spec.event_prefix}.* events",
             )
             for spec in OBJECTS
         ]
 
-    def read(self, stream: Stream, config: StripeConfig, state: StreamState) -> Iterator[Message]:  # type: ignore[override]
-        spec = BY_STREAM[stream.name]
-        with self._client(config) as client:
-            reader = _Reader(client, spec, config.page_size)
-            listing = "listing_since" in state.resume
-            if listing or state.cursor is None or state.cursor < datetime.now(UTC) - EVENT_RETENTION:
-                yield from reader.listing(state)
-            else:
-                yield from reader.events(state.cursor)
-
-    @staticmethod
-    def _client(config: StripeConfig) -> HttpClient:
-        return HttpClient(config.base_url, headers={"Authorization": f"Bearer {config.api_key.get_secret_value()}"})
+    def read_stream(
+        self, client: HttpClient, stream: Stream, config: StripeConfig, state: StreamState
+    ) -> Iterator[Message]:
+        reader = _Reader(client, BY_STREAM[stream.name], config.page_size)
+        listing = "listing_since" in state.resume
+        if listing or state.cursor is None or state.cursor < datetime.now(UTC) - EVENT_RETENTION:
+            yield from reader.listing(state)
+        else:
+            yield from reader.events(state.cursor)
 
 
 class _Reader:
@@ -178,19 +170,14 @@ class _Reader:
         return mapping.moment(newest[0]["created"]) if newest else datetime.now(UTC)
 
     def _records(self, stripe_objects: list[dict[str, Any]]) -> Iterator[Message]:
+        to_record = self.spec.to_record or self._contract
         for stripe_object in stripe_objects:
-            try:
-                if self.spec.to_record is None:
-                    subscription = self._with_coupons(stripe_object)
-                    yield mapping.contract(subscription, self._items(subscription))
-                else:
-                    yield self.spec.to_record(stripe_object)
-            except (KeyError, TypeError, ValueError) as error:
-                yield RecordError(
-                    f"cannot map Stripe {stripe_object.get('object')}: {error!r}",
-                    stripe_object,
-                    external_id=stripe_object.get("id"),
-                )
+            yield map_or_reject(to_record, stripe_object, f"Stripe {stripe_object.get('object')}")
+
+    def _contract(self, subscription: dict[str, Any]) -> dict[str, Any]:
+        """A subscription as a contract, with its discounts' coupons and all its items."""
+        subscription = self._with_coupons(subscription)
+        return mapping.contract(subscription, self._items(subscription))
 
     def _with_coupons(self, subscription: dict[str, Any]) -> dict[str, Any]:
         """The subscription with its discounts' coupons, which MRR needs: an event's snapshot has only ids."""

@@ -22,25 +22,22 @@ from pydantic import Field, SecretStr
 from acctgraph.integration.connector import (
     Checkpoint,
     CheckResult,
-    Connector,
     ConnectorConfig,
     Message,
     RecordError,
     Stream,
     StreamState,
-    SyncMode,
     Tombstone,
 )
-from acctgraph.integration.errors import ConnectorError
 from acctgraph.integration.http import HttpClient
+from acctgraph.integration.http_connector import HttpConnector, HttpStream, map_or_reject
 from acctgraph.integration.records import Entity
 from acctgraph_zendesk import mapping
 
 HOLD_BACK = timedelta(minutes=1)
-# name, entity, cursor field, reports deletes, description
 STREAMS = (
-    ("organizations", Entity.ACCOUNT, "zendesk_updated_at", True, "Incremental organization export (time-based)"),
-    ("tickets", Entity.SUPPORT_TICKET, "zendesk_updated_at", True, "Ticket export (cursor-based), then ratings"),
+    HttpStream("organizations", Entity.ACCOUNT, "Incremental organization export (time-based)"),
+    HttpStream("tickets", Entity.SUPPORT_TICKET, "Ticket export (cursor-based), then ratings"),
 )
 
 
@@ -62,56 +59,45 @@ def _moment(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
-class ZendeskConnector(Connector):
+class ZendeskConnector(HttpConnector[ZendeskConfig]):
     name = "zendesk"
     version = "0.1.0"
     config_model = ZendeskConfig
     description = "Zendesk Support: organizations as accounts, tickets, satisfaction ratings on their tickets."
+    vendor = "Zendesk"
+    credentials = "the e-mail and API token"
+    check_path = "/api/v2/users/me.json"
+    cursor_field = "zendesk_updated_at"
+    lookback = HOLD_BACK * 2
 
-    def check(self, config: ZendeskConfig) -> CheckResult:  # type: ignore[override]
-        try:
-            with _client(config) as client:
-                user = client.get_json("/api/v2/users/me.json")["user"]
-        except ConnectorError as error:
-            return CheckResult(False, f"Zendesk refused the e-mail and API token or could not be reached: {error}")
+    def base_url(self, config: ZendeskConfig) -> str:
+        return config.url
+
+    def auth(self, config: ZendeskConfig) -> tuple[str, str]:
+        return (f"{config.email}/token", config.api_token.get_secret_value())
+
+    def checked(self, config: ZendeskConfig, answer: Any) -> CheckResult:
+        """The exports need an admin's token."""
+        user = answer["user"]
         if user.get("role") != "admin":
             return CheckResult(
                 False, f"{config.email} is a Zendesk {user.get('role')}; the exports need an admin's token"
             )
         return CheckResult(True, f"Connected to Zendesk at {config.url} as {user.get('email')}")
 
-    def streams(self, config: ZendeskConfig) -> list[Stream]:  # type: ignore[override]
+    def http_streams(self, config: ZendeskConfig) -> list[HttpStream]:
         """Incremental from the start; each stream also supports a full refresh."""
-        return [
-            Stream(
-                name,
-                entity,
-                cursor_field=cursor_field,
-                lookback=HOLD_BACK * 2,
-                reports_deletes=reports_deletes,
-                sync_modes=frozenset(SyncMode),
-                description=description,
-            )
-            for name, entity, cursor_field, reports_deletes, description in STREAMS
-        ]
+        return list(STREAMS)
 
-    def read(self, stream: Stream, config: ZendeskConfig, state: StreamState) -> Iterator[Message]:  # type: ignore[override]
+    def read_stream(
+        self, client: HttpClient, stream: Stream, config: ZendeskConfig, state: StreamState
+    ) -> Iterator[Message]:
         readers = {"organizations": _organizations, "tickets": _tickets}
-        with _client(config) as client:
-            yield from readers[stream.name](client, config, state)
-
-
-def _client(config: ZendeskConfig) -> HttpClient:
-    return HttpClient(config.url, auth=(f"{config.email}/token", config.api_token.get_secret_value()))
+        yield from readers[stream.name](client, config, state)
 
 
 def _mapped(to_record: Callable[[dict[str, Any]], dict[str, Any]], zendesk_object: dict[str, Any]) -> Message:
-    try:
-        return to_record(zendesk_object)
-    except (KeyError, TypeError, ValueError) as error:
-        return RecordError(
-            f"cannot map Zendesk object: {error!r}", zendesk_object, external_id=str(zendesk_object.get("id"))
-        )
+    return map_or_reject(to_record, zendesk_object, "Zendesk object")
 
 
 def _export_start(state: StreamState) -> int | None:
