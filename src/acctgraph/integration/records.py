@@ -15,11 +15,13 @@ import types
 import typing
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import to_jsonable_python
 
+from acctgraph.domain.currencies import minor_units
 from acctgraph.models.accounts import Segment
 from acctgraph.models.activities import ActivityKind
 from acctgraph.models.contacts import BuyingRole, Influence, Sentiment
@@ -58,7 +60,9 @@ __all__ = [
     "TicketPriority",
     "TicketStatus",
     "UsageMetricRecord",
+    "minor_units",
     "source_values",
+    "to_minor_units",
 ]
 
 
@@ -94,6 +98,15 @@ def normalize_domain(value: str) -> str:
     if not _DOMAIN.match(domain):
         raise ValueError(f"{value!r} is not a domain name (expected e.g. acme.com)")
     return domain
+
+
+def to_minor_units(amount: Decimal | str | int | float | None, currency: str) -> int:
+    """A decimal amount in a currency (``"1234.5"`` USD) as integer minor units (123450), with the
+    currency's ISO 4217 decimals (:func:`minor_units`: 0 for JPY, 3 for KWD); 2 for a code not in the
+    list. A missing amount is 0; fractions of a minor unit round half to even."""
+    digits = minor_units(currency)
+    value = Decimal(str(amount)) if amount not in (None, "") else Decimal(0)
+    return int((value * 10 ** (2 if digits is None else digits)).to_integral_value())
 
 
 def _upper(value: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from acctgraph.integration.records import (
@@ -17,22 +16,9 @@ from acctgraph.integration.records import (
     OpportunityKind,
     OpportunityStatus,
     normalize_domain,
+    to_minor_units,
 )
 
-# ISO 4217 currencies without minor units (amounts are whole units) or with three.
-MINOR_UNIT_DIGITS = {
-    "JPY": 0,
-    "KRW": 0,
-    "VND": 0,
-    "CLP": 0,
-    "ISK": 0,
-    "HUF": 2,
-    "BHD": 3,
-    "KWD": 3,
-    "OMR": 3,
-    "TND": 3,
-    "JOD": 3,
-}
 FORECAST = {
     "PIPELINE": ForecastCategory.PIPELINE,
     "BEST_CASE": ForecastCategory.BEST_CASE,
@@ -100,11 +86,6 @@ def modified_at(hubspot_object: dict[str, Any], object_type: str) -> datetime | 
     return parse_time(hubspot_object["properties"].get(modified_property(object_type))) or parse_time(
         hubspot_object["updatedAt"]
     )
-
-
-def to_minor_units(amount: str | None, currency: str) -> int:
-    digits = MINOR_UNIT_DIGITS.get(currency.upper(), 2)
-    return int((Decimal(amount or "0") * 10**digits).to_integral_value())
 
 
 def _valid_domain(value: str | None) -> str | None:

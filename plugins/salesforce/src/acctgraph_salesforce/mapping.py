@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 from acctgraph.integration.records import (
@@ -22,12 +21,11 @@ from acctgraph.integration.records import (
     OpportunityKind,
     OpportunityStatus,
     normalize_domain,
+    to_minor_units,
 )
 
 Row = Mapping[str, Any]
 
-# ISO 4217 currencies whose minor unit is not the cent.
-MINOR_UNIT_DIGITS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "BHD": 3, "KWD": 3, "OMR": 3, "TND": 3, "JOD": 3}
 FORECAST = {
     "Pipeline": ForecastCategory.PIPELINE,
     "Best Case": ForecastCategory.BEST_CASE,
@@ -95,11 +93,6 @@ def modified_at(row: Row) -> datetime:
 def soql_time(moment: datetime) -> str:
     """A SOQL datetime literal, to the second (rounded down: ``>=`` then reads a little more, never less)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def to_minor_units(amount: Any, currency: str) -> int:
-    digits = MINOR_UNIT_DIGITS.get(currency.upper(), 2)
-    return int((Decimal(str(amount if amount not in (None, "") else 0)) * 10**digits).to_integral_value())
 
 
 def _domain(website: str | None) -> str | None:
