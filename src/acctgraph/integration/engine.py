@@ -260,15 +260,20 @@ class StreamSync:
     def _consume(self, messages: Iterator[Message]) -> None:
         buffer, pending = Buffer(), None
         batch_size = self.context.options.batch_size
+        record_type = self.stream.record_type
         try:
             for message in messages:
-                if isinstance(message, Checkpoint):
+                if type(message) is record_type:  # the common case, taken without further checks
+                    buffer.read += 1
+                    buffer.records.append(message)
+                elif isinstance(message, Checkpoint):
                     pending = self._bounded(message)
                     if len(buffer) >= batch_size:
                         self._commit(buffer, pending)
                         buffer, pending = Buffer(), None
                     continue
-                self._take(buffer, message)
+                else:
+                    self._take(buffer, message)
                 if len(buffer) >= 4 * batch_size:
                     self._commit(buffer, None)
                     buffer = Buffer()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from acctgraph.models import AccountDomain, ExternalRef, IdentityMapping, User
@@ -27,14 +27,17 @@ def known_refs(session: Session, source: Source, object_type: str, external_ids:
     """external id -> internal id, for the records of ``object_type`` this source already synced."""
     if not external_ids:
         return {}
-    rows = session.execute(
-        select(ExternalRef.external_id, ExternalRef.internal_id).where(
-            ExternalRef.source == source.name,
-            ExternalRef.object_type == object_type,
-            ExternalRef.external_id.in_(set(external_ids)),
-        )
-    )
-    return {key: value for key, value in rows}
+    parameters = {"source": source.name, "object_type": object_type, "external_ids": list(set(external_ids))}
+    return {key: value for key, value in session.execute(_KNOWN_REFS, parameters)}
+
+
+# Built once with an expanding parameter: SQLAlchemy then neither rebuilds nor coerces a long IN list
+# value by value, which cost more than the query itself in a large batch.
+_KNOWN_REFS = select(ExternalRef.external_id, ExternalRef.internal_id).where(
+    ExternalRef.source == bindparam("source"),
+    ExternalRef.object_type == bindparam("object_type"),
+    ExternalRef.external_id.in_(bindparam("external_ids", expanding=True)),
+)
 
 
 def add_refs(session: Session, source: Source, object_type: str, pairs: Iterable[tuple[str, int]]) -> None:

@@ -29,11 +29,9 @@ def resolve_references(
     lookups: dict[Reference, dict[str, int]] = {}
     for reference in spec.references:
         wanted = {getattr(r, reference.field) for r in records if getattr(r, reference.field, None)}
-        if reference.entity is Entity.ACCOUNT and reference.required:
-            candidates = {getattr(r, reference.field): domains_of(r) for r in records}
-            lookups[reference] = identity.resolve_accounts(batch.session, batch.source, candidates)
-        else:
-            lookups[reference] = identity.known_refs(batch.session, batch.source, reference.entity, wanted)
+        lookups[reference] = identity.known_refs(batch.session, batch.source, reference.entity, wanted)
+        if reference.entity is Entity.ACCOUNT and reference.required and len(lookups[reference]) < len(wanted):
+            lookups[reference].update(_accounts_by_hints(batch, reference, records, lookups[reference]))
     emails = {getattr(r, attr) for r in records for attr in spec.users if getattr(r, attr, None)}
     users = identity.users_by_email(batch.session, emails)
     resolved: dict[int, dict[str, Any]] = {}
@@ -46,6 +44,17 @@ def resolve_references(
             columns[column] = users.get(email.lower()) if email else None
         resolved[id(record)] = columns
     return resolved, outcome
+
+
+def _accounts_by_hints(
+    batch: Batch, reference: Reference, records: list[CanonicalRecord], known: dict[str, int]
+) -> dict[str, int]:
+    """Accounts this source has not synced under the records' ids, found by domain or an admin's mapping
+    (the domains are worked out only for these records: most batches name accounts already synced)."""
+    candidates = {
+        external_id: domains_of(r) for r in records if (external_id := getattr(r, reference.field)) not in known
+    }
+    return identity.resolve_accounts(batch.session, batch.source, candidates)
 
 
 def _foreign_keys(

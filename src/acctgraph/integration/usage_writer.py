@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from acctgraph.integration.batches import Batch, BatchOutcome, update_rows
@@ -23,10 +23,11 @@ def upsert_usage(batch: Batch, records: list[CanonicalRecord], resolved: dict[in
     existing = _existing_usage(batch.session, list(values)) if values else {}
     inserts = []
     updates = []
+    stamps = {"created_at": batch.now, "updated_at": batch.now}  # once a batch, not a default called per row
     for key, value in values.items():
         row = existing.get(key)
         if row is None:
-            inserts.append({"account_id": key[0], "metric": key[1], "day": key[2], "value": value})
+            inserts.append({"account_id": key[0], "metric": key[1], "day": key[2], "value": value, **stamps})
         elif row.value != value:
             updates.append({"id": row.id, "value": value, "updated_at": batch.now})
         else:
@@ -43,11 +44,15 @@ def upsert_usage(batch: Batch, records: list[CanonicalRecord], resolved: dict[in
 def _existing_usage(session: Session, keys: list[tuple[int, str, Any]]) -> dict[tuple[int, str, Any], Any]:
     """The rows of these (account, metric, day) keys. Three plain IN lists compile far faster than a tuple
     IN; they may match a few extra rows (other combinations), which are dropped here."""
-    table = SPECS[Entity.USAGE_METRIC].table
     accounts, metrics, days = (sorted({key[i] for key in keys}) for i in range(3))
-    statement = select(table.c.id, table.c.account_id, table.c.metric, table.c.day, table.c.value).where(
-        table.c.account_id.in_(accounts), table.c.metric.in_(metrics), table.c.day.in_(days)
-    )
     wanted = set(keys)
-    rows = (((row.account_id, row.metric, row.day), row) for row in session.execute(statement))
-    return {key: row for key, row in rows if key in wanted}
+    rows = session.execute(_EXISTING_USAGE, {"accounts": accounts, "metrics": metrics, "days": days})
+    return {key: row for row in rows if (key := (row.account_id, row.metric, row.day)) in wanted}
+
+
+_USAGE = SPECS[Entity.USAGE_METRIC].table
+_EXISTING_USAGE = select(_USAGE.c.id, _USAGE.c.account_id, _USAGE.c.metric, _USAGE.c.day, _USAGE.c.value).where(
+    _USAGE.c.account_id.in_(bindparam("accounts", expanding=True)),
+    _USAGE.c.metric.in_(bindparam("metrics", expanding=True)),
+    _USAGE.c.day.in_(bindparam("days", expanding=True)),
+)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from pydantic_core import to_jsonable_python
@@ -18,10 +19,11 @@ from sqlalchemy.orm import Session
 
 from acctgraph import models as m
 from acctgraph.integration import identity
-from acctgraph.integration.batches import Batch, BatchOutcome, record_key, update_rows
+from acctgraph.integration.batches import Batch, BatchOutcome, update_rows
 from acctgraph.integration.entity_specs import SPECS, EntitySpec
 from acctgraph.integration.line_history import close_removed_lines, keep_line_history
 from acctgraph.integration.records import (
+    RECORD_TYPES,
     AccountRecord,
     CanonicalRecord,
     ContractLineRecord,
@@ -35,7 +37,8 @@ from acctgraph.integration.usage_writer import upsert_usage
 
 def write_records(batch: Batch, entity: Entity, records: Sequence[CanonicalRecord]) -> BatchOutcome:
     """Upsert ``records`` of ``entity``; records with an unknown required reference come back as waiting."""
-    latest = {record_key(record): record for record in records}
+    key_of = attrgetter(*RECORD_TYPES[entity].primary_key)
+    latest = {key_of(record): record for record in records}  # a record read twice in a batch: the last wins
     spec = SPECS[entity]
     resolved, outcome = resolve_references(batch, spec, list(latest.values()))
     ready = [record for record in latest.values() if id(record) in resolved]

@@ -128,24 +128,24 @@ class CsvConnector(Connector[CsvConfig]):
         done = int(state.resume.get("row", 1))
         with path.open(newline="", encoding=config.encoding) as handle:
             reader = csv.DictReader(handle, delimiter=config.delimiter)
+            mapped = set(column_of.values())
+            unmapped = [column for column in reader.fieldnames or () if column and column not in mapped]
             for row_number, row in enumerate(reader, start=2):
                 if row_number <= done:
                     continue
-                yield self._message(stream, row, row_number, column_of)
+                yield self._message(stream, row, row_number, column_of, unmapped)
                 if (row_number - 1) % config.checkpoint_every == 0:
                     yield Checkpoint(cursor=modified, resume={"row": row_number})
         yield Checkpoint(cursor=modified)
 
     @staticmethod
-    def _message(stream: Stream, row: dict[str, Any], row_number: int, column_of: Mapping[str, str]) -> Message:
-        """The row as a canonical record, or a RecordError naming the row, the column and the problem."""
-        mapped_columns = column_of.values()
-        payload: dict[str, Any] = {
-            field: row[column] for field, column in column_of.items() if row.get(column) not in (None, "")
-        }
-        payload.update(
-            {column: value for column, value in row.items() if column not in mapped_columns and column and value}
-        )
+    def _message(
+        stream: Stream, row: dict[str, Any], row_number: int, column_of: Mapping[str, str], unmapped: list[str]
+    ) -> Message:
+        """The row as a canonical record, or a RecordError naming the row, the column and the problem.
+        Empty cells are left out; ``unmapped`` columns (the header's others) are kept as extra fields."""
+        payload: dict[str, Any] = {field: value for field, column in column_of.items() if (value := row.get(column))}
+        payload.update({column: value for column in unmapped if (value := row.get(column))})
         try:
             return stream.record_type.model_validate(payload)
         except ValidationError as error:
