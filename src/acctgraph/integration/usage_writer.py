@@ -2,46 +2,69 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from acctgraph.integration.batches import Batch, BatchOutcome, update_rows
 from acctgraph.integration.entity_specs import SPECS
 from acctgraph.integration.records import CanonicalRecord, Entity
 
+UsageKey = tuple[int, str, date]
+"""(account id, metric, day): what identifies a usage row."""
+
 
 def upsert_usage(batch: Batch, records: list[CanonicalRecord], resolved: dict[int, dict[str, Any]]) -> BatchOutcome:
-    """Usage metrics are keyed by (account, metric, day): no external ref per row, which keeps them cheap."""
+    """Insert the new (account, metric, day) rows in one pass that skips those already held, then update
+    the held ones whose value changed: a batch of new days (the usual case) costs one statement."""
     outcome = BatchOutcome(written=list(records))
-    table = SPECS[Entity.USAGE_METRIC].table
-    values = {}
+    values: dict[UsageKey, float] = {}
     for record in records:
         account_id = resolved[id(record)]["account_id"]
         values[(account_id, record.metric, record.day)] = record.value  # type: ignore[attr-defined]
-    existing = _existing_usage(batch.session, list(values)) if values else {}
-    inserts = []
+    inserted = _insert_new(batch, values)
+    held = [key for key in values if key not in inserted]
+    existing = _existing_usage(batch.session, held) if held else {}
     updates = []
-    stamps = {"created_at": batch.now, "updated_at": batch.now}  # once a batch, not a default called per row
-    for key, value in values.items():
+    for key in held:
         row = existing.get(key)
-        if row is None:
-            inserts.append({"account_id": key[0], "metric": key[1], "day": key[2], "value": value, **stamps})
-        elif row.value != value:
-            updates.append({"id": row.id, "value": value, "updated_at": batch.now})
+        if row is None:  # deleted by another process since the insert found it
+            continue
+        if row.value != values[key]:
+            updates.append({"id": row.id, "value": values[key], "updated_at": batch.now})
         else:
             outcome.unchanged += 1
-    if inserts:
-        # With RETURNING, SQLAlchemy sends multi-row VALUES batches ("insertmanyvalues"), not one INSERT a row.
-        batch.session.execute(insert(table).returning(table.c.id), inserts)
     if updates:
-        update_rows(batch.session, table, updates)
-    outcome.created, outcome.updated = len(inserts), len(updates)
+        update_rows(batch.session, _USAGE, updates)
+    outcome.created, outcome.updated = len(inserted), len(updates)
     return outcome
 
 
-def _existing_usage(session: Session, keys: list[tuple[int, str, Any]]) -> dict[tuple[int, str, Any], Any]:
+def _insert_new(batch: Batch, values: dict[UsageKey, float]) -> set[UsageKey]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING the keys inserted (a row another process committed a
+    moment ago is skipped too). With RETURNING, SQLAlchemy sends multi-row VALUES batches
+    ("insertmanyvalues"), not one INSERT a row; the timestamps are set once a batch, not by a default
+    called per row."""
+    if not values:
+        return set()
+    stamps = {"created_at": batch.now, "updated_at": batch.now}
+    rows = [
+        {"account_id": key[0], "metric": key[1], "day": key[2], "value": value, **stamps}
+        for key, value in values.items()
+    ]
+    dialect = postgresql if batch.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(_USAGE)
+        .on_conflict_do_nothing(index_elements=["account_id", "metric", "day"])
+        .returning(_USAGE.c.account_id, _USAGE.c.metric, _USAGE.c.day)
+    )
+    return {(row.account_id, row.metric, row.day) for row in batch.session.execute(statement, rows)}
+
+
+def _existing_usage(session: Session, keys: list[UsageKey]) -> dict[UsageKey, Any]:
     """The rows of these (account, metric, day) keys. Three plain IN lists compile far faster than a tuple
     IN; they may match a few extra rows (other combinations), which are dropped here."""
     accounts, metrics, days = (sorted({key[i] for key in keys}) for i in range(3))
