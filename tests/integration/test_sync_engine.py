@@ -77,6 +77,35 @@ def test_changed_row_is_updated_in_place(sheet: Sync, csv_dir: Path, session: Se
     )
 
 
+def test_usage_batch_of_new_changed_and_unchanged_days_counts_each_and_stores_the_new_values(
+    sheet: Sync, csv_dir: Path, session: Session
+) -> None:
+    """The usage writer inserts what is new and updates only what changed, in one batch."""
+    sheet()
+    lines = (csv_dir / "usage_metrics.csv").read_text().splitlines()
+    header, rows = lines[0], [line.split(",") for line in lines[1:]]
+    changed = {(r[0], r[2]) for r in rows[::4]}  # every fourth row gets a new value
+    rewritten = [[*r[:3], str(int(r[3]) + 1000)] if (r[0], r[2]) in changed else r for r in rows]
+    new_days = [[f"A{n}", "active_users", "2024-02-01", str(n)] for n in range(5)]
+    body = "\n".join(",".join(r) for r in rewritten + new_days)
+    (csv_dir / "usage_metrics.csv").write_text(f"{header}\n{body}\n")
+
+    run = sheet(streams=["usage_metrics"], batch_size=10_000)
+
+    usage = counts(run)["usage_metrics"]
+    assert usage["created"] == len(new_days)
+    assert usage["updated"] == len(changed)
+    assert usage["unchanged"] == len(rows) - len(changed)
+    stored = session.execute(
+        select(m.ExternalRef.external_id, m.UsageMetric.day, m.UsageMetric.value).join(
+            m.ExternalRef,
+            (m.ExternalRef.internal_id == m.UsageMetric.account_id) & (m.ExternalRef.object_type == "account"),
+        )
+    ).all()
+    expected = {(r[0], r[2], float(r[3])) for r in rewritten + new_days}
+    assert {(account, day.isoformat(), value) for account, day, value in stored} == expected
+
+
 def test_quarantined_record_is_applied_once_its_account_appears(sheet: Sync, sample, session: Session) -> None:  # type: ignore[no-untyped-def]
     sheet()
     entry = session.scalar(select(m.QuarantinedRecord))

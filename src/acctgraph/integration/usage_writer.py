@@ -18,20 +18,21 @@ UsageKey = tuple[int, str, date]
 
 
 def upsert_usage(batch: Batch, records: list[CanonicalRecord], resolved: dict[int, dict[str, Any]]) -> BatchOutcome:
-    """Insert the new (account, metric, day) rows in one pass that skips those already held, then update
-    the held ones whose value changed: a batch of new days (the usual case) costs one statement."""
+    """Insert the new (account, metric, day) rows in one pass that skips those already held; only when
+    some were held, read them back and update those whose value changed. A batch of new days (the usual
+    case) costs one statement."""
     outcome = BatchOutcome(written=list(records))
     values: dict[UsageKey, float] = {}
     for record in records:
         account_id = resolved[id(record)]["account_id"]
         values[(account_id, record.metric, record.day)] = record.value  # type: ignore[attr-defined]
     inserted = _insert_new(batch, values)
-    held = [key for key in values if key not in inserted]
-    existing = _existing_usage(batch.session, held) if held else {}
+    outcome.created = len(inserted)
+    if len(inserted) == len(values):
+        return outcome
     updates = []
-    for key in held:
-        row = existing.get(key)
-        if row is None:  # deleted by another process since the insert found it
+    for key, row in _existing_usage(batch.session, list(values)).items():
+        if row.id in inserted:
             continue
         if row.value != values[key]:
             updates.append({"id": row.id, "value": values[key], "updated_at": batch.now})
@@ -39,13 +40,13 @@ def upsert_usage(batch: Batch, records: list[CanonicalRecord], resolved: dict[in
             outcome.unchanged += 1
     if updates:
         update_rows(batch.session, _USAGE, updates)
-    outcome.created, outcome.updated = len(inserted), len(updates)
+    outcome.updated = len(updates)
     return outcome
 
 
-def _insert_new(batch: Batch, values: dict[UsageKey, float]) -> set[UsageKey]:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING the keys inserted (a row another process committed a
-    moment ago is skipped too). With RETURNING, SQLAlchemy sends multi-row VALUES batches
+def _insert_new(batch: Batch, values: dict[UsageKey, float]) -> set[int]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING the ids of the rows inserted (a row another process
+    committed a moment ago is skipped too). With RETURNING, SQLAlchemy sends multi-row VALUES batches
     ("insertmanyvalues"), not one INSERT a row; the timestamps are set once a batch, not by a default
     called per row."""
     if not values:
@@ -59,9 +60,9 @@ def _insert_new(batch: Batch, values: dict[UsageKey, float]) -> set[UsageKey]:
     statement = (
         dialect.insert(_USAGE)
         .on_conflict_do_nothing(index_elements=["account_id", "metric", "day"])
-        .returning(_USAGE.c.account_id, _USAGE.c.metric, _USAGE.c.day)
+        .returning(_USAGE.c.id)
     )
-    return {(row.account_id, row.metric, row.day) for row in batch.session.execute(statement, rows)}
+    return set(batch.session.scalars(statement, rows))
 
 
 def _existing_usage(session: Session, keys: list[UsageKey]) -> dict[UsageKey, Any]:
