@@ -128,13 +128,14 @@ class CsvConnector(Connector[CsvConfig]):
         done = int(state.resume.get("row", 1))
         with path.open(newline="", encoding=config.encoding) as handle:
             reader = csv.DictReader(handle, delimiter=config.delimiter)
-            header = set(reader.fieldnames or ())
-            present = {field: column for field, column in column_of.items() if column in header}
-            unmapped = [column for column in reader.fieldnames or () if column and column not in column_of.values()]
+            header = list(reader.fieldnames or ())
+            # (payload key, column): the mapped fields the header has, then its other columns as extra fields.
+            keys = [(field, column) for field, column in column_of.items() if column in header]
+            keys += [(column, column) for column in header if column and column not in column_of.values()]
             for row_number, row in enumerate(reader, start=2):
                 if row_number <= done:
                     continue
-                yield self._message(stream, row, row_number, column_of, present, unmapped)
+                yield self._message(stream, row, row_number, column_of, keys)
                 if (row_number - 1) % config.checkpoint_every == 0:
                     yield Checkpoint(cursor=modified, resume={"row": row_number})
         yield Checkpoint(cursor=modified)
@@ -145,14 +146,11 @@ class CsvConnector(Connector[CsvConfig]):
         row: dict[str, Any],
         row_number: int,
         column_of: Mapping[str, str],
-        present: Mapping[str, str],
-        unmapped: list[str],
+        keys: list[tuple[str, str]],
     ) -> Message:
         """The row as a canonical record, or a RecordError naming the row, the column and the problem.
-        ``present``: the fields whose column the header has; empty cells are left out; ``unmapped``
-        columns (the header's others) are kept as extra fields."""
-        payload: dict[str, Any] = {field: value for field, column in present.items() if (value := row.get(column))}
-        payload.update({column: value for column in unmapped if (value := row.get(column))})
+        ``keys``: (payload key, column) pairs of the header's columns; empty cells are left out."""
+        payload: dict[str, Any] = {key: value for key, column in keys if (value := row[column])}
         try:
             return stream.record_type.model_validate(payload)
         except ValidationError as error:
