@@ -253,8 +253,12 @@ def main() -> None:
         (bulk["cpu_seconds"] / bulk["rows"]) / (sync["cpu_seconds"] / sync["rows"])
         for sync, bulk in zip(runs["sync"], runs["bulk"], strict=True)
     )
+    paired = ", ".join(
+        f"{(sync['rows'] / sync['seconds']) / (bulk['rows'] / bulk['seconds']):.2f}"
+        for sync, bulk in zip(runs["sync"], runs["bulk"], strict=True)
+    )
     print(f"ratio       : the sync runs at {sync_rate / bulk_rate:.2f} x the bulk insert's speed", end="")
-    print(f" (client CPU per row: {cpu_ratio:.2f} x)")
+    print(f" (each round: {paired}; client CPU per row: {cpu_ratio:.2f} x)")
     if copy_rate is not None:
         print(
             f"              the sync at {sync_rate / copy_rate:.2f} x COPY's, the bulk insert at {bulk_rate / copy_rate:.2f} x"
