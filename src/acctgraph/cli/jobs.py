@@ -25,20 +25,28 @@ app = typer.Typer(help="The job engine: scheduled syncs and daily jobs.", no_arg
 
 def worker(
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Jobs run at once by this process."),
+    once: bool = typer.Option(False, "--once", help="Enqueue what is due, run what is waiting, then exit."),
 ) -> None:
     """Run the job engine's worker: queued and scheduled jobs, until Ctrl-C.
 
     Several workers (here or on other machines) can share one PostgreSQL or Redis queue (ACCTGRAPH_QUEUE_URL)."""
     config = settings()
     engine = connected_engine()
-    engine.dispose()
     configure_logging(config)
-    from acctgraph.jobs.worker import run_worker
+    from acctgraph.jobs.tick import enqueue_due_schedules, ensure_periodic_schedules
+    from acctgraph.jobs.worker import run_queued_jobs, run_worker
 
     try:
-        run_worker(config, workers)
+        if once:
+            ensure_periodic_schedules(config, engine)
+            enqueue_due_schedules(config, engine)
+            typer.echo(f"{run_queued_jobs(config)} job(s) run")
+        else:
+            run_worker(config, workers)
     except QueueConfigError as error:
         raise CommandError(str(error)) from None
+    finally:
+        engine.dispose()
 
 
 def _when(moment: object) -> str:

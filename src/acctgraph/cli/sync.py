@@ -132,8 +132,9 @@ def rejected(
 @app.command("worker")
 def worker(
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Jobs run at once by this process."),
+    once: bool = typer.Option(False, "--once", help="Enqueue what is due, run what is waiting, then exit."),
 ) -> None:
     """The same as `acctgraph worker` (its old name): run the job engine's worker."""
     from acctgraph.cli.jobs import worker as job_worker
 
-    job_worker(workers)
+    job_worker(workers, once)

@@ -74,11 +74,15 @@ class JobQueue:
     url: str
     huey: Huey
     tasks: dict[str, TaskWrapper]
+    settings: Settings
 
     def task(self, name: str, params: dict[str, Any]) -> Task:
         """A task of job ``name`` (not enqueued yet): its ``id`` can be recorded before it is sent."""
         if name not in self.tasks:
-            raise KeyError(f"no job named {name!r}; jobs: {', '.join(sorted(self.tasks))}")
+            jobs = registered_jobs()
+            if name not in jobs:
+                raise KeyError(f"no job named {name!r}; jobs: {', '.join(sorted(jobs))}")
+            self.tasks[name] = _register(self.huey, jobs[name], self.settings)
         return self.tasks[name].s(params)
 
     def enqueue(self, task: Task) -> None:
@@ -99,7 +103,7 @@ def job_queue(settings: Settings) -> JobQueue:
         url = queue_url(settings)
         huey = create_huey(url)
         tasks = {name: _register(huey, definition, settings) for name, definition in registered_jobs().items()}
-        _QUEUES[key] = JobQueue(url, huey, tasks)
+        _QUEUES[key] = JobQueue(url, huey, tasks, settings)
     return _QUEUES[key]
 
 

@@ -14,6 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from acctgraph.db import create_sync_engine, sync_sessionmaker
 from acctgraph.integration.plugins import started_plugin_manager
@@ -55,19 +56,31 @@ def enqueue_job(
     """Record a run of job ``name`` and send it to the queue; None (nothing sent) when a run with
     ``dedupe_key`` is still waiting or running."""
     queue = job_queue(settings)
-    params = dict(params or {})
-    task = queue.task(name, params)
+    task = queue.task(name, dict(params or {}))
     with sync_sessionmaker(engine)() as session:
-        if dedupe_key is not None and session.scalar(
-            select(JobRun.id).where(JobRun.dedupe_key == dedupe_key, JobRun.status.in_(ACTIVE_STATUSES)).limit(1)
-        ):
+        run = record_run(session, task, dedupe_key=dedupe_key, schedule_id=schedule_id)
+        if run is None:
             return None
-        run = JobRun(job=name, params=params, task_id=task.id, dedupe_key=dedupe_key, schedule_id=schedule_id)
-        session.add(run)
         session.commit()
         session.refresh(run)
         session.expunge(run)
     queue.enqueue(task)
+    return run
+
+
+def record_run(
+    session: Session, task: Task, *, dedupe_key: str | None = None, schedule_id: int | None = None
+) -> JobRun | None:
+    """Add the ``job_runs`` row of ``task`` (commit it, then send the task); None when a run with
+    ``dedupe_key`` is still waiting or running."""
+    if dedupe_key is not None and session.scalar(
+        select(JobRun.id).where(JobRun.dedupe_key == dedupe_key, JobRun.status.in_(ACTIVE_STATUSES)).limit(1)
+    ):
+        return None
+    job, params = task.name.rpartition(".")[2], task.args[0]
+    run = JobRun(job=job, params=params, task_id=task.id, dedupe_key=dedupe_key, schedule_id=schedule_id)
+    session.add(run)
+    session.flush()
     return run
 
 

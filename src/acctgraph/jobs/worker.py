@@ -48,3 +48,18 @@ def _tick_until(settings: Settings, workers: int, stop: threading.Event) -> None
         except Exception:  # a database hiccup must not stop the ticking
             logger.exception("tick failed; trying again in %ss", settings.job_tick_seconds)
         stop.wait(settings.job_tick_seconds)
+
+
+def run_queued_jobs(settings: Settings, limit: int = 1000) -> int:
+    """Run, in this process and thread, the tasks waiting in the queue until none is left (at most
+    ``limit``); retries wait in the queue's schedule for a later run. Returns how many ran."""
+    queue = job_queue(settings)
+    started_plugin_manager(settings)
+    done = 0
+    while done < limit and (task := queue.huey.dequeue()) is not None:
+        try:
+            queue.huey.execute(task)
+        except Exception:  # recorded on its run; a retry was scheduled if it has any left
+            logger.exception("job %s failed", task.name)
+        done += 1
+    return done
