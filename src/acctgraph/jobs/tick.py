@@ -121,6 +121,7 @@ def _is_dead(worker: str, heartbeat_at: datetime | None, stale_before: datetime)
             return True
         except PermissionError:
             return False
+        return False
     return heartbeat_at is None or heartbeat_at < stale_before
 
 

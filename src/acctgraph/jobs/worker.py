@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from acctgraph.integration.plugins import started_plugin_manager
 from acctgraph.jobs.queue import job_queue
 from acctgraph.jobs.runs import database_engine
-from acctgraph.jobs.tick import ensure_periodic_schedules, sign_off, tick
+from acctgraph.jobs.tick import ensure_periodic_schedules, heartbeat, sign_off, tick
 
 if TYPE_CHECKING:
     from acctgraph.settings import Settings
@@ -24,6 +24,7 @@ def run_worker(settings: Settings, workers: int = 1) -> None:
     engine = database_engine(settings.database_url)
     started_plugin_manager(settings)
     ensure_periodic_schedules(settings, engine)
+    heartbeat(engine, workers)
     stop = threading.Event()
     ticker = threading.Thread(target=_tick_until, args=(settings, workers, stop), name="acctgraph-tick", daemon=True)
     consumer = queue.huey.create_consumer(
