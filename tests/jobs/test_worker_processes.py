@@ -4,6 +4,7 @@ is replaced by one that finishes the run, leaving exactly what a clean sync leav
 
 from __future__ import annotations
 
+import itertools
 import random
 import signal
 import time
@@ -87,7 +88,7 @@ def test_two_workers_on_one_postgres_queue_share_work_without_syncing_a_connecti
     for connection_id in ids:
         spans = [(r.started_at, r.finished_at) for r in sync_runs if r.connection_id == connection_id]
         assert spans, f"connection {connection_id} was never synced"
-        for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        for (_, end), (start, _) in itertools.pairwise(spans):
             assert end is not None and end <= start, f"two syncs of connection {connection_id} overlapped"
 
 
