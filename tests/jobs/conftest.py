@@ -25,9 +25,8 @@ TICK_SECONDS = 0.5
 
 
 def settings_for(db_url: str, **values: Any) -> Settings:
-    return Settings(
-        database_url=db_url, job_tick_seconds=TICK_SECONDS, job_retry_delay_seconds=0, _env_file=None, **values
-    )
+    defaults: dict[str, Any] = {"job_tick_seconds": TICK_SECONDS, "job_retry_delay_seconds": 0}
+    return Settings(database_url=db_url, _env_file=None, **{**defaults, **values})
 
 
 @pytest.fixture
@@ -58,11 +57,11 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[byte
     """Start ``acctgraph worker`` processes (stopped, or killed, at the end of the test)."""
     started: list[subprocess.Popen[bytes]] = []
 
-    def start(settings: Settings, workers: int = 1) -> subprocess.Popen[bytes]:
+    def start(settings: Settings, workers: int = 1, **environment: str) -> subprocess.Popen[bytes]:
         log = open(tmp_path / f"worker-{len(started)}.log", "wb")  # noqa: SIM115 - the process writes it
         process = subprocess.Popen(
             [sys.executable, "-m", "acctgraph", "worker", "--workers", str(workers)],
-            env=worker_environment(settings),
+            env={**worker_environment(settings), **environment},
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=tmp_path,
