@@ -6,10 +6,14 @@ A new or changed schedule is due at once (the connection syncs on the next tick)
 
 from __future__ import annotations
 
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from acctgraph.jobs.schedules import parse_schedule
+from acctgraph.domain.actors import Actor
+from acctgraph.domain.commands import Command
+from acctgraph.domain.rules import BusinessRuleError
+from acctgraph.jobs.schedules import ScheduleError, parse_schedule
 from acctgraph.models import Connection, JobSchedule
 from acctgraph.models.base import utcnow
 
@@ -42,3 +46,20 @@ def set_connection_schedule(session: Session, connection: Connection, text: str 
     existing.enabled = True
     existing.next_run_at = utcnow()
     return existing
+
+
+class ScheduleConnectionSync(Command):
+    connection_id: int
+    schedule: str | None = Field(default=None, max_length=120)
+
+
+def schedule_connection_sync(session: Session, actor: Actor, command: ScheduleConnectionSync) -> Connection:
+    """The ``setDataSourceSchedule`` mutation's work: schedule (or stop scheduling) a connection's sync."""
+    connection = session.get(Connection, command.connection_id)
+    if connection is None:
+        raise BusinessRuleError("NOT_FOUND", "no such connection; `connections` lists them", "connectionId")
+    try:
+        set_connection_schedule(session, connection, (command.schedule or "").strip())
+    except ScheduleError as error:
+        raise BusinessRuleError("INVALID", str(error), "schedule") from None
+    return connection
