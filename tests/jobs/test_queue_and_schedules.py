@@ -63,7 +63,7 @@ def test_the_queue_sits_beside_the_database_unless_set() -> None:
 
 @pytest.mark.parametrize("url", ["ftp://queue.example/x", "not a url", "sqlite://"])
 def test_a_queue_url_acctgraph_cannot_use_is_a_clear_error(url: str) -> None:
-    with pytest.raises(QueueConfigError, match="ACCTGRAPH_QUEUE_URL|file"):
+    with pytest.raises(QueueConfigError, match=r"ACCTGRAPH_QUEUE_URL|file"):
         create_huey(url)
 
 

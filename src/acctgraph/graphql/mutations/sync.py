@@ -14,8 +14,6 @@ from acctgraph.graphql.mutations.base import run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.sync import SyncRequest
 from acctgraph.jobs.connection_schedules import SYNC_JOB
-from acctgraph.jobs.queue import job_queue
-from acctgraph.jobs.runs import record_run
 
 
 @strawberry.input(description="The connection to sync, and how.")
@@ -50,6 +48,10 @@ class SyncMutations:
 
 async def _enqueue(context: RequestContext, request: SyncRequest) -> None:
     """Record the request's job run (once per request: its dedupe key), commit, then send its task."""
+    # Imported here: the queue (Huey and its storages) loads on the first trigger, not with every API process.
+    from acctgraph.jobs.queue import job_queue
+    from acctgraph.jobs.runs import record_run
+
     params = {
         "connection_id": request.connection_id,
         "streams": request.streams,
