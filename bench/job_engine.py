@@ -31,6 +31,7 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 
 from acctgraph import migrations
 from acctgraph.app import create_app
@@ -63,6 +64,13 @@ def fresh_database(server: str | None, directory: Path) -> str:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return admin.url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(server: str, url: str) -> None:
+    admin = create_engine(sync_url(server), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def csv_connectors() -> Connectors:
@@ -202,6 +210,8 @@ def main() -> None:
         finally:
             worker.send_signal(signal.SIGINT)
             worker.wait(timeout=60)
+            if arguments.database_url:
+                drop_database(arguments.database_url, url)
     backend = "postgresql" if arguments.database_url else "sqlite"
     print(f"job engine on {backend}, queue beside the database, worker tick 1 s, {arguments.triggers} triggers")
     print(f"  triggerSync -> sync start: median {statistics.median(queued):7.1f} ms, p99 {p99(queued):7.1f} ms")
