@@ -121,3 +121,13 @@ def test_a_local_plugin_receives_alerts_raised_from_the_worker(
     assert raised == [[["invoice_overdue", "Overdue Co"]]]
     with sync_sessionmaker(engine)() as session:
         assert session.scalar(select(JobRun.outcome).where(JobRun.id == runs[0].id)) is not None
+
+
+def test_jobs_run_of_a_failing_job_records_it_and_raises_nothing(engine: Engine, job_settings: Settings) -> None:
+    from acctgraph.jobs.registry import job_definition
+    from acctgraph.jobs.runs import run_job_now
+
+    run = run_job_now(job_settings, engine, job_definition("test-always-fails"), {"reason": "by hand"})
+
+    assert (run.status, run.attempts) == (JobRunStatus.FAILED, 1)
+    assert run.error == "RuntimeError: the source said no: by hand"

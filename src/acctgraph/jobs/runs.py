@@ -6,6 +6,7 @@ the same row (``attempts``), and a finished run's schedule gets its last run, ou
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import traceback
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
     from acctgraph.settings import Settings
 
+logger = logging.getLogger("acctgraph.jobs")
 FINISHED = (JobRunStatus.SUCCEEDED, JobRunStatus.FAILED, JobRunStatus.SKIPPED)
 LONGEST_TEXT = 4000
 
@@ -96,7 +98,10 @@ def run_job_now(
     with sync_sessionmaker(engine)() as session:
         session.add(JobRun(job=definition.name, params=params, task_id=task_id, schedule_id=schedule_id))
         session.commit()
-    execute(settings, definition, None, params, task_id=task_id, engine=engine)
+    try:
+        execute(settings, definition, None, params, task_id=task_id, engine=engine)
+    except Exception:  # recorded on the run (failed): the caller reads it there
+        logger.exception("job %s failed", definition.name)
     with sync_sessionmaker(engine)() as session:
         run = session.scalars(select(JobRun).where(JobRun.task_id == task_id)).one()
         session.expunge(run)
