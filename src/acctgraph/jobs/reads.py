@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from acctgraph.models import Connection, JobRun, JobSchedule
-from acctgraph.models.jobs import WAITING_STATUSES
 
 MOST_SCHEDULES = 500
 
@@ -53,8 +52,3 @@ def scheduled_jobs(session: Session, limit: int = MOST_SCHEDULES) -> list[Schedu
         )
         for row, connection, outcome in rows
     ]
-
-
-def waiting_runs(session: Session) -> int:
-    """Runs recorded as queued or waiting for a retry."""
-    return int(session.scalar(select(func.count()).where(JobRun.status.in_(WAITING_STATUSES))) or 0)
