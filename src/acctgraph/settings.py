@@ -93,6 +93,23 @@ class Settings(BaseSettings):
         default=None, description="Playbooks: task templates and their triggers (JSON)."
     )
 
+    queue_url: str | None = Field(
+        default=None,
+        description="The job queue: sqlite:///file (embedded), postgresql://... (a queue in that database) or "
+        "redis://host:6379/0; unset: beside the database (a .queue.db file next to SQLite, the same PostgreSQL).",
+    )
+    job_schedules: dict[str, str] = Field(
+        default_factory=dict,
+        description='Schedules of the periodic jobs by name, JSON: {"health-compute": "0 2 * * *"} (docs/operations.md).',
+    )
+    job_tick_seconds: float = Field(
+        default=15.0, gt=0, description="How often a worker looks for due schedules and records its heartbeat."
+    )
+    job_retries: int = Field(default=3, ge=0, description="Retries of a failing job before it is recorded failed.")
+    job_retry_delay_seconds: float = Field(
+        default=30.0, ge=0, description="The wait before a failed job's first retry; each next wait doubles."
+    )
+
     @property
     def allowed_origins(self) -> list[str]:
         """``cors_origins`` as a list, blanks dropped."""

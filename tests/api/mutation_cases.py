@@ -241,6 +241,11 @@ def _trigger_sync(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     return {"connectionId": to_global_id("DataSource", s.connection().id), "fullRefresh": True}
 
 
+@case("setDataSourceSchedule")
+def _set_data_source_schedule(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"connectionId": to_global_id("DataSource", s.connection().id), "schedule": "1h"}
+
+
 @case("createUser")
 def _create_user(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     return {"email": f"new-{uuid.uuid4().hex[:8]}@example.com", "name": "New Hire", "managerId": gid(w.manager)}

@@ -7,14 +7,13 @@ from datetime import timedelta
 
 import pytest
 from prometheus_client import REGISTRY
-from sqlalchemy import JSON, Boolean, Engine, column, insert, inspect, table, text
+from sqlalchemy import Engine
 from typer.testing import CliRunner, Result
 
-from acctgraph import migrations
 from acctgraph import models as m
 from acctgraph.cli import app
-from acctgraph.db import create_sync_engine, sync_sessionmaker
-from acctgraph.models.base import UTCDateTime, utcnow
+from acctgraph.db import sync_sessionmaker
+from acctgraph.models.base import utcnow
 from acctgraph.observability.doctor import diagnose
 from acctgraph.observability.findings import Finding, Status
 from acctgraph.observability.readings import refresh_gauges
@@ -80,7 +79,8 @@ def test_connections_and_the_sync_queue_are_checked(engine: Engine, sample: Samp
 
     found = problems(diagnose(engine))
 
-    assert set(found) == {"connection billing", "connection support", "worker"}
+    assert set(found) == {"connection billing", "connection support", "worker", "workers", "schedules"}
+    assert found["workers"] == "no worker has ever run: schedules and triggerSync need `acctgraph worker`"
     assert found["connection billing"].startswith("the last sync failed (401 Unauthorized)")
     assert found["connection support"] == "never synced successfully: run `acctgraph sync run support`"
     assert "1 sync request(s) waiting, the oldest for 30 min" in found["worker"]
@@ -88,6 +88,7 @@ def test_connections_and_the_sync_queue_are_checked(engine: Engine, sample: Samp
 
 def test_a_healthy_deployment_exits_0(db_url: str, sample: SampleData, monkeypatch: pytest.MonkeyPatch) -> None:
     sample.user(role=m.Role.ADMIN, email="root@corp.example")
+    sample.session.add(m.JobWorker(name="host-a:12", heartbeat_at=utcnow()))
     sample.session.commit()
     result = doctor(db_url, monkeypatch)
     assert result.exit_code == 0, result.output
@@ -95,75 +96,22 @@ def test_a_healthy_deployment_exits_0(db_url: str, sample: SampleData, monkeypat
     assert result.output.strip().endswith("all good")
 
 
-JOB_TABLES = (
-    """CREATE TABLE job_schedules (id INTEGER PRIMARY KEY, name VARCHAR(160) NOT NULL, task VARCHAR(80) NOT NULL,
-    connection_id INTEGER, expression VARCHAR(120) NOT NULL, enabled BOOLEAN NOT NULL, next_run_at DATETIME NOT NULL,
-    last_run_at DATETIME, last_status VARCHAR(32), last_error TEXT, created_at DATETIME NOT NULL,
-    updated_at DATETIME NOT NULL)""",
-    """CREATE TABLE job_runs (id INTEGER PRIMARY KEY, task VARCHAR(80) NOT NULL, arguments JSON NOT NULL,
-    status VARCHAR(16) NOT NULL, attempts INTEGER NOT NULL, max_attempts INTEGER NOT NULL, queued_at DATETIME NOT NULL,
-    started_at DATETIME)""",
-)
-"""The job engine's tables as its migration creates them (used only where that migration is absent)."""
-
-NEW_SCHEDULE = table(
-    "job_schedules",
-    column("name"),
-    column("task"),
-    column("connection_id"),
-    column("expression"),
-    column("enabled", Boolean),
-    column("next_run_at", UTCDateTime()),
-    column("last_status"),
-    column("last_error"),
-    column("created_at", UTCDateTime()),
-    column("updated_at", UTCDateTime()),
-)
-NEW_RUN = table(
-    "job_runs",
-    column("task"),
-    column("arguments", JSON),
-    column("status"),
-    column("attempts"),
-    column("max_attempts"),
-    column("queued_at", UTCDateTime()),
-)
-
-
-def test_schedules_and_the_job_queue_are_checked_when_the_job_engine_is_there(new_database_url) -> None:
-    url = new_database_url("sqlite")
-    migrations.upgrade(url)
-    engine = create_sync_engine(url)
-    with engine.begin() as connection:
-        if not inspect(connection).has_table("job_runs"):
-            for ddl in JOB_TABLES:
-                connection.execute(text(ddl))
+def test_schedules_workers_and_the_job_queue_are_checked(engine: Engine, sample: SampleData) -> None:
     now = utcnow()
-    with sync_sessionmaker(engine)() as session:
-        sample = SampleData(session)
-        sample.user(role=m.Role.ADMIN)
-        scheduled, unscheduled = sample.connection(name="crm"), sample.connection(name="sheet")
-        session.add(m.SyncRun(connection_id=scheduled.id, status=m.SyncRunStatus.SUCCEEDED, finished_at=now))
-        session.add(m.SyncRun(connection_id=unscheduled.id, status=m.SyncRunStatus.SUCCEEDED, finished_at=now))
-        session.flush()
-        schedule = {"task": "sync", "expression": "hourly", "enabled": True, "next_run_at": now}
-        schedule |= {"created_at": now, "updated_at": now}
-        session.execute(
-            insert(NEW_SCHEDULE),
-            [
-                {
-                    **schedule,
-                    "name": "sync:crm",
-                    "connection_id": scheduled.id,
-                    "last_status": "succeeded",
-                    "last_error": None,
-                },
-                {**schedule, "name": "health", "connection_id": None, "last_status": "failed", "last_error": "boom\nx"},
-            ],
-        )
-        waiting = {"task": "sync", "arguments": {}, "status": "queued", "attempts": 0, "max_attempts": 3}
-        session.execute(insert(NEW_RUN), [{**waiting, "queued_at": now - timedelta(minutes=25)}])
-        session.commit()
+    sample.user(role=m.Role.ADMIN)
+    scheduled, unscheduled = sample.connection(name="crm"), sample.connection(name="sheet")
+    sample.session.add(m.SyncRun(connection_id=scheduled.id, status=m.SyncRunStatus.SUCCEEDED, finished_at=now))
+    sample.session.add(m.SyncRun(connection_id=unscheduled.id, status=m.SyncRunStatus.SUCCEEDED, finished_at=now))
+    schedule = {"job": "sync-connection", "schedule": "1h", "enabled": True, "next_run_at": now}
+    sample.session.add_all(
+        [
+            m.JobSchedule(name="sync:crm", connection_id=scheduled.id, last_status="succeeded", **schedule),
+            m.JobSchedule(name="health", last_status="failed", last_error="boom\nx", **schedule),
+            m.JobRun(job="sync-connection", task_id="t-1", queued_at=now - timedelta(minutes=25)),
+            m.JobWorker(name="host-a:12", heartbeat_at=now - timedelta(minutes=10)),
+        ]
+    )
+    sample.session.commit()
 
     found = problems(diagnose(engine))
     with sync_sessionmaker(engine)() as session:
@@ -177,5 +125,7 @@ def test_schedules_and_the_job_queue_are_checked_when_the_job_engine_is_there(ne
         "`acctgraph connections update NAME --schedule hourly`",
         "schedule health": "its last run failed (boom); see `acctgraph jobs list`",
         "job queue": "1 job(s) waiting, the oldest for 25 min (no job ever started): no worker is taking them; "
+        "start one with `acctgraph worker`",
+        "workers": f"no worker has beaten since {now - timedelta(minutes=10):%Y-%m-%d %H:%M} UTC: "
         "start one with `acctgraph worker`",
     }

@@ -16,6 +16,7 @@ from acctgraph.cli import (
     health,
     identities,
     init,
+    jobs,
     keys,
     playbooks,
     plugins,
@@ -47,6 +48,8 @@ app.add_typer(connections.app, name="connections")
 app.add_typer(sync.app, name="sync")
 app.add_typer(identities.app, name="identities")
 app.add_typer(users.app, name="users")
+app.add_typer(jobs.app, name="jobs")
+app.command("worker")(jobs.worker)
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("init")(init.init)

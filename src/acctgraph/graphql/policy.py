@@ -170,6 +170,8 @@ TYPE_READERS: dict[str, frozenset[Reader]] = {
         "RecordSentimentPayload",
         "TransferAccountsPayload",
     ),
+    # The job engine: its schedules and outcomes, and scheduling a connection's sync: admins only.
+    **_readable_by(ADMINS, "ScheduledJob", "SetDataSourceSchedulePayload"),
 }
 """Every object, interface and union type, with who may read it. A type missing here is read by no one."""
 
@@ -212,6 +214,7 @@ MUTATION_ROLES: dict[str, frozenset[Role]] = {
     "updateUser": ADMINS,
     "deactivateUser": ADMINS,
     "setUserManager": ADMINS,
+    "setDataSourceSchedule": ADMINS,
 }
 """Every mutation, with the roles that may call it. A mutation missing here is refused to everyone.
 Integration keys may call ``triggerSync`` whatever their user's role (``INTEGRATION_FIELDS``)."""

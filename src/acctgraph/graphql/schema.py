@@ -13,6 +13,7 @@ from acctgraph.graphql.mutations.activities import ActivityMutations
 from acctgraph.graphql.mutations.alerts import AlertMutations
 from acctgraph.graphql.mutations.contacts import ContactMutations
 from acctgraph.graphql.mutations.health import HealthMutations
+from acctgraph.graphql.mutations.jobs import JobMutations
 from acctgraph.graphql.mutations.opportunities import OpportunityMutations
 from acctgraph.graphql.mutations.plans import PlanMutations
 from acctgraph.graphql.mutations.playbooks import PlaybookMutations
@@ -26,6 +27,7 @@ from acctgraph.graphql.queries.accounts import AccountQueries
 from acctgraph.graphql.queries.alerts import AlertQueries
 from acctgraph.graphql.queries.audit import AuditQueries
 from acctgraph.graphql.queries.health import HealthQueries
+from acctgraph.graphql.queries.jobs import JobQueries
 from acctgraph.graphql.queries.me import MeQueries
 from acctgraph.graphql.queries.playbooks import PlaybookQueries
 from acctgraph.graphql.queries.relay import RelayQueries
@@ -51,6 +53,7 @@ QUERIES: tuple[type, ...] = (
     RevenueQueries,
     SyncQueries,
     TriageQueries,
+    JobQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutations,
@@ -67,6 +70,7 @@ MUTATIONS: tuple[type, ...] = (
     PlaybookMutations,
     SyncMutations,
     UserMutations,
+    JobMutations,
 )
 
 

@@ -24,6 +24,7 @@ from acctgraph.models.currency import ExchangeRate
 from acctgraph.models.health import HealthBand, HealthSnapshot
 from acctgraph.models.health_measures import AccountSentiment, HealthMeasureScore
 from acctgraph.models.identity import ExternalRef
+from acctgraph.models.jobs import JobRun, JobRunStatus, JobSchedule, JobWorker
 from acctgraph.models.opportunities import (
     ForecastCategory,
     Opportunity,
@@ -92,6 +93,10 @@ __all__ = [
     "Influence",
     "Invoice",
     "InvoiceStatus",
+    "JobRun",
+    "JobRunStatus",
+    "JobSchedule",
+    "JobWorker",
     "LifecycleStage",
     "NpsResponse",
     "Opportunity",

@@ -16,7 +16,7 @@ from acctgraph.migrations import pending_revisions
 from acctgraph.models import Role, SyncRunStatus, User
 from acctgraph.models.base import utcnow
 from acctgraph.observability.findings import Check, Finding, Status, waiting_finding
-from acctgraph.observability.job_engine_checks import check_job_queue, check_schedules
+from acctgraph.observability.job_engine_checks import check_job_queue, check_schedules, check_workers
 from acctgraph.observability.readings import connection_syncs, sync_request_queue
 
 
@@ -76,5 +76,12 @@ def check_sync_queue(session: Session) -> Iterator[Finding]:
     yield waiting_finding("worker", "sync request(s)", queue.waiting, queue.oldest)
 
 
-CHECKS: list[Check] = [check_admin, check_connections, check_sync_queue, check_schedules, check_job_queue]
+CHECKS: list[Check] = [
+    check_admin,
+    check_connections,
+    check_sync_queue,
+    check_workers,
+    check_schedules,
+    check_job_queue,
+]
 """The checks after the database and schema, in the order they print."""

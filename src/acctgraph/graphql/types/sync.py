@@ -57,6 +57,19 @@ class DataSource(ModelNode):
     created_at: datetime
     updated_at: datetime
 
+    @strawberry.field(
+        description="When the job engine syncs it (UTC): an interval (15m, 1h) or a cron expression; "
+        "null when it syncs only by hand or by triggerSync."
+    )
+    async def schedule(self, info: strawberry.Info[RequestContext, None]) -> str | None:
+        rows = await load_children(info.context, models.JobSchedule.connection_id, self.id)
+        return rows[0].schedule if rows and rows[0].enabled else None
+
+    @strawberry.field(description="When its next scheduled sync is due; null without a schedule.")
+    async def next_sync_at(self, info: strawberry.Info[RequestContext, None]) -> datetime | None:
+        rows = await load_children(info.context, models.JobSchedule.connection_id, self.id)
+        return rows[0].next_run_at if rows and rows[0].enabled else None
+
     @paginated("The connection's sync runs, newest first.", Connection["SyncRun"])
     def sync_runs(self) -> ChildPage:
         return ChildPage(CONNECTION_RUNS, self.id, SyncRun.from_row)
@@ -84,7 +97,7 @@ class SyncRun(ModelNode):
         return [SyncRunStream.from_row(row) for row in rows]
 
 
-@strawberry.type(description="A sync asked for through the API; `acctgraph sync worker` runs it.")
+@strawberry.type(description="A sync asked for through the API; the job engine (`acctgraph worker`) runs it.")
 class SyncRequest(ModelNode):
     model = models.SyncRequest
 
