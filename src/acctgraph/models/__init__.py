@@ -21,6 +21,13 @@ from acctgraph.models.contracts import (
     ContractStatus,
 )
 from acctgraph.models.currency import ExchangeRate
+from acctgraph.models.events import (
+    DeliveryStatus,
+    Event,
+    NotificationSettings,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from acctgraph.models.health import HealthBand, HealthSnapshot
 from acctgraph.models.health_measures import AccountSentiment, HealthMeasureScore
 from acctgraph.models.identity import ExternalRef
@@ -82,6 +89,8 @@ __all__ = [
     "ContractLine",
     "ContractStatus",
     "ContractStatusChange",
+    "DeliveryStatus",
+    "Event",
     "ExchangeRate",
     "ExternalRef",
     "ForecastCategory",
@@ -93,6 +102,7 @@ __all__ = [
     "Invoice",
     "InvoiceStatus",
     "LifecycleStage",
+    "NotificationSettings",
     "NpsResponse",
     "Opportunity",
     "OpportunityKind",
@@ -122,5 +132,7 @@ __all__ = [
     "TicketStatus",
     "UsageMetric",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "activity_attendees",
 ]
