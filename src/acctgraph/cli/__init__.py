@@ -17,6 +17,7 @@ from acctgraph.cli import (
     identities,
     init,
     keys,
+    notifications,
     playbooks,
     plugins,
     revenue,
@@ -24,6 +25,7 @@ from acctgraph.cli import (
     serve,
     sync,
     users,
+    webhooks,
 )
 from acctgraph.cli.errors import EXIT_ERROR, UserFacingError, report
 
@@ -47,6 +49,8 @@ app.add_typer(connections.app, name="connections")
 app.add_typer(sync.app, name="sync")
 app.add_typer(identities.app, name="identities")
 app.add_typer(users.app, name="users")
+app.add_typer(webhooks.app, name="webhooks")
+app.add_typer(notifications.app, name="notifications")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("init")(init.init)

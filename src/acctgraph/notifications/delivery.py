@@ -106,6 +106,10 @@ def _deliver(session: Session, settings: Settings, client: httpx.Client, deliver
     delivery = session.get_one(WebhookDelivery, delivery_id, populate_existing=True)
     endpoint = session.get_one(WebhookEndpoint, delivery.endpoint_id, populate_existing=True)
     event = session.get_one(Event, delivery.event_id)
+    if not endpoint.active:  # disabled since the claim (e.g. by an earlier delivery of this run): wait for it
+        delivery.next_attempt_at = utcnow()
+        session.commit()
+        return
     attempt = post(client, settings, endpoint, event)
     now = utcnow()
     delivery.attempts += 1
@@ -130,7 +134,11 @@ def post(client: httpx.Client, settings: Settings, endpoint: WebhookEndpoint, ev
     headers = signed_headers(endpoint.signing_key, event.uid, int(utcnow().timestamp()), body)
     try:
         response = client.post(
-            endpoint.url, content=body, headers=headers, timeout=settings.webhook_timeout_seconds, follow_redirects=False
+            endpoint.url,
+            content=body,
+            headers=headers,
+            timeout=settings.webhook_timeout_seconds,
+            follow_redirects=False,
         )
     except httpx.HTTPError as error:
         return Attempt(None, f"{type(error).__name__}: {error}"[:1000])
@@ -139,7 +147,9 @@ def post(client: httpx.Client, settings: Settings, endpoint: WebhookEndpoint, ev
     return Attempt(response.status_code, f"HTTP {response.status_code}: {response.text[:200]}")
 
 
-def _record_failure(session: Session, settings: Settings, delivery: WebhookDelivery, now: datetime, run: DeliveryRun) -> None:
+def _record_failure(
+    session: Session, settings: Settings, delivery: WebhookDelivery, now: datetime, run: DeliveryRun
+) -> None:
     if delivery.attempts >= settings.webhook_max_attempts:
         delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
         run.gave_up += 1

@@ -102,7 +102,11 @@ def alert_message(event: PublishedEvent) -> Message:
     data = event.payload
     return Message(
         title=f"[{data['severity']}] {data['account_name']}: {data['title']}",
-        lines=[f"Rule: {data['rule']}", f"Raised for {data['day']}", *(f"{k}: {v}" for k, v in data["evidence"].items())],
+        lines=[
+            f"Rule: {data['rule']}",
+            f"Raised for {data['day']}",
+            *(f"{k}: {v}" for k, v in data["evidence"].items()),
+        ],
     )
 
 

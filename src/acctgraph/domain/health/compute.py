@@ -67,7 +67,9 @@ def _latest_bands(session: Session, day: date) -> dict[int, HealthBand]:
         .where(earlier.account_id == HealthSnapshot.account_id, earlier.day <= day)
         .scalar_subquery()
     )
-    rows = session.execute(select(HealthSnapshot.account_id, HealthSnapshot.band).where(HealthSnapshot.day == latest_day))
+    rows = session.execute(
+        select(HealthSnapshot.account_id, HealthSnapshot.band).where(HealthSnapshot.day == latest_day)
+    )
     return {account_id: band for account_id, band in rows}
 
 
@@ -80,7 +82,13 @@ def _publish_band_changes(
             publish(
                 session,
                 EventType.HEALTH_BAND_CHANGED,
-                {"account_id": health.account_id, "day": day, "from_band": before, "to_band": health.band, "score": health.score},
+                {
+                    "account_id": health.account_id,
+                    "day": day,
+                    "from_band": before,
+                    "to_band": health.band,
+                    "score": health.score,
+                },
             )
 
 
