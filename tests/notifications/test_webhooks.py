@@ -132,7 +132,9 @@ def test_a_500_is_retried_after_the_backoff_with_the_same_webhook_id(sample, eng
     delivery = sample.session.get(m.WebhookDelivery, delivery.id)
     assert second.delivery.delivered == 1
     assert (delivery.status, delivery.attempts, delivery.response_code) == (m.DeliveryStatus.DELIVERED, 2, 200)
-    assert [item.headers["webhook-id"] for item in receiver.received] == [receiver.received[0].headers["webhook-id"]] * 2
+    assert [item.headers["webhook-id"] for item in receiver.received] == [
+        receiver.received[0].headers["webhook-id"]
+    ] * 2
     assert verified(endpoint, receiver.received[1])["type"] == "task.created"
 
 
@@ -182,7 +184,9 @@ def test_re_enabling_clears_the_failures_and_sends_what_waited(sample, engine, r
         time.sleep(0.25)
     sample.session.expire_all()
     endpoint = sample.session.get(m.WebhookEndpoint, endpoint.id)
-    update_webhook_endpoint(sample.session, None, UpdateWebhookEndpoint(id=endpoint.id, version=endpoint.version, active=True))
+    update_webhook_endpoint(
+        sample.session, None, UpdateWebhookEndpoint(id=endpoint.id, version=endpoint.version, active=True)
+    )
     sample.session.commit()
     assert (endpoint.consecutive_failures, endpoint.disabled_reason) == (0, None)
     time.sleep(1)
