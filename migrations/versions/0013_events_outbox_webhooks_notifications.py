@@ -4,7 +4,7 @@ Domain events written in the same transaction as their change (the outbox the re
 endpoints admins subscribe, one delivery per (endpoint, event), and each user's notification channels.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-11-30 20:22:15.163594
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision: str = '0013'
-down_revision: str | Sequence[str] | None = '0011'
+down_revision: str | Sequence[str] | None = '0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -110,6 +110,22 @@ class Settings(BaseSettings):
     smtp_username: str | None = Field(default=None, description="SMTP login, if the server wants one.")
     smtp_password: SecretStr | None = Field(default=None, description="SMTP password, with smtp_username.")
     smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
+    queue_url: str | None = Field(
+        default=None,
+        description="The job queue: sqlite:///file (embedded), postgresql://... (a queue in that database) or "
+        "redis://host:6379/0; unset: beside the database (a .queue.db file next to SQLite, the same PostgreSQL).",
+    )
+    job_schedules: dict[str, str] = Field(
+        default_factory=dict,
+        description='Schedules of the periodic jobs by name, JSON: {"health-compute": "0 2 * * *"} (docs/operations.md).',
+    )
+    job_tick_seconds: float = Field(
+        default=15.0, gt=0, description="How often a worker looks for due schedules and records its heartbeat."
+    )
+    job_retries: int = Field(default=3, ge=0, description="Retries of a failing job before it is recorded failed.")
+    job_retry_delay_seconds: float = Field(
+        default=30.0, ge=0, description="The wait before a failed job's first retry; each next wait doubles."
+    )
 
     @property
     def allowed_origins(self) -> list[str]:

@@ -16,6 +16,7 @@ from acctgraph.cli import (
     health,
     identities,
     init,
+    jobs,
     keys,
     notifications,
     playbooks,
@@ -51,6 +52,8 @@ app.add_typer(identities.app, name="identities")
 app.add_typer(users.app, name="users")
 app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(notifications.app, name="notifications")
+app.add_typer(jobs.app, name="jobs")
+app.command("worker")(jobs.worker)
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("init")(init.init)

@@ -16,8 +16,11 @@ from acctgraph.cli.plugins import loaded_connectors
 from acctgraph.db import sync_sessionmaker
 from acctgraph.integration import connections as service
 from acctgraph.integration.secrets import new_key
-from acctgraph.models import Connection
+from acctgraph.jobs.connection_schedules import set_connection_schedule
+from acctgraph.jobs.schedules import ScheduleError
+from acctgraph.models import Connection, JobSchedule
 
+SCHEDULE_HELP = "Sync it on this schedule (UTC): an interval (15m, 1h, daily) or cron ('0 * * * *')."
 app = typer.Typer(help="Connections: named, configured instances of a connector.", no_args_is_help=True)
 
 
@@ -39,29 +42,66 @@ def add(
     connector: str = typer.Argument(..., help="The connector, as `acctgraph plugins list` shows it."),
     set_: list[str] = typer.Option([], "--set", help="KEY=VALUE; a secret as env:VAR reads it from that variable."),
     replace: bool = typer.Option(False, help="Replace the configuration of an existing connection."),
+    schedule: str = typer.Option(None, help=SCHEDULE_HELP),
 ) -> None:
     """Add a connection; secrets are stored encrypted (ACCTGRAPH_SECRET_KEY) or as env:VAR references."""
     _, connectors = loaded_connectors()
     with sync_sessionmaker(connected_engine())() as session:
         try:
-            service.add_connection(
+            added = service.add_connection(
                 session, connectors, name, connector, _parse_settings(set_), settings().secret_key, replace
             )
-        except service.ConnectionSetupError as error:
+            if schedule is not None:
+                set_connection_schedule(session, added, schedule)
+        except (service.ConnectionSetupError, ScheduleError) as error:
             raise CommandError(str(error)) from None
         session.commit()
     typer.echo(f"connection {name!r} ({connector}) saved; test it with `acctgraph connections check {name}`")
+    if schedule:
+        typer.echo(f"it syncs on schedule {schedule!r} while `acctgraph worker` runs")
+
+
+@app.command()
+def update(
+    name: str = typer.Argument(..., help="The connection to change."),
+    schedule: str = typer.Option(..., help=SCHEDULE_HELP + ' "" or "off" stops scheduling it.'),
+) -> None:
+    """Change a connection's sync schedule."""
+    with sync_sessionmaker(connected_engine())() as session:
+        try:
+            connection = service.get_connection(session, name)
+            text = "" if schedule.strip().lower() in ("", "off", "none") else schedule
+            saved = set_connection_schedule(session, connection, text)
+        except (service.ConnectionSetupError, ScheduleError) as error:
+            raise CommandError(str(error)) from None
+        session.commit()
+    if saved is None:
+        typer.echo(f"connection {name!r} syncs only by hand now (`acctgraph sync run {name}`)")
+    else:
+        typer.echo(f"connection {name!r} syncs on schedule {saved.schedule!r} while `acctgraph worker` runs")
 
 
 @app.command("list")
 def list_connections() -> None:
     """List the connections with their configuration (secrets hidden)."""
     _, connectors = loaded_connectors()
-    table = Table("name", "connector", "configuration", "full refresh every")
+    table = Table("name", "connector", "configuration", "full refresh every", "schedule")
     with sync_sessionmaker(connected_engine())() as session:
-        for connection in session.scalars(select(Connection).order_by(Connection.name)):
+        rows = session.execute(
+            select(Connection, JobSchedule.schedule)
+            .outerjoin(JobSchedule, JobSchedule.connection_id == Connection.id)
+            .order_by(Connection.name)
+        )
+        for connection, schedule in rows:
             shown = json.dumps(service.shown_config(connection, connectors), default=str)
-            add_plain_row(table, connection.name, connection.connector, shown, f"{connection.full_refresh_days} days")
+            add_plain_row(
+                table,
+                connection.name,
+                connection.connector,
+                shown,
+                f"{connection.full_refresh_days} days",
+                schedule or "by hand",
+            )
     Console(width=200).print(table)
 
 

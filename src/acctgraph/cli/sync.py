@@ -4,7 +4,6 @@ records a connection rejected."""
 from __future__ import annotations
 
 import json
-import time
 
 import typer
 from rich.console import Console
@@ -21,7 +20,6 @@ from acctgraph.integration.batches import COUNTS
 from acctgraph.integration.connections import ConnectionSetupError, get_connection
 from acctgraph.integration.engine import SyncOptions, run_sync
 from acctgraph.integration.locks import SyncLockedError
-from acctgraph.integration.worker import run_requested_syncs
 from acctgraph.models import Connection, RejectedRecord, SyncRun, SyncRunStatus, SyncRunStream
 
 app = typer.Typer(help="Sync connections and inspect their runs.", no_args_is_help=True)
@@ -133,17 +131,10 @@ def rejected(
 
 @app.command("worker")
 def worker(
-    once: bool = typer.Option(False, "--once", help="Run what is waiting, then exit (for cron or a scheduler)."),
-    interval: float = typer.Option(5.0, min=0.5, help="Seconds between looks for new requests."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Jobs run at once by this process."),
+    once: bool = typer.Option(False, "--once", help="Enqueue what is due, run what is waiting, then exit."),
 ) -> None:
-    """Run the syncs requested through the API (triggerSync), as they arrive."""
-    manager, connectors = loaded_connectors()
-    engine = connected_engine()
-    console = Console(stderr=True)
-    while True:
-        for request in run_requested_syncs(engine, connectors, secret_key=settings().secret_key, hook=manager.hook):
-            outcome = f"run {request.sync_run_id}" if request.error is None else f"not started: {request.error}"
-            console.print(f"sync request {request.id}: {outcome}", markup=False, highlight=False)
-        if once:
-            return
-        time.sleep(interval)
+    """The same as `acctgraph worker` (its old name): run the job engine's worker."""
+    from acctgraph.cli.jobs import worker as job_worker
+
+    job_worker(workers, once)

@@ -31,6 +31,7 @@ from acctgraph.models.events import (
 from acctgraph.models.health import HealthBand, HealthSnapshot
 from acctgraph.models.health_measures import AccountSentiment, HealthMeasureScore
 from acctgraph.models.identity import ExternalRef
+from acctgraph.models.jobs import JobRun, JobRunStatus, JobSchedule, JobWorker
 from acctgraph.models.opportunities import (
     ForecastCategory,
     Opportunity,
@@ -101,6 +102,10 @@ __all__ = [
     "Influence",
     "Invoice",
     "InvoiceStatus",
+    "JobRun",
+    "JobRunStatus",
+    "JobSchedule",
+    "JobWorker",
     "LifecycleStage",
     "NotificationSettings",
     "NpsResponse",
