@@ -170,6 +170,22 @@ TYPE_READERS: dict[str, frozenset[Reader]] = {
         "RecordSentimentPayload",
         "TransferAccountsPayload",
     ),
+    # Webhooks: endpoints, their delivery log and its events (admins only); one's own notification settings.
+    **_readable_by(
+        ADMINS,
+        "WebhookEndpoint",
+        "WebhookEndpointConnection",
+        "WebhookEndpointEdge",
+        "WebhookDelivery",
+        "WebhookDeliveryConnection",
+        "WebhookDeliveryEdge",
+        "WebhookEvent",
+        "CreateWebhookEndpointPayload",
+        "WebhookEndpointPayload",
+        "DeleteWebhookEndpointPayload",
+        "RedeliverWebhookPayload",
+    ),
+    **_readable_by(USERS, "NotificationSettings", "UpdateMyNotificationSettingsPayload"),
 }
 """Every object, interface and union type, with who may read it. A type missing here is read by no one."""
 
@@ -212,6 +228,11 @@ MUTATION_ROLES: dict[str, frozenset[Role]] = {
     "updateUser": ADMINS,
     "deactivateUser": ADMINS,
     "setUserManager": ADMINS,
+    "createWebhookEndpoint": ADMINS,
+    "updateWebhookEndpoint": ADMINS,
+    "deleteWebhookEndpoint": ADMINS,
+    "redeliverWebhook": ADMINS,
+    "updateMyNotificationSettings": USERS,
 }
 """Every mutation, with the roles that may call it. A mutation missing here is refused to everyone.
 Integration keys may call ``triggerSync`` whatever their user's role (``INTEGRATION_FIELDS``)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, field_validator
 from sqlalchemy.orm import Session
 
 from acctgraph.domain.actors import Actor
@@ -46,6 +46,13 @@ class CreateWebhookEndpoint(Command):
     url: HttpUrl
     event_types: EventTypes = Field(default_factory=list, description="Empty: every event type")
     description: Description = ""
+
+    @field_validator("event_types", "description", mode="before")
+    @classmethod
+    def _null_is_default(cls, value: object, info: ValidationInfo) -> object:
+        if value is None:
+            return [] if info.field_name == "event_types" else ""
+        return value
 
 
 class UpdateWebhookEndpoint(Command):

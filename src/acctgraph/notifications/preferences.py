@@ -26,11 +26,16 @@ class UpdateNotificationSettings(Command):
         return self
 
 
-def notification_settings(session: Session, user_id: int) -> NotificationSettings:
-    """The user's settings; defaults (every channel off) if they never set any. Not added to the session."""
-    return session.get(NotificationSettings, user_id) or NotificationSettings(
+def default_notification_settings(user_id: int) -> NotificationSettings:
+    """What a user who never set anything has: every channel off, alerts (once a channel is on) on."""
+    return NotificationSettings(
         user_id=user_id, email_enabled=False, slack_enabled=False, alerts_enabled=True, digest_enabled=False
     )
+
+
+def notification_settings(session: Session, user_id: int) -> NotificationSettings:
+    """The user's settings, or the defaults (not added to the session)."""
+    return session.get(NotificationSettings, user_id) or default_notification_settings(user_id)
 
 
 def update_notification_settings(
