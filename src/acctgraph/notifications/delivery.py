@@ -1,15 +1,19 @@
 """Sending webhook deliveries: signed POSTs, exponential backoff, and disabling an endpoint that keeps failing.
 
-A delivery is *claimed* before it is sent (its next attempt moved past the attempt's time limit, in a
-committed UPDATE that only one process can win), so several delivery runs may work side by side and a
-process that dies mid-send leaves the delivery due again once the claim lapses: at least once per
-endpoint, with the event's id as ``webhook-id`` for the receiver to drop a repeat.
+A pass *claims* the due deliveries first (their next attempt moved past the attempts' time limit, in one
+committed UPDATE that only one process can win for each row), so several passes may run side by side and
+a process that dies mid-send leaves its deliveries due again once the claim lapses: at least once per
+endpoint, with the event's id as ``webhook-id`` for the receiver to drop a repeat. Endpoints are sent to
+in parallel, each endpoint's deliveries one after another (so a failing endpoint is disabled as soon as
+it reaches the limit, not after a burst); the outcomes are recorded in one transaction.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -26,7 +30,8 @@ from acctgraph.settings import Settings
 log = logging.getLogger(__name__)
 
 CLAIM_MARGIN = timedelta(seconds=30)
-"""A claimed delivery is due again this long after its attempt's time limit, in case its sender died."""
+"""Claimed deliveries are due again this long after their attempts' time limit, in case their sender died."""
+PARALLEL_ENDPOINTS = 8
 
 
 @dataclass
@@ -49,10 +54,20 @@ class Attempt:
 
     code: int | None
     error: str | None
+    at: datetime
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+@dataclass(frozen=True)
+class Send:
+    """One claimed delivery, with what is needed to send it without the database."""
+
+    delivery: WebhookDelivery
+    message_id: str
+    body: bytes
 
 
 def retry_delay(settings: Settings, attempts: int) -> timedelta:
@@ -64,15 +79,26 @@ def retry_delay(settings: Settings, attempts: int) -> timedelta:
 def deliver_due(session: Session, settings: Settings, client: httpx.Client, limit: int = 100) -> DeliveryRun:
     """Send up to ``limit`` deliveries that are due to active endpoints, recording each attempt."""
     run = DeliveryRun()
-    for delivery_id in claim_due(session, settings, limit):
-        _deliver(session, settings, client, delivery_id, run)
+    claimed = claim_due(session, settings, limit)
+    if not claimed:
+        return run
+    endpoints, sends = _load(session, claimed)
+    with ThreadPoolExecutor(max_workers=min(PARALLEL_ENDPOINTS, len(sends))) as pool:
+        outcomes = pool.map(
+            lambda endpoint_id: _send_in_turn(client, settings, endpoints[endpoint_id], sends[endpoint_id]), sends
+        )
+        for endpoint_id, attempts in zip(sends, outcomes, strict=True):
+            _record(
+                session, settings, endpoints[endpoint_id], list(zip(sends[endpoint_id], attempts, strict=True)), run
+            )
+    session.commit()
     return run
 
 
 def claim_due(session: Session, settings: Settings, limit: int) -> list[int]:
-    """Claim due deliveries (committed), so no other run sends them meanwhile; their ids, oldest first."""
+    """Claim due deliveries (committed), so no other pass sends them meanwhile; their ids."""
     now = utcnow()
-    due = session.scalars(
+    due = (
         select(WebhookDelivery.id)
         .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
         .where(
@@ -82,110 +108,144 @@ def claim_due(session: Session, settings: Settings, limit: int) -> list[int]:
         )
         .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
         .limit(limit)
-    ).all()
+    )
+    candidates = session.scalars(due).all()
+    if not candidates:
+        return []
     lease = now + timedelta(seconds=settings.webhook_timeout_seconds) + CLAIM_MARGIN
-    claimed = []
-    for delivery_id in due:
-        won = session.execute(
-            update(WebhookDelivery)
-            .where(
-                WebhookDelivery.id == delivery_id,
-                WebhookDelivery.status == DeliveryStatus.PENDING,
-                WebhookDelivery.next_attempt_at <= now,
-            )
-            .values(next_attempt_at=lease)
-            .execution_options(synchronize_session=False)
+    claimed = session.scalars(
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.id.in_(candidates),
+            WebhookDelivery.status == DeliveryStatus.PENDING,
+            WebhookDelivery.next_attempt_at <= now,  # another pass that claimed it moved this past now
         )
-        if won.rowcount == 1:  # type: ignore[attr-defined]
-            claimed.append(delivery_id)
+        .values(next_attempt_at=lease)
+        .returning(WebhookDelivery.id)
+        .execution_options(synchronize_session=False)
+    ).all()
     session.commit()
-    return claimed
+    return sorted(claimed)
 
 
-def _deliver(session: Session, settings: Settings, client: httpx.Client, delivery_id: int, run: DeliveryRun) -> None:
-    delivery = session.get_one(WebhookDelivery, delivery_id, populate_existing=True)
-    endpoint = session.get_one(WebhookEndpoint, delivery.endpoint_id, populate_existing=True)
-    event = session.get_one(Event, delivery.event_id)
-    if not endpoint.active:  # disabled since the claim (e.g. by an earlier delivery of this run): wait for it
-        delivery.next_attempt_at = utcnow()
-        session.commit()
-        return
-    attempt = post(client, settings, endpoint, event)
-    now = utcnow()
-    delivery.attempts += 1
-    delivery.last_attempt_at = now
-    delivery.response_code = attempt.code
-    delivery.error = attempt.error
-    if attempt.ok:
-        delivery.status, delivery.delivered_at, delivery.next_attempt_at = DeliveryStatus.DELIVERED, now, None
-        _set_failures(session, endpoint.id, 0)
-        run.delivered += 1
-    else:
-        run.failed_attempts += 1
-        _record_failure(session, settings, delivery, now, run)
-        if _count_failure(session, settings, endpoint, attempt, now):
-            run.disabled_endpoints.append(endpoint.id)
-    session.commit()
+def _load(session: Session, ids: list[int]) -> tuple[dict[int, WebhookEndpoint], dict[int, list[Send]]]:
+    """The claimed deliveries grouped by endpoint, oldest first, with their bodies; three reads."""
+    deliveries = session.scalars(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.id.in_(ids))
+        .order_by(WebhookDelivery.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    endpoint_ids = sorted({delivery.endpoint_id for delivery in deliveries})
+    endpoints = {
+        endpoint.id: endpoint
+        for endpoint in session.scalars(
+            select(WebhookEndpoint)
+            .where(WebhookEndpoint.id.in_(endpoint_ids))
+            .execution_options(populate_existing=True)
+        )
+    }
+    events = {
+        event.id: event
+        for event in session.scalars(select(Event).where(Event.id.in_({d.event_id for d in deliveries})))
+    }
+    sends: dict[int, list[Send]] = defaultdict(list)
+    for delivery in deliveries:
+        event = events[delivery.event_id]
+        body = json.dumps(published(event).body(), separators=(",", ":")).encode()
+        sends[delivery.endpoint_id].append(Send(delivery, event.uid, body))
+    return endpoints, dict(sends)
 
 
-def post(client: httpx.Client, settings: Settings, endpoint: WebhookEndpoint, event: Event) -> Attempt:
-    """One signed POST of ``event`` to ``endpoint``; any 2xx is a success, redirects are not followed."""
-    body = json.dumps(published(event).body(), separators=(",", ":")).encode()
-    headers = signed_headers(endpoint.signing_key, event.uid, int(utcnow().timestamp()), body)
+def _send_in_turn(
+    client: httpx.Client, settings: Settings, endpoint: WebhookEndpoint, sends: list[Send]
+) -> list[Attempt | None]:
+    """POST each in turn; once the endpoint reaches the failure limit the rest are not sent (None)."""
+    failures = endpoint.consecutive_failures
+    attempts: list[Attempt | None] = []
+    for send in sends:
+        if failures >= settings.webhook_disable_after_failures:
+            attempts.append(None)
+            continue
+        attempt = post(client, settings, endpoint.url, endpoint.signing_key, send)
+        failures = 0 if attempt.ok else failures + 1
+        attempts.append(attempt)
+    return attempts
+
+
+def post(client: httpx.Client, settings: Settings, url: str, signing_key: str, send: Send) -> Attempt:
+    """One signed POST; any 2xx is a success, redirects are not followed."""
+    headers = signed_headers(signing_key, send.message_id, int(utcnow().timestamp()), send.body)
     try:
         response = client.post(
-            endpoint.url,
-            content=body,
-            headers=headers,
-            timeout=settings.webhook_timeout_seconds,
-            follow_redirects=False,
+            url, content=send.body, headers=headers, timeout=settings.webhook_timeout_seconds, follow_redirects=False
         )
     except httpx.HTTPError as error:
-        return Attempt(None, f"{type(error).__name__}: {error}"[:1000])
+        return Attempt(None, f"{type(error).__name__}: {error}"[:1000], utcnow())
     if 200 <= response.status_code < 300:
-        return Attempt(response.status_code, None)
-    return Attempt(response.status_code, f"HTTP {response.status_code}: {response.text[:200]}")
+        return Attempt(response.status_code, None, utcnow())
+    return Attempt(response.status_code, f"HTTP {response.status_code}: {response.text[:200]}", utcnow())
 
 
-def _record_failure(
-    session: Session, settings: Settings, delivery: WebhookDelivery, now: datetime, run: DeliveryRun
+def _record(
+    session: Session,
+    settings: Settings,
+    endpoint: WebhookEndpoint,
+    outcomes: list[tuple[Send, Attempt | None]],
+    run: DeliveryRun,
 ) -> None:
-    if delivery.attempts >= settings.webhook_max_attempts:
-        delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
-        run.gave_up += 1
-    else:
-        delivery.next_attempt_at = now + retry_delay(settings, delivery.attempts)
+    """Write each attempt on its delivery and the endpoint's failures in a row; disable it at the limit."""
+    trailing_failures, succeeded, last_error = 0, False, None
+    for send, attempt in outcomes:
+        delivery = send.delivery
+        if attempt is None:  # not sent: the endpoint reached its limit in this pass
+            delivery.next_attempt_at = utcnow()
+            continue
+        delivery.attempts += 1
+        delivery.last_attempt_at, delivery.response_code, delivery.error = attempt.at, attempt.code, attempt.error
+        if attempt.ok:
+            delivery.status, delivery.delivered_at, delivery.next_attempt_at = (
+                DeliveryStatus.DELIVERED,
+                attempt.at,
+                None,
+            )
+            run.delivered += 1
+            succeeded, trailing_failures = True, 0
+            continue
+        run.failed_attempts += 1
+        trailing_failures += 1
+        last_error = attempt.error
+        if delivery.attempts >= settings.webhook_max_attempts:
+            delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+            run.gave_up += 1
+        else:
+            delivery.next_attempt_at = attempt.at + retry_delay(settings, delivery.attempts)
+    if _count_failures(session, settings, endpoint.id, succeeded, trailing_failures, last_error):
+        run.disabled_endpoints.append(endpoint.id)
 
 
-def _count_failure(
-    session: Session, settings: Settings, endpoint: WebhookEndpoint, attempt: Attempt, now: datetime
+def _count_failures(
+    session: Session, settings: Settings, endpoint_id: int, succeeded: bool, trailing: int, last_error: str | None
 ) -> bool:
-    """Count a failed attempt against the endpoint; disable it (with the reason) at the limit. True if it was."""
+    """Set the endpoint's failures in a row (after a success: those since; else add this pass's), with plain
+    UPDATEs: the endpoint's version is the admin's, a delivery must not make their edit stale. True if it
+    reached the limit now and was disabled."""
+    count = WebhookEndpoint.consecutive_failures
     failures, active = session.execute(
         update(WebhookEndpoint)
-        .where(WebhookEndpoint.id == endpoint.id)
-        .values(consecutive_failures=WebhookEndpoint.consecutive_failures + 1)
-        .returning(WebhookEndpoint.consecutive_failures, WebhookEndpoint.active)
+        .where(WebhookEndpoint.id == endpoint_id)
+        .values(consecutive_failures=trailing if succeeded else count + trailing)
+        .returning(count, WebhookEndpoint.active)
         .execution_options(synchronize_session=False)
     ).one()
-    if failures < settings.webhook_disable_after_failures or not active:
+    if trailing == 0 or failures < settings.webhook_disable_after_failures or not active:
         return False
-    reason = f"disabled on {now:%Y-%m-%d %H:%M} UTC after {failures} failed attempts in a row; last: {attempt.error}"
-    session.execute(
-        update(WebhookEndpoint)
-        .where(WebhookEndpoint.id == endpoint.id)
-        .values(active=False, disabled_reason=reason[:2000])
-        .execution_options(synchronize_session=False)
-    )
-    log.warning("webhook endpoint %s %s", endpoint.id, reason)
-    return True
-
-
-def _set_failures(session: Session, endpoint_id: int, failures: int) -> None:
-    # A plain UPDATE, not the ORM: the endpoint's version is the admin's, a delivery must not make their edit stale.
+    reason = f"disabled on {utcnow():%Y-%m-%d %H:%M} UTC after {failures} failed attempts in a row; last: {last_error}"
     session.execute(
         update(WebhookEndpoint)
         .where(WebhookEndpoint.id == endpoint_id)
-        .values(consecutive_failures=failures)
+        .values(active=False, disabled_reason=reason[:2000])
         .execution_options(synchronize_session=False)
     )
+    log.warning("webhook endpoint %s %s", endpoint_id, reason)
+    return True
