@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 from standardwebhooks import Webhook
 
@@ -112,12 +113,17 @@ def test_endpoints_get_only_the_event_types_they_subscribed(sample, engine, rece
 
 
 def test_a_500_is_retried_after_the_backoff_with_the_same_webhook_id(sample, engine, receiver, outbox_settings):
+    # A wait long enough that the pass right after the failure comes before it, even on a busy machine.
+    outbox_settings = outbox_settings.model_copy(update={"webhook_retry_seconds": 2.0})
     endpoint = subscribe(sample.session, receiver)
     receiver.statuses = [500]
     new_task(sample)
 
+    failures_before = REGISTRY.get_sample_value("acctgraph_webhook_failures_total", {"endpoint": str(endpoint.id)})
     first = process_outbox(engine, outbox_settings, None)
     delivery = sample.session.scalars(select(m.WebhookDelivery)).one()
+    failures = REGISTRY.get_sample_value("acctgraph_webhook_failures_total", {"endpoint": str(endpoint.id)})
+    assert failures == (failures_before or 0) + 1
     assert (first.delivery.failed_attempts, delivery.status, delivery.attempts) == (1, m.DeliveryStatus.PENDING, 1)
     assert delivery.response_code == 500
     assert delivery.error.startswith("HTTP 500")

@@ -25,6 +25,7 @@ from acctgraph.domain.events import published
 from acctgraph.models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
 from acctgraph.models.base import utcnow
 from acctgraph.notifications.signing import signed_headers
+from acctgraph.observability.metrics import record_webhook_failure
 from acctgraph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -213,6 +214,7 @@ def _record(
             succeeded, trailing_failures = True, 0
             continue
         run.failed_attempts += 1
+        record_webhook_failure(str(endpoint.id))
         trailing_failures += 1
         last_error = attempt.error
         if delivery.attempts >= settings.webhook_max_attempts:
