@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from datetime import timedelta
 
@@ -241,3 +242,18 @@ def test_the_body_is_the_event_as_json(sample, engine, receiver, outbox_settings
     event = sample.session.scalars(select(m.Event)).one()
     assert body == {"type": "task.created", "timestamp": event.occurred_at.isoformat(), "data": event.payload}
     assert body["data"]["account_id"] == task.account_id
+
+
+def test_two_passes_at_once_send_each_event_once(sample, engine, receiver, outbox_settings):
+    subscribe(sample.session, receiver)
+    tasks = [new_task(sample) for _ in range(12)]
+    passes = [threading.Thread(target=process_outbox, args=(engine, outbox_settings, None)) for _ in range(2)]
+    for thread in passes:
+        thread.start()
+    for thread in passes:
+        thread.join()
+    process_outbox(engine, outbox_settings, None)  # whatever one pass left for later
+
+    ids = [item.headers["webhook-id"] for item in receiver.received]
+    assert len(ids) == len(set(ids)) == len(tasks)
+    assert sample.session.scalar(select(func.count()).select_from(m.WebhookDelivery)) == len(tasks)
