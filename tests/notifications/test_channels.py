@@ -54,6 +54,10 @@ def test_a_raised_alert_reaches_its_owner_on_slack_and_by_email(sample, engine, 
     assert receiver.on("/slack/bo") == []
     assert mail.recipients == [["ana@example.com"]]
     assert "Globex" in mail.messages[0]["Subject"]
+    alert = sample.session.scalars(select(m.Alert)).one()
+    event = sample.session.scalars(select(m.Event).where(m.Event.type == "alert.raised")).one()
+    assert (event.payload["alert_id"], event.payload["owner_id"]) == (alert.id, owner.id)
+    assert event.payload["account_name"] == "Globex"
 
 
 def test_an_owner_who_turned_alerts_off_hears_nothing(sample, engine, receiver, outbox_settings):

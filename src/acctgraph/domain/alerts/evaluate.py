@@ -78,7 +78,8 @@ def evaluate_alerts(
     session.flush()
     notices = [_notice(alert, account_name) for alert, account_name in raised]
     for notice in notices:
-        publish(session, EventType.ALERT_RAISED, asdict(notice))
+        fields = asdict(notice)
+        publish(session, EventType.ALERT_RAISED, {"alert_id": fields.pop("id"), **fields})
     session.commit()
     if plugin_manager is not None and notices:
         plugin_manager.hook.alerts_raised(alerts=notices)
