@@ -17,6 +17,7 @@ from acctgraph.domain.actors import Actor
 from acctgraph.domain.tasks.commands import CompleteTask, CreateTask, complete_task, create_task
 from acctgraph.hookspecs import hookimpl
 from acctgraph.integration.plugins import create_plugin_manager
+from acctgraph.models.base import utcnow
 from acctgraph.notifications.endpoints import (
     CreateWebhookEndpoint,
     RedeliverWebhook,
@@ -257,3 +258,19 @@ def test_two_passes_at_once_send_each_event_once(sample, engine, receiver, outbo
     ids = [item.headers["webhook-id"] for item in receiver.received]
     assert len(ids) == len(set(ids)) == len(tasks)
     assert sample.session.scalar(select(func.count()).select_from(m.WebhookDelivery)) == len(tasks)
+
+
+def test_doctor_reports_a_disabled_endpoint_and_a_stale_outbox(sample, engine):
+    from acctgraph.observability.doctor import diagnose
+
+    sample.user(role=m.Role.ADMIN)
+    endpoint = sample.webhook_endpoint(active=False, disabled_reason="disabled after 40 failed attempts in a row")
+    sample.event(occurred_at=utcnow() - timedelta(minutes=30))
+    sample.session.commit()
+
+    found = {finding.check: finding for finding in diagnose(engine)}
+
+    assert found[f"webhook endpoint {endpoint.id}"].status == "problem"
+    assert f"acctgraph webhooks update {endpoint.id} --enable" in found[f"webhook endpoint {endpoint.id}"].message
+    assert found["outbox"].status == "problem"
+    assert "1 event(s) waiting, the oldest for 30 min" in found["outbox"].message
