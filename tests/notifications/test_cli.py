@@ -53,7 +53,7 @@ def test_bad_input_is_one_line_saying_what_to_fix(cli, sample) -> None:
     bad_type = run("webhooks", "create", "https://h.example.com", "-e", "task.exploded")
     missing = run("webhooks", "redeliver", "999")
     assert isinstance(bad_type.exception, CommandError)
-    assert "--event-types: unknown event type 'task.exploded'" in str(bad_type.exception)
+    assert "--event-type: unknown event type 'task.exploded'" in str(bad_type.exception)
     assert isinstance(missing.exception, CommandError)
     assert "no WebhookDelivery with this id" in str(missing.exception)
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import typer
+from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from acctgraph.cli.context import connected_engine, settings
 from acctgraph.cli.errors import CommandError
 from acctgraph.cli.output import add_plain_row
-from acctgraph.cli.users import command
+from acctgraph.cli.users import command as users_command
 from acctgraph.db import sync_sessionmaker
 from acctgraph.domain.events import EVENT_TYPES
 from acctgraph.domain.rules import BusinessRuleError
@@ -30,8 +31,17 @@ from acctgraph.notifications.outbox import process_outbox
 app = typer.Typer(help="Outgoing webhooks (Standard Webhooks): endpoints, deliveries.", no_args_is_help=True)
 stderr = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
+C = TypeVar("C", bound=BaseModel)
 
 TYPES_HELP = f"An event type to send (repeat the option); none: every type. One of {', '.join(EVENT_TYPES)}."
+
+
+def command(command_type: type[C], **values: Any) -> C:
+    """The domain command; a complaint names the option as typed (``--event-type``, once per type)."""
+    try:
+        return users_command(command_type, **values)
+    except CommandError as error:
+        raise CommandError(str(error).replace("--event-types", "--event-type")) from None
 
 
 def _change(operation: str, work: Callable[[Session], T]) -> T:
