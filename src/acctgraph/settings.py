@@ -104,6 +104,9 @@ class Settings(BaseSettings):
         default=40, ge=1, description="Disable an endpoint after this many failed attempts in a row (any delivery)."
     )
     webhook_timeout_seconds: float = Field(default=10.0, gt=0, description="How long one webhook attempt may take.")
+    events_retention_days: int = Field(
+        default=30, ge=1, description="Dispatched events (and their settled deliveries) are kept this many days."
+    )
     smtp_host: str | None = Field(default=None, description="SMTP server for e-mail notifications; unset: no e-mail.")
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_from: str = Field(default="acctgraph@localhost", description="The From address of notification e-mails.")

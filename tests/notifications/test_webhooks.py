@@ -26,7 +26,7 @@ from acctgraph.notifications.endpoints import (
     redeliver_webhook,
     update_webhook_endpoint,
 )
-from acctgraph.notifications.outbox import process_outbox
+from acctgraph.notifications.outbox import process_outbox, prune_events
 from tests.fixtures import TODAY
 
 
@@ -274,3 +274,21 @@ def test_doctor_reports_a_disabled_endpoint_and_a_stale_outbox(sample, engine):
     assert f"acctgraph webhooks update {endpoint.id} --enable" in found[f"webhook endpoint {endpoint.id}"].message
     assert found["outbox"].status == "problem"
     assert "1 event(s) waiting, the oldest for 30 min" in found["outbox"].message
+
+
+def test_old_settled_events_are_pruned_and_the_rest_kept(sample, engine, outbox_settings):
+    old = utcnow() - timedelta(days=outbox_settings.events_retention_days + 1)
+    settled = sample.webhook_delivery(status=m.DeliveryStatus.DELIVERED)
+    still_pending = sample.webhook_delivery(status=m.DeliveryStatus.PENDING)
+    for event_id in (settled.event_id, still_pending.event_id):
+        sample.session.get(m.Event, event_id).dispatched_at = old
+    recent = sample.event(dispatched_at=utcnow())
+    undispatched = sample.event(occurred_at=old)
+    sample.session.commit()
+    settled_id, expected = settled.id, {still_pending.event_id, recent.id, undispatched.id}
+
+    assert prune_events(engine, outbox_settings) == 1
+
+    sample.session.expire_all()
+    assert set(sample.session.scalars(select(m.Event.id))) == expected
+    assert sample.session.scalars(select(m.WebhookDelivery.id).where(m.WebhookDelivery.id == settled_id)).all() == []

@@ -9,7 +9,7 @@ import httpx
 from acctgraph.db import sync_sessionmaker
 from acctgraph.jobs.registry import JobContext, job
 from acctgraph.notifications.digest import send_daily_digests
-from acctgraph.notifications.outbox import process_outbox
+from acctgraph.notifications.outbox import process_outbox, prune_events
 
 
 @job("deliver-webhooks", schedule="30s", retries=0)
@@ -29,3 +29,9 @@ def notifications_digest(context: JobContext) -> str:
     with sync_sessionmaker(context.engine)() as session, httpx.Client() as client:
         sent = send_daily_digests(session, context.settings, client, datetime.now(UTC).date())
     return f"{sent.notifications_sent} digests sent, {len(sent.notification_errors)} failed"
+
+
+@job("events-prune", schedule="30 4 * * *")
+def events_prune(context: JobContext) -> str:
+    """Delete dispatched events older than ACCTGRAPH_EVENTS_RETENTION_DAYS whose deliveries are settled."""
+    return f"{prune_events(context.engine, context.settings)} old events deleted"

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import httpx
 import pluggy
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete, exists, select
 
 from acctgraph.db import sync_sessionmaker
+from acctgraph.models import DeliveryStatus, Event, WebhookDelivery
+from acctgraph.models.base import utcnow
 from acctgraph.notifications.delivery import DeliveryRun, deliver_due
 from acctgraph.notifications.relay import Dispatch, dispatch_events
 from acctgraph.settings import Settings
@@ -58,3 +61,15 @@ def _add(total: DeliveryRun, run: DeliveryRun) -> None:
     total.failed_attempts += run.failed_attempts
     total.gave_up += run.gave_up
     total.disabled_endpoints += run.disabled_endpoints
+
+
+def prune_events(engine: Engine, settings: Settings) -> int:
+    """Delete events dispatched more than ``events_retention_days`` ago whose deliveries are all settled
+    (their delivery log goes with them); the number deleted. Undispatched or pending ones stay."""
+    cutoff = utcnow() - timedelta(days=settings.events_retention_days)
+    pending = exists().where(WebhookDelivery.event_id == Event.id, WebhookDelivery.status == DeliveryStatus.PENDING)
+    old = select(Event.id).where(Event.dispatched_at < cutoff, ~pending)
+    with sync_sessionmaker(engine)() as session:
+        deleted = session.execute(delete(Event).where(Event.id.in_(old)).execution_options(synchronize_session=False))
+        session.commit()
+    return int(deleted.rowcount)  # type: ignore[attr-defined]
