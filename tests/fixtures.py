@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from acctgraph import models as m
 from acctgraph.domain.api_keys import create_api_key
+from acctgraph.notifications.signing import generate_signing_key
 
 TODAY = date.today()
 
@@ -223,6 +224,27 @@ class SampleData:
 
     def exchange_rate(self, currency: str, rate: str, effective_from: date = date(2000, 1, 1)) -> m.ExchangeRate:
         return self._add(m.ExchangeRate(currency=currency, rate=Decimal(rate), effective_from=effective_from))
+
+    def webhook_endpoint(self, **fields: Any) -> m.WebhookEndpoint:
+        n = next(self._serial)
+        defaults = {"url": f"https://hooks{n}.example.com/acctgraph", "signing_key": generate_signing_key()}
+        return self._add(m.WebhookEndpoint(**{**defaults, **fields}))
+
+    def event(self, type_: str = "task.created", **fields: Any) -> m.Event:
+        n = next(self._serial)
+        return self._add(m.Event(**{"uid": f"evt_sample{n}", "type": type_, "payload": {"n": n}, **fields}))
+
+    def webhook_delivery(self, endpoint: m.WebhookEndpoint | None = None, **fields: Any) -> m.WebhookDelivery:
+        """A delivered delivery of a new event to ``endpoint`` (default: a new one)."""
+        endpoint = endpoint or self.webhook_endpoint()
+        defaults = {
+            "endpoint_id": endpoint.id,
+            "event_id": self.event().id,
+            "status": m.DeliveryStatus.DELIVERED,
+            "attempts": 1,
+            "response_code": 200,
+        }
+        return self._add(m.WebhookDelivery(**{**defaults, **fields}))
 
 
 @pytest.fixture

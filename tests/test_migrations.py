@@ -36,8 +36,16 @@ def test_upgrade_downgrade_upgrade_round_trip(backend: str, new_database_url) ->
 def test_models_and_migrations_agree(migrated_url: str) -> None:
     engine = create_sync_engine(migrated_url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": _not_the_job_queues_own}
+        )
         differences = compare_metadata(context, Base.metadata)
     engine.dispose()
 
     assert differences == []
+
+
+def _not_the_job_queues_own(name: str | None, type_: str, _parents: object) -> bool:
+    """Huey's PostgreSQL storage creates its tables (huey_*) in the database on first use, outside the
+    migrations: a worker test that ran earlier in the session leaves them."""
+    return not (type_ in ("table", "index") and (name or "").startswith("huey_"))

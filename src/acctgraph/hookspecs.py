@@ -40,3 +40,8 @@ def alerts_raised(alerts: list[Any]) -> None:
 @hookspec
 def startup(settings: Any) -> None:
     """Called once when the API application or a CLI command starts."""
+
+
+@hookspec
+def event_published(event: Any) -> None:
+    """Called once the outbox relay hands on a committed event (``acctgraph.domain.events.PublishedEvent``)."""

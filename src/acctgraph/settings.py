@@ -93,6 +93,26 @@ class Settings(BaseSettings):
         default=None, description="Playbooks: task templates and their triggers (JSON)."
     )
 
+    webhook_max_attempts: int = Field(
+        default=8, ge=1, description="Attempts of one webhook delivery before it is marked failed."
+    )
+    webhook_retry_seconds: float = Field(
+        default=30.0, gt=0, description="Wait before a webhook's first retry; doubled after each failed attempt."
+    )
+    webhook_max_retry_seconds: float = Field(default=21_600.0, gt=0, description="The longest wait between retries.")
+    webhook_disable_after_failures: int = Field(
+        default=40, ge=1, description="Disable an endpoint after this many failed attempts in a row (any delivery)."
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, description="How long one webhook attempt may take.")
+    events_retention_days: int = Field(
+        default=30, ge=1, description="Dispatched events (and their settled deliveries) are kept this many days."
+    )
+    smtp_host: str | None = Field(default=None, description="SMTP server for e-mail notifications; unset: no e-mail.")
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = Field(default="acctgraph@localhost", description="The From address of notification e-mails.")
+    smtp_username: str | None = Field(default=None, description="SMTP login, if the server wants one.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password, with smtp_username.")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
     queue_url: str | None = Field(
         default=None,
         description="The job queue: sqlite:///file (embedded), postgresql://... (a queue in that database) or "

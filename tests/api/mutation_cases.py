@@ -266,6 +266,41 @@ def _set_user_manager(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     return {"id": gid(s.user()), "managerId": gid(w.manager)}
 
 
+@case("createWebhookEndpoint")
+def _create_webhook_endpoint(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"url": "https://hooks.example.com/acctgraph", "eventTypes": ["alert.raised", "task.created"]}
+
+
+@case("updateWebhookEndpoint")
+def _update_webhook_endpoint(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(s.webhook_endpoint(), description="Changed")
+
+
+@case("deleteWebhookEndpoint")
+def _delete_webhook_endpoint(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"id": gid(s.webhook_endpoint())}
+
+
+@case("redeliverWebhook")
+def _redeliver_webhook(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"deliveryId": gid(s.webhook_delivery())}
+
+
+@case("updateMyNotificationSettings")
+def _update_my_notification_settings(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"digestEnabled": True, "emailEnabled": True}
+
+
+SELF_SERVICE = frozenset({"updateMyNotificationSettings"})
+"""Mutations that change only the caller's own settings: no account, so no book to be inside or outside."""
+
+ID_FREE_FAILURES: dict[str, tuple[dict[str, Any], str]] = {
+    "createWebhookEndpoint": ({"url": "ftp://hooks.example.com"}, "INVALID"),
+    "updateMyNotificationSettings": ({"slackEnabled": True}, "REQUIRED"),
+}
+"""For mutations naming no object: an input that must fail, and its code (instead of an unknown id)."""
+
+
 def document(mutation: str) -> str:
     input_type = mutation[0].upper() + mutation[1:] + "Input"
     return f"mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ userErrors {{ field message code }} }} }}"
@@ -275,7 +310,7 @@ def with_unknown_id(variables: dict[str, Any]) -> dict[str, Any]:
     """The same input with its first id pointing at nothing: the mutation must fail with NOT_FOUND."""
     from strawberry.relay import GlobalID
 
-    for key in ("id", "accountId", "accountIds", "ownerId", "connectionId", "managerId"):
+    for key in ("id", "accountId", "accountIds", "ownerId", "connectionId", "managerId", "deliveryId"):
         if key in variables:
             value = variables[key]
             first = value[0] if isinstance(value, list) else value

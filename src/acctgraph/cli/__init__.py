@@ -18,6 +18,7 @@ from acctgraph.cli import (
     init,
     jobs,
     keys,
+    notifications,
     playbooks,
     plugins,
     revenue,
@@ -25,6 +26,7 @@ from acctgraph.cli import (
     serve,
     sync,
     users,
+    webhooks,
 )
 from acctgraph.cli.errors import EXIT_ERROR, UserFacingError, report
 
@@ -48,6 +50,8 @@ app.add_typer(connections.app, name="connections")
 app.add_typer(sync.app, name="sync")
 app.add_typer(identities.app, name="identities")
 app.add_typer(users.app, name="users")
+app.add_typer(webhooks.app, name="webhooks")
+app.add_typer(notifications.app, name="notifications")
 app.add_typer(jobs.app, name="jobs")
 app.command("worker")(jobs.worker)
 app.command("serve")(serve.serve)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.commands import Command, Domain, Name, Reason, Version
+from acctgraph.domain.events import EventType, publish
 from acctgraph.domain.hierarchy import refuse_cycle
 from acctgraph.domain.rules import BusinessRuleError, check_version, get_row, get_rows
 from acctgraph.domain.tasks.lists import OPEN_STATUSES
@@ -230,6 +231,20 @@ def _apply(session: Session, changes: list[OwnershipChange], accounts: dict[int,
                 if getattr(row, owner_field) == account.owner_id:
                     setattr(row, owner_field, change.to_owner_id)
         account.owner_id = change.to_owner_id
+        publish(
+            session,
+            EventType.ACCOUNT_TRANSFERRED,
+            {
+                "account_id": account.id,
+                "account_name": account.name,
+                "from_owner_id": change.from_owner_id,
+                "to_owner_id": change.to_owner_id,
+                "effective_on": change.effective_on,
+                "reason": change.reason,
+                "ownership_change_id": change.id,
+                "moved_open_work": change.moves_open_work,
+            },
+        )
     session.flush()
 
 

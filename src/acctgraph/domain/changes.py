@@ -16,7 +16,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from acctgraph.domain.actors import Actor
-from acctgraph.models import Account, AuditRecord
+from acctgraph.models import Account, AuditRecord, Event
 
 UNTRACKED = frozenset({"created_at", "updated_at", "version"})
 
@@ -64,7 +64,7 @@ class ChangeSet:
     def _collect(self, session: Session, _context: Any) -> None:
         for action, rows in (("created", session.new), ("updated", session.dirty), ("deleted", session.deleted)):
             for row in rows:
-                if isinstance(row, AuditRecord):
+                if isinstance(row, AuditRecord | Event):  # the trail's own rows, and the outbox's
                     continue
                 fields = _changed_fields(row, action)
                 if fields or action != "updated":

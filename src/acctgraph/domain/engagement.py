@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.commands import Command, Name, Text, Version
 from acctgraph.domain.rules import BusinessRuleError, check_version, get_row
-from acctgraph.domain.tasks.commands import assignable_owner, refuse_past
+from acctgraph.domain.tasks.commands import assignable_owner, publish_tasks_created, refuse_past
 from acctgraph.models import Account, Activity, ActivityKind, ActivityStatus, Contact, Task, activity_attendees
 from acctgraph.models.base import utcnow
 
@@ -133,6 +133,8 @@ def complete_qbr(session: Session, actor: Actor, command: CompleteQbr, today: da
     qbr.outcomes = command.outcomes
     qbr.occurred_at = min(qbr.occurred_at, utcnow())
     session.add_all(tasks)
+    session.flush()
+    publish_tasks_created(session, tasks)
     return qbr, tasks
 
 
@@ -153,6 +155,8 @@ def record_qbr(session: Session, actor: Actor, command: RecordQbr, today: date) 
     _new_activity(session, qbr, command.attendee_ids)
     tasks = [_next_step_task(session, actor, qbr, step, index, today) for index, step in enumerate(command.next_steps)]
     session.add_all(tasks)
+    session.flush()
+    publish_tasks_created(session, tasks)
     return qbr, tasks
 
 

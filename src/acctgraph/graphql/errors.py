@@ -127,6 +127,9 @@ class ErrorCode(enum.Enum):
     TRANSFER_PENDING = strawberry.enum_value(
         "TRANSFER_PENDING", description="The account already has a transfer waiting for its day."
     )
+    ENDPOINT_DISABLED = strawberry.enum_value(
+        "ENDPOINT_DISABLED", description="The webhook endpoint is disabled; re-enable it (active: true) first."
+    )
 
 
 def error_code(code: str) -> ErrorCode:

@@ -172,6 +172,22 @@ TYPE_READERS: dict[str, frozenset[Reader]] = {
     ),
     # The job engine: its schedules and outcomes, and scheduling a connection's sync: admins only.
     **_readable_by(ADMINS, "ScheduledJob", "SetDataSourceSchedulePayload"),
+    # Webhooks: endpoints, their delivery log and its events (admins only); one's own notification settings.
+    **_readable_by(
+        ADMINS,
+        "WebhookEndpoint",
+        "WebhookEndpointConnection",
+        "WebhookEndpointEdge",
+        "WebhookDelivery",
+        "WebhookDeliveryConnection",
+        "WebhookDeliveryEdge",
+        "WebhookEvent",
+        "CreateWebhookEndpointPayload",
+        "WebhookEndpointPayload",
+        "DeleteWebhookEndpointPayload",
+        "RedeliverWebhookPayload",
+    ),
+    **_readable_by(USERS, "NotificationSettings", "UpdateMyNotificationSettingsPayload"),
 }
 """Every object, interface and union type, with who may read it. A type missing here is read by no one."""
 
@@ -215,6 +231,11 @@ MUTATION_ROLES: dict[str, frozenset[Role]] = {
     "deactivateUser": ADMINS,
     "setUserManager": ADMINS,
     "setDataSourceSchedule": ADMINS,
+    "createWebhookEndpoint": ADMINS,
+    "updateWebhookEndpoint": ADMINS,
+    "deleteWebhookEndpoint": ADMINS,
+    "redeliverWebhook": ADMINS,
+    "updateMyNotificationSettings": USERS,
 }
 """Every mutation, with the roles that may call it. A mutation missing here is refused to everyone.
 Integration keys may call ``triggerSync`` whatever their user's role (``INTEGRATION_FIELDS``)."""

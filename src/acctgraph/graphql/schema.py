@@ -23,6 +23,7 @@ from acctgraph.graphql.mutations.quotes import QuoteMutations
 from acctgraph.graphql.mutations.sync import SyncMutations
 from acctgraph.graphql.mutations.tasks import TaskMutations
 from acctgraph.graphql.mutations.users import UserMutations
+from acctgraph.graphql.mutations.webhooks import WebhookMutations
 from acctgraph.graphql.queries.accounts import AccountQueries
 from acctgraph.graphql.queries.alerts import AlertQueries
 from acctgraph.graphql.queries.audit import AuditQueries
@@ -36,6 +37,7 @@ from acctgraph.graphql.queries.sync import SyncQueries
 from acctgraph.graphql.queries.triage import TriageQueries
 from acctgraph.graphql.queries.users import UserQueries
 from acctgraph.graphql.queries.voice import VoiceQueries
+from acctgraph.graphql.queries.webhooks import WebhookQueries
 from acctgraph.graphql.subscriptions import Subscription
 from acctgraph.graphql.types.scalars import SCALARS
 from acctgraph.settings import Settings
@@ -54,6 +56,7 @@ QUERIES: tuple[type, ...] = (
     SyncQueries,
     TriageQueries,
     JobQueries,
+    WebhookQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutations,
@@ -71,6 +74,7 @@ MUTATIONS: tuple[type, ...] = (
     SyncMutations,
     UserMutations,
     JobMutations,
+    WebhookMutations,
 )
 
 

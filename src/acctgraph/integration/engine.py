@@ -22,6 +22,7 @@ from sqlalchemy import Engine, exists, select, update
 from sqlalchemy.orm import Session
 
 from acctgraph.db import sync_sessionmaker
+from acctgraph.domain.events import EventType, publish
 from acctgraph.integration import deletions, triage, writers
 from acctgraph.integration.batches import Batch, BatchOutcome, record_key
 from acctgraph.integration.connections import Connectors, connector_and_config, get_connection
@@ -202,8 +203,23 @@ def _new_generation(state: SyncState) -> None:
 
 
 def _finish(session: Session, run: SyncRun) -> None:
+    """Record the run's end with its ``sync.finished`` (succeeded or partial) or ``sync.failed`` event."""
     run.finished_at = utcnow()
     session.add(run)
+    failed = run.status == SyncRunStatus.FAILED
+    publish(
+        session,
+        EventType.SYNC_FAILED if failed else EventType.SYNC_FINISHED,
+        {
+            "sync_run_id": run.id,
+            "connection_id": run.connection_id,
+            "status": run.status,
+            "full_refresh": run.full_refresh,
+            "started_at": run.started_at,
+            "finished_at": run.finished_at,
+            "error": run.error,
+        },
+    )
     session.commit()
 
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from acctgraph.integration.plugins import AcctgraphPluginManager
     from acctgraph.settings import Settings
 
-TASK_MODULES: list[str] = ["acctgraph.jobs.builtin"]
+TASK_MODULES: list[str] = ["acctgraph.jobs.builtin", "acctgraph.notifications.jobs"]
 """Modules whose ``@job`` functions the queue registers; other packages append theirs."""
 
 

@@ -21,6 +21,13 @@ from acctgraph.models.contracts import (
     ContractStatus,
 )
 from acctgraph.models.currency import ExchangeRate
+from acctgraph.models.events import (
+    DeliveryStatus,
+    Event,
+    NotificationSettings,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from acctgraph.models.health import HealthBand, HealthSnapshot
 from acctgraph.models.health_measures import AccountSentiment, HealthMeasureScore
 from acctgraph.models.identity import ExternalRef
@@ -83,6 +90,8 @@ __all__ = [
     "ContractLine",
     "ContractStatus",
     "ContractStatusChange",
+    "DeliveryStatus",
+    "Event",
     "ExchangeRate",
     "ExternalRef",
     "ForecastCategory",
@@ -98,6 +107,7 @@ __all__ = [
     "JobSchedule",
     "JobWorker",
     "LifecycleStage",
+    "NotificationSettings",
     "NpsResponse",
     "Opportunity",
     "OpportunityKind",
@@ -127,5 +137,7 @@ __all__ = [
     "TicketStatus",
     "UsageMetric",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "activity_attendees",
 ]

@@ -15,6 +15,7 @@ from acctgraph.db import DatabaseConfigError, check_connection, sync_sessionmake
 from acctgraph.migrations import pending_revisions
 from acctgraph.models import Role, SyncRunStatus, User
 from acctgraph.models.base import utcnow
+from acctgraph.notifications.doctor_checks import check_outbox, check_webhook_endpoints
 from acctgraph.observability.findings import Check, Finding, Status, waiting_finding
 from acctgraph.observability.job_engine_checks import check_job_queue, check_schedules, check_workers
 from acctgraph.observability.readings import connection_syncs, sync_request_queue
@@ -83,5 +84,7 @@ CHECKS: list[Check] = [
     check_workers,
     check_schedules,
     check_job_queue,
+    check_outbox,
+    check_webhook_endpoints,
 ]
 """The checks after the database and schema, in the order they print."""

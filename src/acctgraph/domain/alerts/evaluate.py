@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -11,8 +11,10 @@ import pluggy
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from acctgraph.domain.alerts.lifecycle import publish_alert_resolved
 from acctgraph.domain.alerts.rules import ALERT_RULES, AlertRule
 from acctgraph.domain.alerts.settings import AlertSettings
+from acctgraph.domain.events import EventType, publish
 from acctgraph.models import Account, Alert, AlertStatus, LifecycleStage
 
 
@@ -73,8 +75,12 @@ def evaluate_alerts(
             )
             raised.append((alert, row.account_name))
     session.add_all(alert for alert, _ in raised)
-    session.commit()
+    session.flush()
     notices = [_notice(alert, account_name) for alert, account_name in raised]
+    for notice in notices:
+        fields = asdict(notice)
+        publish(session, EventType.ALERT_RAISED, {"alert_id": fields.pop("id"), **fields})
+    session.commit()
     if plugin_manager is not None and notices:
         plugin_manager.hook.alerts_raised(alerts=notices)
     return notices
@@ -103,6 +109,7 @@ def resolve_cleared_alerts(
                 alert.resolved_at = now
                 alert.auto_resolved = True
                 alert.resolution_note = f"Resolved automatically on {as_of.isoformat()}: {rule.cleared_reason}"
+                publish_alert_resolved(session, alert)
                 resolved.append(alert)
     session.flush()
     return resolved

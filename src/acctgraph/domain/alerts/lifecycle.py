@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.commands import Command
+from acctgraph.domain.events import EventType, publish
 from acctgraph.domain.rules import BusinessRuleError, get_row
 from acctgraph.domain.tasks.playbooks import close_tasks_of_resolved_alerts
 from acctgraph.models import Alert, AlertStatus
@@ -51,4 +52,23 @@ def resolve_alert(session: Session, actor: Actor | None, command: ResolveAlert) 
     alert.resolved_by_id = actor.user_id if actor else None
     alert.resolution_note = command.note
     close_tasks_of_resolved_alerts(session, [alert.id])
+    publish_alert_resolved(session, alert)
     return alert
+
+
+def publish_alert_resolved(session: Session, alert: Alert) -> None:
+    """The ``alert.resolved`` event of an alert just resolved, by hand or automatically."""
+    publish(
+        session,
+        EventType.ALERT_RESOLVED,
+        {
+            "alert_id": alert.id,
+            "account_id": alert.account_id,
+            "owner_id": alert.owner_id,
+            "rule": alert.rule,
+            "subject": alert.subject,
+            "title": alert.title,
+            "auto_resolved": alert.auto_resolved,
+            "resolution_note": alert.resolution_note,
+        },
+    )

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import islice
 
-from sqlalchemy import delete, insert
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session, aliased
 
 from acctgraph.domain.contract_history import record_contract_status_changes
+from acctgraph.domain.events import EventType, publish
 from acctgraph.domain.health.engine import AccountHealth, score_book
 from acctgraph.domain.health.measures import HealthMeasure
 from acctgraph.domain.health.scorecard import HealthConfig
@@ -40,17 +41,55 @@ def compute_health(
     ``day`` is judged by the statuses contracts had then. Re-running for the same day gives the same
     rows (the day is replaced in one transaction), and so does re-running after later data arrived.
     """
-    record_contract_status_changes(session, today or datetime.now(UTC).date())
+    today = today or datetime.now(UTC).date()
+    record_contract_status_changes(session, today)
+    # Only today's run tells of band changes: a backfill of past days is history, not news.
+    previous = _latest_bands(session, day) if day == today else {}
     session.execute(delete(HealthMeasureScore).where(HealthMeasureScore.day == day))
     session.execute(delete(HealthSnapshot).where(HealthSnapshot.day == day))
     run = HealthRun(day=day)
     scores = score_book(session, config, catalogue, day)
     while batch := list(islice(scores, WRITE_BATCH)):
         _write(session, day, batch)
+        _publish_band_changes(session, day, previous, batch)
         run.accounts += len(batch)
         run.bands.update(health.band for health in batch)
     session.commit()
     return run
+
+
+def _latest_bands(session: Session, day: date) -> dict[int, HealthBand]:
+    """Each account's band in its latest snapshot on or before ``day`` (a re-run of ``day`` compares with
+    that day's first run, so it announces nothing new). One read."""
+    earlier = aliased(HealthSnapshot)
+    latest_day = (
+        select(func.max(earlier.day))
+        .where(earlier.account_id == HealthSnapshot.account_id, earlier.day <= day)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(HealthSnapshot.account_id, HealthSnapshot.band).where(HealthSnapshot.day == latest_day)
+    )
+    return {account_id: band for account_id, band in rows}
+
+
+def _publish_band_changes(
+    session: Session, day: date, previous: Mapping[int, HealthBand], batch: list[AccountHealth]
+) -> None:
+    for health in batch:
+        before = previous.get(health.account_id)
+        if before is not None and before != health.band:
+            publish(
+                session,
+                EventType.HEALTH_BAND_CHANGED,
+                {
+                    "account_id": health.account_id,
+                    "day": day,
+                    "from_band": before,
+                    "to_band": health.band,
+                    "score": health.score,
+                },
+            )
 
 
 def _write(session: Session, day: date, batch: list[AccountHealth]) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from acctgraph.domain.events import EventType, publish
 from acctgraph.domain.revenue.inserts import insert_new_rows
 from acctgraph.models import (
     Account,
@@ -72,8 +73,25 @@ def contracts_to_renew(session: Session, today: date, lead_days: int) -> list[di
 
 
 def open_renewals(session: Session, renewals: list[dict[str, Any]]) -> list[int]:
-    """Insert ``renewals``, skipping any contract that has one by now; the ids of those inserted."""
-    return insert_new_rows(session, Opportunity, renewals)
+    """Insert ``renewals``, skipping any contract that has one by now, with a ``renewal.created`` event
+    each; the ids of those inserted."""
+    ids = insert_new_rows(session, Opportunity, renewals)
+    for opportunity in session.scalars(select(Opportunity).where(Opportunity.id.in_(ids)).order_by(Opportunity.id)):
+        publish(
+            session,
+            EventType.RENEWAL_CREATED,
+            {
+                "opportunity_id": opportunity.id,
+                "account_id": opportunity.account_id,
+                "contract_id": opportunity.contract_id,
+                "owner_id": opportunity.owner_id,
+                "name": opportunity.name,
+                "amount_minor": opportunity.amount_minor,
+                "currency": opportunity.currency,
+                "expected_close_date": opportunity.expected_close_date,
+            },
+        )
+    return ids
 
 
 def create_renewal_opportunities(session: Session, today: date, lead_days: int) -> list[int]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.commands import Command, Name, Reason, Text, Version
+from acctgraph.domain.events import EventType, publish
 from acctgraph.domain.rules import BusinessRuleError, check_version, get_row
 from acctgraph.domain.tasks.lists import OPEN_STATUSES
 from acctgraph.models import Account, Role, Task, TaskPriority, TaskStatus, User
@@ -91,7 +92,29 @@ def create_task(session: Session, actor: Actor, command: CreateTask, today: date
         created_by_id=actor.user_id,
     )
     session.add(task)
+    session.flush()
+    publish_tasks_created(session, [task])
     return task
+
+
+def publish_tasks_created(session: Session, tasks: list[Task]) -> None:
+    """A ``task.created`` event per task (flushed, so each has its id), whatever created it."""
+    for task in tasks:
+        publish(session, EventType.TASK_CREATED, _task_payload(task))
+
+
+def _task_payload(task: Task) -> dict[str, object]:
+    return {
+        "task_id": task.id,
+        "account_id": task.account_id,
+        "owner_id": task.owner_id,
+        "title": task.title,
+        "due_on": task.due_on,
+        "priority": task.priority,
+        "status": task.status,
+        "alert_id": task.alert_id,
+        "playbook_run_id": task.playbook_run_id,
+    }
 
 
 def _open_task(session: Session, task_id: int, version: int) -> Task:
@@ -126,6 +149,7 @@ def reassign_task(session: Session, _actor: Actor, command: ReassignTask) -> Tas
 def complete_task(session: Session, _actor: Actor, command: CompleteTask) -> Task:
     task = _open_task(session, command.id, command.version)
     close_task(task, TaskStatus.DONE, command.outcome)
+    publish(session, EventType.TASK_COMPLETED, {**_task_payload(task), "outcome": task.outcome})
     return task
 
 
