@@ -64,7 +64,7 @@ class SortColumn:
 class AccountList:
     """``select(Account)`` filtered, and the ordering to page it by (ending in the account id)."""
 
-    statement: Select[tuple[Account]]
+    statement: Select[Account]
     order: tuple[SortColumn, ...]
 
 
@@ -122,11 +122,11 @@ def _sort_column(order_by: AccountOrderKey, descending: bool) -> SortColumn:
     if order_by is AccountOrderKey.ARR:
         return SortColumn("arr", summary.arr_minor, descending, int)
     if order_by is AccountOrderKey.HEALTH_SCORE:
-        column = summary.health_order_desc if descending else summary.health_order_asc
-        return SortColumn("health", column, descending, int)
+        health = summary.health_order_desc if descending else summary.health_order_asc
+        return SortColumn("health", health, descending, int)
     if order_by is AccountOrderKey.RENEWAL_DATE:
-        column = summary.renewal_order_desc if descending else summary.renewal_order_asc
-        return SortColumn("renewal", column, descending, date)
+        renewal = summary.renewal_order_desc if descending else summary.renewal_order_asc
+        return SortColumn("renewal", renewal, descending, date)
     if order_by is AccountOrderKey.UPDATED_AT:
         return SortColumn("updated", summary.updated_at, descending, datetime)
     return SortColumn("name", summary.name_key, descending, str)
@@ -147,6 +147,6 @@ def require_list_rates(session: Session, reporting_currency: str) -> None:
         raise MissingExchangeRate(currencies, reporting_currency, min(day for _listed, day in missing))
 
 
-def count_of(statement: Select[Any]) -> Select[tuple[int]]:
+def count_of(statement: Select[Any]) -> Select[int]:
     """SELECT the number of rows ``statement`` (a list, unordered) holds."""
     return select(func.count()).select_from(statement.order_by(None).subquery())

@@ -77,7 +77,7 @@ def flush_touched(session: Session) -> int:
     return refresh_summaries_of(session, accounts, summary_day(session), summary_currency(session))
 
 
-def _owners_of(row: Any, attribute: str) -> set[int]:
+def _owners_of(row: Any, attribute: str) -> set[Any]:
     """The row's current value of ``attribute`` and, if the flush changed it, the previous one."""
     history = inspect(row).attrs[attribute].history
     values = {getattr(row, attribute), *history.deleted}
@@ -119,14 +119,20 @@ def _note_core_write(state: ORMExecuteState) -> None:
     if table is None or key is None:
         return
     column, kind = key
-    rows = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
-    values = {row[column] for row in rows if row.get(column) is not None}
+    parameters: Any = state.parameters
+    rows: list[dict[str, Any]] = list(parameters) if isinstance(parameters, list) else [dict(parameters or {})]
+    values: set[Any] = {row[column] for row in rows if row.get(column) is not None}
     if state.is_insert:
         if table.name == Account.__tablename__:
             state.session.info[SWEEP] = True  # new ids are not known before the INSERT runs
     else:
         values |= _keys_of_changed_rows(state, table, column, rows)
-    note_touched(state.session, **{kind: values})
+    if kind == "accounts":
+        note_touched(state.session, accounts=values)
+    elif kind == "contracts":
+        note_touched(state.session, contracts=values)
+    else:
+        note_touched(state.session, currencies=values)
 
 
 def _keys_of_changed_rows(state: ORMExecuteState, table: Any, column: str, rows: list[dict[str, Any]]) -> set[Any]:

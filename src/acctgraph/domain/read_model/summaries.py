@@ -194,7 +194,7 @@ def accounts_with_currencies(session: Session, currencies: Collection[str]) -> s
     return set(session.scalars(select(Contract.account_id).where(Contract.currency.in_(sorted(currencies)))))
 
 
-def accounts_without_summary() -> Select[tuple[int]]:
+def accounts_without_summary() -> Select[int]:
     """SELECT the ids of accounts that have no summary yet (inserted in bulk, or before the read model)."""
     summarised = select(AccountSummary.account_id).where(AccountSummary.account_id == Account.id)
     return select(Account.id).where(~summarised.exists())
