@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from acctgraph import models as m
+from acctgraph.domain.read_model import stored_summaries
 from acctgraph.integration.locks import SyncLockedError, connection_lock
 from acctgraph.models import SyncRun, SyncRunStatus
 from tests.integration.conftest import counts, write_csv_files
@@ -207,3 +208,22 @@ def test_a_source_field_named_like_a_column_stays_in_extra(sheet: Sync, csv_dir:
     assert second["accounts"]["updated"] == 1
     assert renamed is not None and renamed.updated_at.year > 2020
     assert renamed.extra["updated_at"] == "2020-01-01"
+
+
+def test_synced_writes_keep_the_account_summaries_in_step(sheet: Sync, csv_dir: Path, session: Session) -> None:
+    """The writers' bulk INSERT/UPDATE bypass the ORM; the read model follows them in the same transaction."""
+    sheet()
+    text = (csv_dir / "accounts.csv").read_text().replace("A3,Account 3,", "A3,Account Three,")
+    (csv_dir / "accounts.csv").write_text("".join(line for line in text.splitlines(True) if not line.startswith("A7,")))
+    sheet(streams=["accounts"], full_refresh=True)
+
+    session.expire_all()
+    accounts = session.scalars(select(m.Account)).all()
+    summaries = stored_summaries(session, [account.id for account in accounts])
+    assert len(summaries) == len(accounts) == 20
+    for account in accounts:
+        assert summaries[account.id]["name_key"] == account.name.lower()
+        assert summaries[account.id]["deleted"] is (account.deleted_at is not None)
+        assert summaries[account.id]["updated_at"] == account.updated_at
+    assert sorted(s["name_key"] for s in summaries.values() if s["deleted"]) == ["account 7"]
+    assert "account three" in {s["name_key"] for s in summaries.values()}

@@ -16,6 +16,7 @@ from strawberry.annotation import StrawberryAnnotation
 from strawberry.extensions.field_extension import FieldExtension
 from strawberry.types.arguments import StrawberryArgument
 from strawberry.types.field import StrawberryField
+from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.keyset import Ordering, PageRequest, decode_cursor, encode_cursor
@@ -76,13 +77,18 @@ async def paginate(
     ordering: Ordering,
     page: PageRequest,
     to_node: Callable[[Any], Any],
+    rows_wanted: bool = True,
 ) -> Connection[Any]:
-    """One page of ``statement`` (a filtered ``select(Model)``): one query, plus one if totalCount is asked."""
+    """One page of ``statement`` (a filtered ``select(Model)``): one query, plus one if totalCount is asked.
+
+    Without ``rows_wanted`` (the query asks only for totalCount) no page is fetched: only the COUNT runs."""
     count_statement = select(func.count()).select_from(statement.order_by(None).subquery())
     paged, directed = _directed(statement, ordering, page)
-    rows = await context.db.all(
-        paged.add_columns(*_sort_columns(ordering)).order_by(*directed.order_by()).limit(page.limit + 1)
-    )
+    rows: Sequence[Any] = []
+    if rows_wanted:
+        rows = await context.db.all(
+            paged.add_columns(*_sort_columns(ordering)).order_by(*directed.order_by()).limit(page.limit + 1)
+        )
 
     async def count() -> int:
         return int(await context.db.scalar(count_statement))
@@ -186,8 +192,8 @@ class RootList:
     ordering: Ordering
     to_node: Callable[[Any], Any]
 
-    async def page(self, context: RequestContext, page: PageRequest) -> Connection[Any]:
-        return await paginate(context, self.statement, self.ordering, page, self.to_node)
+    async def page(self, context: RequestContext, page: PageRequest, rows_wanted: bool = True) -> Connection[Any]:
+        return await paginate(context, self.statement, self.ordering, page, self.to_node, rows_wanted)
 
 
 @dataclass(frozen=True)
@@ -199,7 +205,7 @@ class ChildPage:
     to_node: Callable[[Any], Any]
     filter_key: FilterKey = None
 
-    async def page(self, context: RequestContext, page: PageRequest) -> Connection[Any]:
+    async def page(self, context: RequestContext, page: PageRequest, rows_wanted: bool = True) -> Connection[Any]:
         return await child_connection(context, self.children, self.parent_id, page, self.to_node, self.filter_key)
 
 
@@ -228,7 +234,27 @@ class KeysetPagination(FieldExtension):
         source_list = next_(source, info, **kwargs)
         if inspect.isawaitable(source_list):
             source_list = await source_list
-        return await source_list.page(info.context, page)
+        return await source_list.page(info.context, page, rows_wanted=_selects_rows(info))
+
+
+COUNT_ONLY = frozenset({"totalCount", "__typename"})
+
+
+def _selects_rows(info: strawberry.Info[RequestContext, None]) -> bool:
+    """Whether the query asks for anything of the connection but its totalCount (edges, nodes, pageInfo)."""
+    if not info.selected_fields:
+        return True
+    names: set[str] = set()
+
+    def collect(selections: list[Any]) -> None:
+        for selection in selections:
+            if isinstance(selection, FragmentSpread | InlineFragment):
+                collect(selection.selections)
+            else:
+                names.add(selection.name)
+
+    collect(info.selected_fields[0].selections)
+    return not names <= COUNT_ONLY
 
 
 def _page_argument(name: str, annotation: Any, description: str) -> StrawberryArgument:
