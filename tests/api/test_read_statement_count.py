@@ -97,3 +97,48 @@ async def test_a_to_do_page_of_5_and_of_100_issue_the_same_statements(
     # users (batched), tasks, count, accounts, the accounts' tasks, alerts, QBRs, playbook runs, the runs'
     # tasks, the accounts' runs and their count...: 12, independent of the page size.
     assert small_count == large_count == 12
+
+
+HISTORY_PAGE = """
+query($first: Int!) {
+  users(first: $first) { nodes { name reports(first: 5) { totalCount nodes { name } } } }
+  accounts(first: $first) {
+    nodes { name ownerHistory(first: 3) { totalCount nodes { reason toOwner { name } } } }
+  }
+}
+"""
+
+
+async def test_reports_and_owner_histories_are_connections_batched_whatever_the_page_size(
+    graphql: GraphQLClient, sample: SampleData
+) -> None:
+    managers = [sample.user(role=m.Role.MANAGER) for _ in range(30)]
+    for manager in managers:
+        for _ in range(2):
+            sample.user(manager_id=manager.id)
+    for index in range(30):
+        account = sample.account(owner_id=managers[index].id)
+        for moved_to in (managers[(index + 1) % 30], managers[index]):
+            sample.session.add(
+                m.OwnershipChange(
+                    account_id=account.id,
+                    to_owner_id=moved_to.id,
+                    effective_on=account.created_at.date(),
+                    reason="rebalancing",
+                    applied_at=account.created_at,
+                )
+            )
+    sample.session.commit()
+
+    small = await graphql.data(HISTORY_PAGE, {"first": 5})
+    small_count = len(graphql.statements)
+    large = await graphql.data(HISTORY_PAGE, {"first": 100})
+    large_count = len(graphql.statements)
+
+    assert len(small["accounts"]["nodes"]) == 5
+    assert len(large["accounts"]["nodes"]) == 30
+    assert all(node["ownerHistory"]["totalCount"] == 2 for node in large["accounts"]["nodes"])
+    assert sum(node["reports"]["totalCount"] for node in large["users"]["nodes"]) == 60
+    # users, their count, reports, report counts, accounts, account count, histories, history counts,
+    # the histories' new owners: the same for a page of 5 and of 100.
+    assert small_count == large_count

@@ -28,7 +28,7 @@ from acctgraph.graphql.types.identity import ExternalRef
 from acctgraph.graphql.types.money import Money
 from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.opportunities import Opportunity
-from acctgraph.graphql.types.ownership import OwnershipChange, owner_history
+from acctgraph.graphql.types.ownership import OWNER_HISTORY, OwnershipChange
 from acctgraph.graphql.types.plans import PLAN_GOALS, PlanItem, whitespace
 from acctgraph.graphql.types.playbooks import ACCOUNT_PLAYBOOK_RUNS, PlaybookRun
 from acctgraph.graphql.types.quotes import Quote
@@ -115,9 +115,9 @@ class Account(ModelNode):
     owner_id: strawberry.Private[int | None]
     parent_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="Ownership transfers, newest first.")
-    async def owner_history(self, info: strawberry.Info[RequestContext, None]) -> list[OwnershipChange]:
-        return await owner_history(info, self.id)
+    @paginated("Ownership transfers, newest first.", Connection[OwnershipChange])
+    def owner_history(self) -> ChildPage:
+        return ChildPage(OWNER_HISTORY, self.id, OwnershipChange.from_row)
 
     @strawberry.field(description="Active contacts as a reporting tree: the stakeholder map.")
     async def relationship_map(self, info: strawberry.Info[RequestContext, None]) -> list[Stakeholder]:
