@@ -103,7 +103,10 @@ HISTORY_PAGE = """
 query($first: Int!) {
   users(first: $first) { nodes { name reports(first: 5) { totalCount nodes { name } } } }
   accounts(first: $first) {
-    nodes { name ownerHistory(first: 3) { totalCount nodes { reason toOwner { name } } } }
+    nodes {
+      name ownerHistory(first: 3) { totalCount nodes { reason toOwner { name } } }
+      relationshipMap(first: 5) { contact { name } reports { contact { name } } }
+    }
   }
 }
 """
@@ -118,6 +121,7 @@ async def test_reports_and_owner_histories_are_connections_batched_whatever_the_
             sample.user(manager_id=manager.id)
     for index in range(30):
         account = sample.account(owner_id=managers[index].id)
+        sample.contact(account, reports_to_id=sample.contact(account).id)
         for moved_to in (managers[(index + 1) % 30], managers[index]):
             sample.session.add(
                 m.OwnershipChange(
@@ -138,7 +142,8 @@ async def test_reports_and_owner_histories_are_connections_batched_whatever_the_
     assert len(small["accounts"]["nodes"]) == 5
     assert len(large["accounts"]["nodes"]) == 30
     assert all(node["ownerHistory"]["totalCount"] == 2 for node in large["accounts"]["nodes"])
+    assert all(len(node["relationshipMap"][0]["reports"]) == 1 for node in large["accounts"]["nodes"])
     assert sum(node["reports"]["totalCount"] for node in large["users"]["nodes"]) == 60
     # users, their count, reports, report counts, accounts, account count, histories, history counts,
-    # the histories' new owners: the same for a page of 5 and of 100.
+    # the histories' new owners, stakeholders: the same for a page of 5 and of 100.
     assert small_count == large_count

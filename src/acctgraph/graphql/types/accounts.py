@@ -119,9 +119,19 @@ class Account(ModelNode):
     def owner_history(self) -> ChildPage:
         return ChildPage(OWNER_HISTORY, self.id, OwnershipChange.from_row)
 
-    @strawberry.field(description="Active contacts as a reporting tree: the stakeholder map.")
-    async def relationship_map(self, info: strawberry.Info[RequestContext, None]) -> list[Stakeholder]:
-        return await relationship_map(info, self.id)
+    @strawberry.field(
+        description="Active contacts as a reporting tree: the stakeholder map, drawn from the first `first` "
+        "active contacts by name (page through `contacts` for the others)."
+    )
+    async def relationship_map(
+        self,
+        info: strawberry.Info[RequestContext, None],
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="At most this many stakeholders (default and maximum in settings)."),
+        ] = None,
+    ) -> list[Stakeholder]:
+        return await relationship_map(info, self.id, first)
 
     @paginated("The account plan: its goals (each with its initiatives), by due date.", Connection[PlanItem])
     def plan(self) -> ChildPage:
