@@ -201,3 +201,26 @@ def test_resolved_alerts_stay_with_the_owner_who_resolved_them(session: Session,
     figures = alert_figures_by_owner(session, select(m.User.id), Period.parse(f"{TODAY.year}"))
     assert (figures[am1.id].open_count, len(figures[am1.id].days_to_resolve)) == (0, 1)
     assert (figures[am2.id].open_count, len(figures[am2.id].days_to_resolve)) == (1, 0)
+
+
+def test_a_first_contract_signed_after_it_started_is_new_business_when_signed(
+    session: Session, sample: SampleData
+) -> None:
+    contract = sample.contract(
+        sample.account(), 60_000, start_date=date(2026, 4, 1), end_date=date(2027, 3, 31), status=m.ContractStatus.DRAFT
+    )
+    session.commit()
+    record_contract_status_changes(session, date(2026, 3, 20))
+    contract.status = m.ContractStatus.ACTIVE
+    record_contract_status_changes(session, date(2026, 5, 12))
+    session.commit()
+
+    result = metrics(session, "2026")
+    assert bridge(month(result, "2026-04"))["ending"] == 0
+    assert bridge(month(result, "2026-05")) == {
+        "starting": 0,
+        "churned": 0,
+        "reactivation": 0,
+        "new": 60_000,
+        "ending": 60_000,
+    }

@@ -2,7 +2,7 @@
 (tests/revenue/reference.py) on generated contract histories: new business, expansion and contraction
 (effective-dated lines), churn, reactivation after a gap, same-day and next-day renewals, currency
 changes (USD, EUR, JPY with 0 decimals, KWD with 3) at dated rates, drafts, accounts deleted upstream
-after they churned, and dated status histories (contracts cancelled before their end, renewals signed
+after they churned, and dated status histories (contracts cancelled before their end, contracts and renewals signed
 after they started, contracts whose history is not recorded yet). To the cent, for the whole period (open: measured up to today) and each month."""
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def account_history(draw: st.DrawFn, account: int, first: int) -> list[reference
         fate = draw(st.sampled_from(FATES))
         if fate == "cancelled" and contract.counts and start < TODAY:
             contract.stopped_on = draw(st.one_of(st.just(TODAY), day_after(start, 1, (TODAY - start).days)))
-        if fate == "signed late" and contract.counts and renews and start < min(TODAY, end):
+        if fate == "signed late" and contract.counts and start < min(TODAY, end):
             contract.signed_on = draw(day_after(start, 1, (min(TODAY, end) - start).days))
         contracts.append(contract)
         start = end + timedelta(days=draw(st.sampled_from([0, 0, 1, 1, 5, 30])))

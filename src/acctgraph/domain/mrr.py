@@ -49,6 +49,8 @@ from acctgraph.models import Account, Contract, ContractLine, ContractStatus, Co
 
 IN_FORCE_STATUSES = (ContractStatus.ACTIVE, ContractStatus.RENEWED, ContractStatus.EXPIRED, ContractStatus.CANCELLED)
 """Statuses of a contract that is or was in force: everything but a draft."""
+SIGNED_STATUSES = (ContractStatus.ACTIVE, ContractStatus.RENEWED, ContractStatus.EXPIRED)
+"""Statuses that say a contract was signed (a cancelled one was signed before it was cancelled)."""
 NOT_IN_FORCE = (ContractStatus.DRAFT, ContractStatus.CANCELLED)
 """Statuses a contract does not count with on the day it has them (as in ``contract_history``)."""
 
@@ -167,10 +169,17 @@ def native_mrr_by_day(
 def first_revenue_days(session: Session, accounts: Select[int] | None = None) -> dict[int, date]:
     """The first day each account had MRR: revenue after a gap since then is reactivation, not new.
 
-    The first day of a paying line is the later of its contract's start and its own ``effective_from``.
+    The first day of a paying line is the latest of its contract's start, its own ``effective_from`` and
+    the day its contract was first signed (by its dated status history: a contract signed after it
+    started paid nothing before), if that day is within the line's and the contract's dates.
     """
     line_start = func.coalesce(ContractLine.effective_from, Contract.start_date)
-    first_day = _later(line_start, Contract.start_date)
+    first_signed = (
+        select(func.min(ContractStatusChange.effective_on))
+        .where(ContractStatusChange.contract_id == Contract.id, ContractStatusChange.status.in_(SIGNED_STATUSES))
+        .scalar_subquery()
+    )
+    first_day = _later(_later(line_start, Contract.start_date), func.coalesce(first_signed, Contract.start_date))
     query = (
         select(Contract.account_id, func.min(first_day))
         .join(ContractLine, ContractLine.contract_id == Contract.id)
@@ -179,6 +188,8 @@ def first_revenue_days(session: Session, accounts: Select[int] | None = None) ->
             Contract.deleted_at.is_(None),
             ContractLine.deleted_at.is_(None),
             line_mrr() > 0,
+            first_day <= Contract.end_date,
+            first_day <= func.coalesce(ContractLine.effective_to, Contract.end_date),
         )
         .group_by(Contract.account_id)
     )
