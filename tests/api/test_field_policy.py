@@ -98,8 +98,8 @@ def test_every_user_role_reaches_the_book(schema: GraphQLSchema) -> None:
         assert {"Account", "Contact", "Opportunity", "SyncRun", "Forecast"} <= reached, role
 
 
-THROUGH_ME = """{ me { user { name reports { reports { accounts(first: 10) {
-    nodes { name arr { amountMinor } contacts(first: 5) { nodes { email } } } } } } } } }"""
+THROUGH_ME = """{ me { user { name reports(first: 10) { nodes { reports(first: 10) { nodes { accounts(first: 10) {
+    nodes { name arr { amountMinor } contacts(first: 5) { nodes { email } } } } } } } } } } }"""
 
 
 async def test_an_integration_key_cannot_read_the_book_through_me(graphql, sample) -> None:
@@ -123,9 +123,9 @@ async def test_the_same_nested_read_works_with_a_user_key(graphql, sample) -> No
     sample.account(owner_id=report.id, name="Visible Co")
     sample.session.commit()
     data = await graphql.acting_as(manager).data(
-        "{ me { user { reports { accounts(first: 10) { nodes { name } } } } } }"
+        "{ me { user { reports { nodes { accounts(first: 10) { nodes { name } } } } } } }"
     )
-    assert data["me"]["user"]["reports"] == [{"accounts": {"nodes": [{"name": "Visible Co"}]}}]
+    assert data["me"]["user"]["reports"]["nodes"] == [{"accounts": {"nodes": [{"name": "Visible Co"}]}}]
 
 
 async def test_audit_entries_by_node_id_are_for_admins_only(graphql, sample) -> None:

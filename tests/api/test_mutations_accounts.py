@@ -116,10 +116,10 @@ async def test_transfer_moves_accounts_and_keeps_ownership_history(graphql, samp
     payload = await mutate(graphql, "transferAccounts", variables, "accounts { owner { email } }")
     assert [account["owner"]["email"] for account in payload["accounts"]] == ["new@example.com"] * 3
     history = await graphql.data(
-        "query($id: ID!) { account(id: $id) { ownerHistory { effectiveOn reason fromOwner { email } toOwner { email } changedBy { role } } } }",
+        "query($id: ID!) { account(id: $id) { ownerHistory { nodes { effectiveOn reason fromOwner { email } toOwner { email } changedBy { role } } } } }",
         {"id": gid(accounts[0])},
     )
-    (change,) = history["account"]["ownerHistory"]
+    (change,) = history["account"]["ownerHistory"]["nodes"]
     assert change == {
         "effectiveOn": TODAY.isoformat(),
         "reason": "FY27 book rebalancing",

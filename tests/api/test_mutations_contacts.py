@@ -92,6 +92,13 @@ async def test_relationship_map_is_the_reporting_tree_of_active_contacts(graphql
         {"contact": {"name": "Lone"}, "reports": []},
     ]
 
+    bounded = """query($id: ID!, $first: Int) { account(id: $id) { relationshipMap(first: $first) {
+        contact { name } reports { contact { name } reports { contact { name } } } } } }"""
+    top = (await graphql.data(bounded, {"id": gid(account), "first": 2}))["account"]["relationshipMap"]
+    assert top == [{"contact": {"name": "CEO"}, "reports": [{"contact": {"name": "CFO"}, "reports": []}]}]
+    over = await graphql.execute(bounded, {"id": gid(account), "first": 101})
+    assert over["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
 
 async def test_contact_name_cannot_be_cleared(graphql, sample) -> None:
     contact = sample.contact(sample.account())

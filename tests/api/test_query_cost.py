@@ -48,6 +48,8 @@ def test_cost_counts_pages_lists_ranges_aliases_and_fragments() -> None:
     assert cost(inline) == 2 + 2 * 4
     tree = '{ account(id: "x") { relationshipMap { reports { reports { reports { contact { name } } } } } } }'
     assert cost(tree) == default
+    bounded_tree = "{ accounts(first: 10) { nodes { relationshipMap(first: 50) { reports { contact { name } } } } } }"
+    assert cost(bounded_tree) == 10 + 10 * 50
     assert cost(
         "{ accounts(first: 2) { nodes { quotes(first: 3) { nodes { lines { quantity } } } } } }"
     ) == 2 + 2 * 3 * (1 + default)

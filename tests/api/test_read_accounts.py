@@ -236,7 +236,8 @@ async def test_users_show_their_manager_reports_and_book(graphql: GraphQLClient,
     sample.session.commit()
 
     head_data = await graphql.data(
-        "query($id: ID!) { user(id: $id) { name role reports { name } } }", {"id": gid("User", head.id)}
+        "query($id: ID!) { user(id: $id) { name role reports { totalCount nodes { name } } } }",
+        {"id": gid("User", head.id)},
     )
     ann_data = await graphql.data(
         "query($id: ID!) { user(id: $id) { manager { name } accounts { totalCount nodes { name } } } }",
@@ -245,7 +246,11 @@ async def test_users_show_their_manager_reports_and_book(graphql: GraphQLClient,
     managers = await graphql.data("{ users(filter: {roles: [MANAGER]}) { nodes { name } } }")
     inactive = await graphql.data("{ users(filter: {active: false}) { nodes { name } } }")
 
-    assert head_data["user"] == {"name": "Head", "role": "MANAGER", "reports": [{"name": "Ann"}, {"name": "Bob"}]}
+    assert head_data["user"] == {
+        "name": "Head",
+        "role": "MANAGER",
+        "reports": {"totalCount": 2, "nodes": [{"name": "Ann"}, {"name": "Bob"}]},
+    }
     assert ann_data["user"] == {
         "manager": {"name": "Head"},
         "accounts": {"totalCount": 2, "nodes": [{"name": "Alpha"}, {"name": "Zeta"}]},

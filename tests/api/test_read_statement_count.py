@@ -123,3 +123,53 @@ async def test_total_count_with_nodes_still_fetches_the_page(graphql: GraphQLCli
     assert data["accounts"]["totalCount"] == 12
     assert len(data["accounts"]["nodes"]) == 5
     assert len(graphql.statements) == 2
+
+
+HISTORY_PAGE = """
+query($first: Int!) {
+  users(first: $first) { nodes { name reports(first: 5) { totalCount nodes { name } } } }
+  accounts(first: $first) {
+    nodes {
+      name ownerHistory(first: 3) { totalCount nodes { reason toOwner { name } } }
+      relationshipMap(first: 5) { contact { name } reports { contact { name } } }
+    }
+  }
+}
+"""
+
+
+async def test_reports_and_owner_histories_are_connections_batched_whatever_the_page_size(
+    graphql: GraphQLClient, sample: SampleData
+) -> None:
+    managers = [sample.user(role=m.Role.MANAGER) for _ in range(30)]
+    for manager in managers:
+        for _ in range(2):
+            sample.user(manager_id=manager.id)
+    for index in range(30):
+        account = sample.account(owner_id=managers[index].id)
+        sample.contact(account, reports_to_id=sample.contact(account).id)
+        for moved_to in (managers[(index + 1) % 30], managers[index]):
+            sample.session.add(
+                m.OwnershipChange(
+                    account_id=account.id,
+                    to_owner_id=moved_to.id,
+                    effective_on=account.created_at.date(),
+                    reason="rebalancing",
+                    applied_at=account.created_at,
+                )
+            )
+    sample.session.commit()
+
+    small = await graphql.data(HISTORY_PAGE, {"first": 5})
+    small_count = len(graphql.statements)
+    large = await graphql.data(HISTORY_PAGE, {"first": 100})
+    large_count = len(graphql.statements)
+
+    assert len(small["accounts"]["nodes"]) == 5
+    assert len(large["accounts"]["nodes"]) == 30
+    assert all(node["ownerHistory"]["totalCount"] == 2 for node in large["accounts"]["nodes"])
+    assert all(len(node["relationshipMap"][0]["reports"]) == 1 for node in large["accounts"]["nodes"])
+    assert sum(node["reports"]["totalCount"] for node in large["users"]["nodes"]) == 60
+    # users, their count, reports, report counts, accounts, account count, histories, history counts,
+    # the histories' new owners, stakeholders: the same for a page of 5 and of 100.
+    assert small_count == large_count

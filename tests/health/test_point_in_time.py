@@ -12,6 +12,7 @@ from acctgraph.domain.health.backtest import backtest
 from acctgraph.domain.health.compute import compute_health
 from tests.fixtures import TODAY
 from tests.health.conftest import score_all
+from tests.health.test_measures import measure
 
 NOW = datetime.now(UTC)
 PAST = TODAY - timedelta(days=60)
@@ -128,3 +129,18 @@ def test_status_history_is_recorded_once_and_dated_the_day_a_change_is_seen(samp
         (m.ContractStatus.ACTIVE, TODAY - timedelta(days=100)),
         (m.ContractStatus.CANCELLED, TODAY + timedelta(days=3)),
     ]
+
+
+def test_an_invoice_voided_later_was_overdue_on_earlier_days(sample, scorecard, catalogue):
+    account = sample.account()
+    sample.contract(account, start_date=TODAY - timedelta(days=300), end_date=TODAY + timedelta(days=65))
+    invoice = sample.invoice(account, issued_on=PAST - timedelta(days=40), due_date=PAST - timedelta(days=10))
+    config = scorecard({"billing": 1})
+    before = measure(score_all(sample.session, config, catalogue, PAST)[account.id], "billing")
+    assert before.raw_value == 10.0
+    invoice.status, invoice.voided_at = m.InvoiceStatus.VOID, NOW  # voided today
+    after = measure(score_all(sample.session, config, catalogue, PAST)[account.id], "billing")
+    assert (after.raw_value, after.score) == (before.raw_value, before.score)
+    assert account.id not in score_all(sample.session, config, catalogue, TODAY)  # no billing data left today
+    invoice.voided_at = None  # void, date unknown: void on every day, as before voids were dated
+    assert account.id not in score_all(sample.session, config, catalogue, PAST)

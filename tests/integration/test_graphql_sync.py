@@ -17,7 +17,8 @@ query($filter: SyncRunFilter) {
   }
 }
 """
-CONNECTIONS = "{ connections { id name connector fullRefreshDays syncRuns(first: 1) { totalCount nodes { status } } } }"
+CONNECTIONS = """{ connections(first: 10) { totalCount nodes {
+    id name connector fullRefreshDays syncRuns(first: 1) { totalCount nodes { status } } } } }"""
 
 
 async def test_sync_runs_show_per_stream_counts_newest_first(
@@ -50,12 +51,13 @@ async def test_connections_list_with_their_latest_run_and_no_configuration(
 ) -> None:
     sheet()
     result = await graphql.execute(CONNECTIONS)
-    [connection] = result["data"]["connections"]
+    assert result["data"]["connections"]["totalCount"] == 1
+    [connection] = result["data"]["connections"]["nodes"]
     assert connection["name"] == "sheet" and connection["fullRefreshDays"] == 7
     assert connection["syncRuns"] == {"totalCount": 1, "nodes": [{"status": "SUCCEEDED"}]}
     by_connection = await graphql.data(RUNS, {"filter": {"connectionId": connection["id"]}})
     assert by_connection["syncRuns"]["totalCount"] == 1
     failed_only = await graphql.data(RUNS, {"filter": {"statuses": ["FAILED"]}})
     assert failed_only["syncRuns"]["totalCount"] == 0
-    config_query = await graphql.execute("{ connections { config } }")
+    config_query = await graphql.execute("{ connections { nodes { config } } }")
     assert "Cannot query field 'config'" in config_query["errors"][0]["message"]

@@ -35,6 +35,15 @@ class Contract:
     renewal_of: int | None = None
     """Index of the contract this one renews, in the book's list."""
     lines: list[Line] = field(default_factory=list)
+    signed_on: date | None = None
+    """A contract still a draft after it started: not in force before this day."""
+    stopped_on: date | None = None
+    """Cancelled on this day (as its status history recorded it): not in force from this day."""
+
+    def signed_then(self, day: date) -> bool:
+        """Signed and not cancelled on ``day``, by its dated status history."""
+        signed = self.signed_on is None or self.signed_on <= day
+        return self.counts and signed and (self.stopped_on is None or day < self.stopped_on)
 
 
 @dataclass
@@ -49,8 +58,8 @@ class Book:
 
 
 def _taken_over(book: Book, index: int, day: date) -> bool:
-    """A renewal of the contract, in force, has started by ``day``."""
-    return any(other.renewal_of == index and other.counts and other.start <= day for other in book.contracts)
+    """A renewal of the contract, signed and not cancelled on ``day``, has started by ``day``."""
+    return any(other.renewal_of == index and other.signed_then(day) and other.start <= day for other in book.contracts)
 
 
 def native_mrr(book: Book, account: int, day: date) -> dict[str, int]:
@@ -59,7 +68,7 @@ def native_mrr(book: Book, account: int, day: date) -> dict[str, int]:
         return {}
     totals: dict[str, int] = defaultdict(int)
     for index, contract in enumerate(book.contracts):
-        if contract.account != account or not contract.counts:
+        if contract.account != account or not contract.signed_then(day):
             continue
         if not contract.start <= day <= contract.end or _taken_over(book, index, day):
             continue

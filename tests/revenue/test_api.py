@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -58,7 +59,9 @@ async def test_book_team_metrics_and_forecast(graphql: GraphQLClient, q1_book: Q
         """
         query ($am1: ID!, $director: ID!) {
           book(ownerId: $am1) { owner { id } accountCount openAlerts arrByBand { band arr { amountMinor } } }
-          teamMetrics(managerId: $director, period: "2026-Q1") { user { id } accountCount nrr grr openAlerts }
+          teamMetrics(managerId: $director, period: "2026-Q1") {
+            totalCount nodes { user { id } accountCount nrr grr openAlerts }
+          }
           forecast(period: "2026-Q1", granularity: QUARTER) {
             total { totals { count amount { amountMinor } weighted { amountMinor } } byKind { kind totals { count } } }
           }
@@ -69,7 +72,8 @@ async def test_book_team_metrics_and_forecast(graphql: GraphQLClient, q1_book: Q
     assert data["book"]["owner"]["id"] == am1 and data["book"]["accountCount"] == 2
     assert data["book"]["openAlerts"] == 0
     assert {row["band"]: row["arr"]["amountMinor"] for row in data["book"]["arrByBand"]}[None] > 0  # no health yet
-    team = {row["user"]["id"]: row for row in data["teamMetrics"]}
+    assert data["teamMetrics"]["totalCount"] == 4
+    team = {row["user"]["id"]: row for row in data["teamMetrics"]["nodes"]}
     assert team[am1]["nrr"] == 1.1667 and len(team) == 4 and team[am1]["openAlerts"] == 0
     # renewal opportunities of C (won 2_400_000), D (lost 1_800_000), I (won 180_000) close in Q1
     total = data["forecast"]["total"]
@@ -82,10 +86,47 @@ async def test_book_team_metrics_and_forecast(graphql: GraphQLClient, q1_book: Q
 async def test_forecast_accuracy_per_owner(graphql: GraphQLClient, q1_book: Q1Book, session: Session) -> None:
     snapshot_forecast(session, Period.parse("2026-Q1"), "USD", datetime(2026, 1, 1, tzinfo=UTC))
     session.commit()
-    data = await graphql.data('{ forecastAccuracy(period: "2026") { owner { id } forecast { amountMinor } accuracy } }')
-    rows = {row["owner"]["id"]: row for row in data["forecastAccuracy"]}
+    data = await graphql.data(
+        '{ forecastAccuracy(period: "2026") { nodes { owner { id } forecast { amountMinor } accuracy } } }'
+    )
+    rows = {row["owner"]["id"]: row for row in data["forecastAccuracy"]["nodes"]}
     # every renewal in the book is already decided, so the forecast held to is what was won
     am2 = rows[to_global_id("User", q1_book.users["am2"].id)]
     assert (am2["forecast"]["amountMinor"], am2["accuracy"]) == (2_400_000, 1.0)
     am3 = rows[to_global_id("User", q1_book.users["am3"].id)]  # D lost: nothing forecast, nothing to measure
     assert (am3["forecast"]["amountMinor"], am3["accuracy"]) == (0, None)
+
+
+TEAM_PAGE = """
+query ($director: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  teamMetrics(managerId: $director, period: "2026-Q1", first: $first, after: $after, last: $last, before: $before) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { user { name } } }
+  }
+}
+"""
+
+
+async def test_team_metrics_is_a_connection_paged_with_cursors(graphql: GraphQLClient, q1_book: Q1Book) -> None:
+    director = to_global_id("User", q1_book.users["director"].id)
+
+    async def page(**arguments: object) -> dict[str, Any]:
+        return (await graphql.data(TEAM_PAGE, {"director": director, **arguments}))["teamMetrics"]
+
+    whole = [edge["node"]["user"]["name"] for edge in (await page(first=10))["edges"]]
+    assert len(whole) == 4 and whole == sorted(whole)
+    first = await page(first=3)
+    assert [edge["node"]["user"]["name"] for edge in first["edges"]] == whole[:3]
+    assert (first["pageInfo"]["hasNextPage"], first["pageInfo"]["hasPreviousPage"]) == (True, False)
+    rest = await page(first=3, after=first["pageInfo"]["endCursor"])
+    assert [edge["node"]["user"]["name"] for edge in rest["edges"]] == whole[3:]
+    assert (rest["totalCount"], rest["pageInfo"]["hasNextPage"], rest["pageInfo"]["hasPreviousPage"]) == (
+        4,
+        False,
+        True,
+    )
+    back = await page(last=2, before=rest["pageInfo"]["startCursor"])
+    assert [edge["node"]["user"]["name"] for edge in back["edges"]] == whole[1:3]
+    refused = await graphql.execute(TEAM_PAGE, {"director": director, "after": "bm90LWEtcm93"})
+    assert refused["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"

@@ -262,7 +262,7 @@ async def test_strategic_means_the_same_in_is_strategic_team_metrics_and_promoti
         strategic[account.id] = data["account"]["isStrategic"]
     assert strategic == {by_segment.id: True, by_mrr.id: True, neither.id: False}
     team = await graphql.data(
-        "query ($id: ID!, $p: String!) { teamMetrics(managerId: $id, period: $p) { strategicAccounts } }",
+        "query ($id: ID!, $p: String!) { teamMetrics(managerId: $id, period: $p) { nodes { strategicAccounts } } }",
         {"id": to_global_id("User", manager.id), "p": f"{MONTH_START}..{TODAY}"},
     )
-    assert [row["strategicAccounts"] for row in team["teamMetrics"]] == [2]
+    assert [row["strategicAccounts"] for row in team["teamMetrics"]["nodes"]] == [2]

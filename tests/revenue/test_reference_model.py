@@ -1,8 +1,9 @@
 """``revenueMetrics`` through GraphQL, as a client reads it, against the independent reference model
 (tests/revenue/reference.py) on generated contract histories: new business, expansion and contraction
 (effective-dated lines), churn, reactivation after a gap, same-day and next-day renewals, currency
-changes (USD, EUR, JPY with 0 decimals, KWD with 3) at dated rates, drafts, and accounts deleted upstream
-after they churned. To the cent, for the whole period (open: measured up to today) and each month."""
+changes (USD, EUR, JPY with 0 decimals, KWD with 3) at dated rates, drafts, accounts deleted upstream
+after they churned, and dated status histories (contracts cancelled before their end, contracts and renewals signed
+after they started, contracts whose history is not recorded yet). To the cent, for the whole period (open: measured up to today) and each month."""
 
 from __future__ import annotations
 
@@ -22,12 +23,8 @@ CURRENCIES = ("USD", "EUR", "JPY", "KWD")
 RATE_RANGES = {"EUR": (100_000, 130_000, 5), "JPY": (6_000, 7_500, 6), "KWD": (310_000, 340_000, 5)}
 """(low, high, decimals) of generated rates: EUR 1.0-1.3, JPY 0.006-0.0075, KWD 3.1-3.4 USD per unit."""
 PRICE_RANGES = {"USD": (100, 500_000), "EUR": (100, 500_000), "JPY": (10, 50_000), "KWD": (1_000, 500_000)}
-STATUSES_IN_FORCE = (
-    m.ContractStatus.ACTIVE,
-    m.ContractStatus.RENEWED,
-    m.ContractStatus.EXPIRED,
-    m.ContractStatus.CANCELLED,
-)
+STATUSES_SIGNED = (m.ContractStatus.ACTIVE, m.ContractStatus.RENEWED, m.ContractStatus.EXPIRED)
+FATES = ("plain", "plain", "plain", "cancelled", "signed late")
 
 TODAY = datetime.now(UTC).date()
 WINDOW_START = date(TODAY.year, TODAY.month, 1) - timedelta(days=100)
@@ -106,6 +103,11 @@ def account_history(draw: st.DrawFn, account: int, first: int) -> list[reference
             renewal_of=first + n - 1 if renews else None,
         )
         contract.lines = draw(lines(currency, start, end))
+        fate = draw(st.sampled_from(FATES))
+        if fate == "cancelled" and contract.counts and start < TODAY:
+            contract.stopped_on = draw(st.one_of(st.just(TODAY), day_after(start, 1, (TODAY - start).days)))
+        if fate == "signed late" and contract.counts and start < min(TODAY, end):
+            contract.signed_on = draw(day_after(start, 1, (min(TODAY, end) - start).days))
         contracts.append(contract)
         start = end + timedelta(days=draw(st.sampled_from([0, 0, 1, 1, 5, 30])))
     return contracts
@@ -138,16 +140,16 @@ def store(sample: SampleData, book: reference.Book, draw_status: st.DrawFn) -> N
         )
     rows: list[m.Contract] = []
     for contract in book.contracts:
-        status = draw_status(st.sampled_from(STATUSES_IN_FORCE)) if contract.counts else m.ContractStatus.DRAFT
         row = sample.contract(
             accounts[contract.account],
             start_date=contract.start,
             end_date=contract.end,
             currency=contract.currency,
-            status=status,
+            status=status_now(contract, draw_status),
             renewal_of_id=rows[contract.renewal_of].id if contract.renewal_of is not None else None,
         )
         rows.append(row)
+        record_history(sample, row, contract, draw_status)
         for line in contract.lines:
             sample.line(
                 row,
@@ -163,10 +165,44 @@ def store(sample: SampleData, book: reference.Book, draw_status: st.DrawFn) -> N
     sample.session.commit()
 
 
+def status_now(contract: reference.Contract, draw: st.DrawFn) -> m.ContractStatus:
+    if not contract.counts:
+        return m.ContractStatus.DRAFT
+    if contract.stopped_on is not None:
+        return m.ContractStatus.CANCELLED
+    return m.ContractStatus.ACTIVE if contract.signed_on else draw(st.sampled_from(STATUSES_SIGNED))
+
+
+def record_history(sample: SampleData, row: m.Contract, contract: reference.Contract, draw: st.DrawFn) -> None:
+    """The status history as the daily recording would have dated it. Left unrecorded at random where
+    that means the same (nothing dated before today): the API then reads the contract's current status."""
+    dated_before_today = contract.signed_on is not None or contract.stopped_on not in (None, TODAY)
+    if not contract.counts or not (dated_before_today or draw(st.booleans())):
+        return
+    changes = [(m.ContractStatus.ACTIVE, contract.start)]
+    if contract.signed_on is not None:
+        changes = [
+            (m.ContractStatus.DRAFT, contract.start - timedelta(days=5)),
+            (m.ContractStatus.ACTIVE, contract.signed_on),
+        ]
+    if contract.stopped_on is not None:
+        changes.append((m.ContractStatus.CANCELLED, contract.stopped_on))
+    for status, day in changes:
+        sample.session.add(m.ContractStatusChange(contract_id=row.id, status=status, effective_on=day))
+
+
 def forget(sample: SampleData) -> None:
     """Remove one example's book (the API user and key stay), and forget its rows: ids are reused."""
     sample.session.rollback()
-    for model in (m.ContractLine, m.Contract, m.ExchangeRate, m.AccountDomain, m.Account, m.Product):
+    for model in (
+        m.ContractStatusChange,
+        m.ContractLine,
+        m.Contract,
+        m.ExchangeRate,
+        m.AccountDomain,
+        m.Account,
+        m.Product,
+    ):
         sample.session.execute(delete(model))
     sample.session.commit()
     sample.session.expunge_all()

@@ -238,6 +238,14 @@ class FakeStripe:
         invoice["status_transitions"]["paid_at"] = self.now
         self._event("invoice.paid", invoice)
 
+    def void(self, invoice_id: str, dated: bool = True) -> None:
+        """POST /v1/invoices/{id}/void: Stripe records ``invoice.voided`` and ``status_transitions.voided_at``
+        (``dated=False`` leaves the date out, as a source that does not report it would)."""
+        invoice = self.objects["invoice"][invoice_id]
+        invoice.update(status="void", amount_remaining=0)
+        invoice["status_transitions"]["voided_at"] = self.now if dated else None
+        self._event("invoice.voided", invoice)
+
     def delete(self, kind: str, object_id: str) -> None:
         """Delete an object for good (customers, products, draft invoices); records ``<type>.deleted``."""
         removed = self.objects[kind].pop(object_id)

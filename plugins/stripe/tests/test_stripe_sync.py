@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from acctgraph_stripe import StripeConnector
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -63,3 +65,21 @@ def test_connection_check_with_a_revoked_key_says_what_to_fix(db_url, engine, st
     stripe.api_key = "sk_test_rotated"
     result = check_connection_of(engine, StripeConnector)
     assert result.ok is False and "Stripe refused the API key" in result.message and "HTTP 401" in result.message
+
+
+def test_a_voided_invoice_keeps_the_day_it_was_voided(db_url, engine, stripe) -> None:
+    objects = book(stripe)
+    second = stripe.add_invoice(objects["acme"]["id"], objects["subscription"]["id"], 2_000)
+    sync(engine, stripe)
+    stripe.tick(86_400)
+    stripe.void(objects["invoice"]["id"])
+    stripe.void(second["id"], dated=False)
+    synced_from = datetime.now(UTC)
+    sync(engine, stripe)
+    with Session(engine) as session:
+        voided = {i.number: (i.status, i.voided_at) for i in session.scalars(select(m.Invoice))}
+    dated = datetime.fromtimestamp(stripe.now, UTC)
+    assert voided[objects["invoice"]["number"]] == (m.InvoiceStatus.VOID, dated)
+    status, seen_at = voided[second["number"]]
+    assert status is m.InvoiceStatus.VOID
+    assert seen_at is not None and seen_at >= synced_from  # undated by the source: dated by the sync that saw it

@@ -21,7 +21,7 @@ def account_mrr(
 
     Raises :class:`~acctgraph.domain.revenue.money.MissingExchangeRate` rather than leave an account out.
     """
-    native = native_mrr_by_day(session, [day], _as_select(accounts))
+    native = native_mrr_by_day(session, [day], _as_select(accounts), today=day)
     return converted_mrr(Rates.load(session, reporting_currency), native)[day]
 
 

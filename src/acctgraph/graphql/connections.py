@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import inspect
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
@@ -19,6 +21,7 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.errors import InvalidCursor
 from acctgraph.graphql.keyset import Ordering, PageRequest, decode_cursor, encode_cursor
 from acctgraph.graphql.loaders import visible
 
@@ -210,7 +213,8 @@ class ChildPage:
 
 
 class KeysetPagination(FieldExtension):
-    """Adds Relay's ``first/after/last/before`` to a field whose resolver returns a RootList or ChildPage."""
+    """Adds Relay's ``first/after/last/before`` to a field whose resolver returns a RootList, a ChildPage
+    or ReportRows."""
 
     def apply(self, field: StrawberryField) -> None:
         field.arguments = [*field.arguments, *_PAGE_ARGUMENTS]
@@ -278,3 +282,63 @@ _PAGE_ARGUMENTS = (
 def paginated(description: str, connection_type: Any) -> Any:
     """A connection field: its resolver returns a RootList or ChildPage; the extension pages it."""
     return strawberry.field(description=description, graphql_type=connection_type, extensions=[KeysetPagination()])
+
+
+RowType = TypeVar("RowType")
+REPORT_CURSOR_PREFIX = "row:"
+
+
+@strawberry.type(description="A row of a computed report, with its cursor.")
+class ReportEdge(Generic[RowType]):
+    cursor: str = strawberry.field(description="Pass it as `after` or `before` to page from this row.")
+    node: RowType = strawberry.field(description="The row.")
+
+
+@strawberry.type(
+    description="A page of a computed report's rows, with cursors to page on (Relay connection, offset cursors: "
+    "the report is computed afresh for each page)."
+)
+class ReportConnection(Generic[RowType]):
+    edges: list[ReportEdge[RowType]] = strawberry.field(description="The rows of this page, with their cursors.")
+    nodes: list[RowType] = strawberry.field(description="The rows of this page, without their cursors.")
+    page_info: relay.PageInfo = strawberry.field(description="Whether there are rows before or after this page.")
+    total_count: int = strawberry.field(description="How many rows the whole report holds, across all pages.")
+
+
+def _report_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{REPORT_CURSOR_PREFIX}{offset}".encode()).decode()
+
+
+def _report_offset(cursor: str, size: int) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        offset = int(text.removeprefix(REPORT_CURSOR_PREFIX)) if text.startswith(REPORT_CURSOR_PREFIX) else -1
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        offset = -1
+    if not 0 <= offset < max(size, 1):
+        raise InvalidCursor(f"cursor {cursor!r} is not a row of this report; restart from the first page")
+    return offset
+
+
+@dataclass(frozen=True)
+class ReportRows(Generic[RowType]):
+    """The rows of a report computed whole (one per team member, per owner), to be served a page at a time."""
+
+    rows: Sequence[RowType]
+
+    async def page(self, context: RequestContext, page: PageRequest) -> ReportConnection[RowType]:
+        size = len(self.rows)
+        if page.forward:
+            start = 0 if page.cursor is None else _report_offset(page.cursor, size) + 1
+            end = min(start + page.limit, size)
+        else:
+            end = size if page.cursor is None else _report_offset(page.cursor, size)
+            start = max(end - page.limit, 0)
+        edges = [ReportEdge(cursor=_report_cursor(offset), node=self.rows[offset]) for offset in range(start, end)]
+        page_info = relay.PageInfo(
+            has_next_page=end < size,
+            has_previous_page=start > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        )
+        return ReportConnection(edges=edges, nodes=[edge.node for edge in edges], page_info=page_info, total_count=size)

@@ -132,6 +132,16 @@ TYPE_READERS: dict[str, frozenset[Reader]] = {
         "UserConnection",
         "UserEdge",
     ),
+    # Lists of the book that became connections (issue 9 §2): every user role, as their items.
+    **_readable_by(USERS, "OwnershipChangeConnection", "OwnershipChangeEdge"),
+    **_readable_by(USERS, "DataSourceConnection", "DataSourceEdge"),
+    **_readable_by(
+        USERS,
+        "AccountManagerMetricsReportConnection",
+        "AccountManagerMetricsReportEdge",
+        "OwnerForecastAccuracyReportConnection",
+        "OwnerForecastAccuracyReportEdge",
+    ),
     # Revenue and health reports: every user role.
     **_readable_by(
         USERS,

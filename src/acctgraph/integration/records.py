@@ -257,6 +257,9 @@ class InvoiceRecord(AccountOwned):
     due_date: date
     paid_at: AwareDatetime | None = None
     status: InvoiceStatus = InvoiceStatus.OPEN
+    voided_at: AwareDatetime | None = Field(
+        default=None, description="When it was voided; left out, the sync that first sees it void dates it"
+    )
 
 
 class SupportTicketRecord(AccountOwned):

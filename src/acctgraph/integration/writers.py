@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from operator import attrgetter
 from typing import Any
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from acctgraph import models as m
@@ -97,10 +98,23 @@ def _upsert_source_records(
     _link_within_batch(batch, entity, spec, records, resolved, ids)
     if entity is Entity.ACCOUNT:
         _add_domains(batch.session, ids, [r for r in records if isinstance(r, AccountRecord)])
+    if entity is Entity.INVOICE:
+        date_voids(batch.session, list(ids.values()), batch.now)
     if entity is Entity.CONTRACT:
         lines = _write_nested_lines(batch, ids, [r for r in records if isinstance(r, ContractRecord)])
         outcome.add(BatchOutcome(nested={str(Entity.CONTRACT_LINE): lines}))
     return outcome
+
+
+def date_voids(session: Session, invoice_ids: list[int], now: datetime) -> None:
+    """Date the voids a source did not date: an invoice first seen void was voided by ``now``, so the
+    billing measure of an earlier day still sees it open (one statement)."""
+    session.execute(
+        update(m.Invoice)
+        .where(m.Invoice.id.in_(invoice_ids), m.Invoice.status == m.InvoiceStatus.VOID, m.Invoice.voided_at.is_(None))
+        .values(voided_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _internal_ids(batch: Batch, entity: Entity, spec: EntitySpec, records: list[SourceRecord]) -> dict[str, int]:

@@ -54,6 +54,9 @@ class Invoice(SyncedMixin, TimestampMixin, Base):
     due_date: Mapped[date]
     paid_at: Mapped[datetime | None]
     status: Mapped[InvoiceStatus] = mapped_column(enum_type(InvoiceStatus), default=InvoiceStatus.OPEN)
+    voided_at: Mapped[datetime | None] = mapped_column(
+        comment="When it was voided (as the source says, else when a sync first saw it void); open before"
+    )
 
 
 class SupportTicket(SyncedMixin, TimestampMixin, Base):

@@ -221,6 +221,7 @@ def invoice(stripe_invoice: dict[str, Any]) -> dict[str, Any]:
         "issued_on": issued,
         "due_date": day(stripe_invoice["due_date"]) if stripe_invoice.get("due_date") else issued,
         "paid_at": moment(transitions.get("paid_at")),
+        "voided_at": moment(transitions.get("voided_at")),
         "status": stripe_invoice["status"],
         "stripe_amount_remaining": stripe_invoice.get("amount_remaining"),
         "stripe_created": moment(stripe_invoice["created"]),

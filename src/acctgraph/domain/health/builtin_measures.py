@@ -272,7 +272,8 @@ class BillingParams(MeasureParams):
 
 
 class Billing(HealthMeasure):
-    """Days the oldest unpaid invoice is overdue (0 when nothing is overdue)."""
+    """Days the oldest unpaid invoice is overdue (0 when nothing is overdue). On a past day, an invoice
+    paid or voided later was still unpaid (``paid_at``, ``voided_at``); a void with no date counts as void."""
 
     key = "billing"
     label = "Billing (overdue invoices)"
@@ -280,10 +281,11 @@ class Billing(HealthMeasure):
     absent_value = 0.0
 
     def rows(self, as_of: date, params: BillingParams) -> Select[*tuple[Any, ...]]:
+        unpaid_statuses = (InvoiceStatus.OPEN, InvoiceStatus.UNCOLLECTIBLE, InvoiceStatus.VOID)
         unpaid_then = or_(
-            Invoice.paid_at >= end_of_day(as_of),
-            Invoice.paid_at.is_(None) & Invoice.status.in_((InvoiceStatus.OPEN, InvoiceStatus.UNCOLLECTIBLE)),
+            Invoice.paid_at >= end_of_day(as_of), Invoice.paid_at.is_(None) & Invoice.status.in_(unpaid_statuses)
         )
+        not_void_then = (Invoice.status != InvoiceStatus.VOID) | (Invoice.voided_at >= end_of_day(as_of))
         return (
             select(
                 Invoice.account_id,
@@ -293,7 +295,8 @@ class Billing(HealthMeasure):
             .where(
                 Invoice.issued_on <= as_of,
                 Invoice.due_date < as_of - timedelta(days=params.grace_days),
-                Invoice.status.not_in((InvoiceStatus.VOID, InvoiceStatus.DRAFT)),
+                Invoice.status != InvoiceStatus.DRAFT,
+                not_void_then,
                 existed_on(Invoice.deleted_at, as_of),
                 unpaid_then,
             )

@@ -1,6 +1,7 @@
 """Alert figures of a book or a team: alerts not yet resolved, and how fast alerts get resolved.
 
-Alerts count for the current owner of their account, like every figure of a scope.
+Alerts count for their own owner, the owner at the time: a transfer moves unresolved alerts with the
+account (unless kept) and leaves a resolved one with whoever held it.
 """
 
 from __future__ import annotations
@@ -34,15 +35,16 @@ class AlertFigures:
         return round(statistics.median(self.days_to_resolve), 1) if self.days_to_resolve else None
 
 
-def alert_figures_by_owner(session: Session, accounts: Select[int], period: Period) -> dict[int | None, AlertFigures]:
-    """Per account owner: alerts not resolved now, and the resolution times of alerts resolved in ``period``."""
+def alert_figures_by_owner(session: Session, owners: Select[int], period: Period) -> dict[int | None, AlertFigures]:
+    """Per owner among ``owners``: alerts not resolved now, and the resolution times of alerts resolved in
+    ``period``."""
     resolved_from = datetime.combine(period.start, time.min, tzinfo=UTC)
     resolved_before = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=UTC)
     resolved_in_period = (Alert.resolved_at >= resolved_from) & (Alert.resolved_at < resolved_before)
     query = (
-        select(Account.owner_id, Alert.status, Alert.raised_at, Alert.resolved_at)
+        select(Alert.owner_id, Alert.status, Alert.raised_at, Alert.resolved_at)
         .join(Account, Account.id == Alert.account_id)
-        .where(Alert.account_id.in_(accounts), (Alert.status != AlertStatus.RESOLVED) | resolved_in_period)
+        .where(Alert.owner_id.in_(owners), (Alert.status != AlertStatus.RESOLVED) | resolved_in_period)
     )
     figures: dict[int | None, AlertFigures] = defaultdict(AlertFigures)
     for owner_id, status, raised_at, resolved_at in session.execute(query):

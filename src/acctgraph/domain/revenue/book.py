@@ -45,7 +45,7 @@ def book(session: Session, owner_id: int, today: date, reporting_currency: str) 
     require_user(session, owner_id)
     accounts = account_ids(Scope.owner(owner_id))
     rates = Rates.load(session, reporting_currency)
-    native = native_mrr_by_day(session, [today], accounts)[today]
+    native = native_mrr_by_day(session, [today], accounts, today=today)[today]
     arr = {account: 12 * mrr for account, mrr in converted_mrr(rates, {today: native})[today].items()}
     bands = latest_bands(session, accounts)
     arr_by_band = dict.fromkeys([*HealthBand, UNSCORED], 0)

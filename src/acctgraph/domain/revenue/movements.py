@@ -140,10 +140,11 @@ class MrrHistory:
 
 
 def load_mrr_history(
-    session: Session, days: Iterable[date], accounts: Select[int], reporting_currency: str
+    session: Session, days: Iterable[date], accounts: Select[int], reporting_currency: str, today: date
 ) -> MrrHistory:
-    """MRR of every account in ``accounts`` on each of ``days``: one statement for the amounts, one for the
-    rates, one for the first days of revenue."""
-    native = native_mrr_by_day(session, days, accounts)
+    """MRR of every account in ``accounts`` on each of ``days``, as known on ``today`` (past days by the
+    contracts' dated status history): one statement for the amounts, one for the rates, one for the
+    first days of revenue."""
+    native = native_mrr_by_day(session, days, accounts, today=today)
     rates = Rates.load(session, reporting_currency)
     return MrrHistory(native, converted_mrr(rates, native), rates, first_revenue_days(session, accounts))

@@ -1,7 +1,9 @@
 """Gross and net renewal rates over the renewal opportunities due in a period (Gainsight's renewal center).
 
 A renewal is due in the period its contract ends in; what was due is the contract's ARR, what was
-renewed is the amount of the renewal opportunity if it was won.
+renewed is the amount of the renewal opportunity if it was won. It counts for the opportunity's owner:
+the owner at the time, since a transfer moves open opportunities with the account and leaves a closed
+one with whoever closed it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from acctgraph.domain.mrr import line_mrr
 from acctgraph.domain.revenue.money import Rates
 from acctgraph.domain.revenue.movements import ratio
 from acctgraph.domain.revenue.period import Period
-from acctgraph.models import Account, Contract, ContractLine, Opportunity, OpportunityKind, OpportunityStatus
+from acctgraph.models import Contract, ContractLine, Opportunity, OpportunityKind, OpportunityStatus
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,10 @@ class RenewalRates:
         return ratio(self.renewed_arr_minor, self.due_arr_minor)
 
 
-def renewals_due(session: Session, period: Period, accounts: Select[int], rates: Rates) -> list[RenewalDue]:
-    """Renewal opportunities of ``accounts`` whose contract ends in ``period``."""
+def renewals_due(
+    session: Session, period: Period, accounts: Select[int], rates: Rates, owners: Select[int] | None = None
+) -> list[RenewalDue]:
+    """Renewal opportunities whose contract ends in ``period``: of ``owners`` when given, else of ``accounts``."""
     contract_mrr = (
         select(ContractLine.contract_id, func.sum(line_mrr()).label("mrr"))
         .where(ContractLine.deleted_at.is_(None), ContractLine.effective_to.is_(None))
@@ -71,7 +75,7 @@ def renewals_due(session: Session, period: Period, accounts: Select[int], rates:
     query = (
         select(
             Opportunity.account_id,
-            Account.owner_id,
+            Opportunity.owner_id,
             Opportunity.status,
             Opportunity.amount_minor,
             Opportunity.currency,
@@ -80,13 +84,12 @@ def renewals_due(session: Session, period: Period, accounts: Select[int], rates:
             Contract.end_date,
         )
         .join(Contract, Contract.id == Opportunity.contract_id)
-        .join(Account, Account.id == Opportunity.account_id)
         .outerjoin(contract_mrr, contract_mrr.c.contract_id == Contract.id)
         .where(
             Opportunity.kind == OpportunityKind.RENEWAL,
             Opportunity.deleted_at.is_(None),
             Contract.end_date.between(period.start, period.end),
-            Opportunity.account_id.in_(accounts),
+            Opportunity.account_id.in_(accounts) if owners is None else Opportunity.owner_id.in_(owners),
         )
     )
     rows = session.execute(query).all()

@@ -20,7 +20,15 @@ from acctgraph.domain.revenue.alerts import AlertFigures, alert_figures_by_owner
 from acctgraph.domain.revenue.movements import MrrMovements, load_mrr_history, ratio
 from acctgraph.domain.revenue.period import Period
 from acctgraph.domain.revenue.renewal_rates import RenewalDue, RenewalRates, renewals_due
-from acctgraph.domain.revenue.scope import Scope, account_ids, require_user, team_members
+from acctgraph.domain.revenue.scope import (
+    Scope,
+    account_ids,
+    accounts_ever_held,
+    owner_ids,
+    owners_by_day,
+    require_user,
+    team_members,
+)
 from acctgraph.models import Account, Activity, ActivityKind, ActivityStatus, LifecycleStage, Role, User
 
 MEANINGFUL_TOUCHES = (ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.QBR)
@@ -65,7 +73,11 @@ class _AccountFacts:
 def team_metrics(
     session: Session, manager_id: int, period: Period, today: date, reporting_currency: str, strategic_mrr_minor: int
 ) -> list[AccountManagerMetrics]:
-    """One row per member of the manager's team (recursively) who owns accounts or is an account manager."""
+    """One row per member of the manager's team (recursively) who owns accounts or is an account manager.
+
+    Today's book (accounts, ARR, strategic, untouched) by today's owner; the period's NRR, GRR, renewals,
+    forecast accuracy and alerts by the owner at the time (:mod:`acctgraph.domain.revenue.scope`).
+    """
     require_user(session, manager_id)
     scope = Scope.team(manager_id)
     accounts = account_ids(scope)
@@ -74,24 +86,24 @@ def team_metrics(
     for account_id, fact in facts.items():
         owned[fact.owner_id].add(account_id)
     through = period.measured_through(today)
-    history_accounts = account_ids(scope, with_deleted=True)
-    history = load_mrr_history(session, [period.opening_day, through], history_accounts, reporting_currency)
-    owned_in_history: dict[int | None, set[int]] = defaultdict(set)
-    for account_id, owner_id in session.execute(
-        select(Account.id, Account.owner_id).where(Account.id.in_(history_accounts))
-    ):
-        owned_in_history[owner_id].add(account_id)
+    members = owner_ids(scope)
+    assert members is not None
+    history_accounts = accounts_ever_held(members)
+    days = [period.opening_day, through]
+    history = load_mrr_history(session, days, history_accounts, reporting_currency, today)
+    owners = owners_by_day(session, days, history_accounts)
+    paying = history.converted[period.opening_day].keys()
     renewals: dict[int | None, list[RenewalDue]] = defaultdict(list)
-    for renewal in renewals_due(session, period, accounts, history.rates):
+    for renewal in renewals_due(session, period, accounts, history.rates, members):
         renewals[renewal.owner_id].append(renewal)
     accuracy = _forecast_accuracy(session, period, scope, reporting_currency)
-    alerts = alert_figures_by_owner(session, accounts, period)
+    alerts = alert_figures_by_owner(session, members, period)
     now = datetime.combine(today, time.max, tzinfo=UTC)
     return [
         _member_metrics(
             user,
             [facts[account_id] for account_id in owned[user.id]],
-            history.movements(period, through, accounts=owned_in_history[user.id]),
+            history.movements(period, through, accounts=owners.held(period.opening_day, through, paying, {user.id})),
             RenewalRates.of(renewals[user.id]),
             accuracy.get(user.id),
             alerts.get(user.id, AlertFigures()),

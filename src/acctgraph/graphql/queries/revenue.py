@@ -17,6 +17,7 @@ from acctgraph.domain.revenue.period import Granularity as GranularityData
 from acctgraph.domain.revenue.period import Period
 from acctgraph.domain.revenue.scope import Scope
 from acctgraph.domain.revenue.team import team_metrics
+from acctgraph.graphql.connections import ReportConnection, ReportRows, paginated
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.errors import InvalidArgument
 from acctgraph.graphql.ids import decode_id
@@ -99,10 +100,13 @@ class RevenueQueries:
         currency = info.context.settings.reporting_currency
         return Book.of(await _compute(info, lambda session: book(session, owner, today, currency)))
 
-    @strawberry.field(description=f"Per account manager of the manager's team (recursively); period: {PERIOD_HELP}.")
+    @paginated(
+        f"Per account manager of the manager's team (recursively), by name; period: {PERIOD_HELP}.",
+        ReportConnection[AccountManagerMetrics],
+    )
     async def team_metrics(
         self, info: strawberry.Info[RequestContext, None], manager_id: strawberry.ID, period: str
-    ) -> list[AccountManagerMetrics]:
+    ) -> ReportRows[AccountManagerMetrics]:
         manager, wanted, today = decode_id(manager_id, "User"), _period(period), info.context.today
         settings = info.context.settings
         rows = await _compute(
@@ -111,7 +115,7 @@ class RevenueQueries:
                 session, manager, wanted, today, settings.reporting_currency, settings.strategic_mrr_threshold_minor
             ),
         )
-        return [AccountManagerMetrics.of(row, settings.reporting_currency) for row in rows]
+        return ReportRows([AccountManagerMetrics.of(row, settings.reporting_currency) for row in rows])
 
     @strawberry.field(
         description=f"Opportunities closing in the period by bucket, column and kind; period: {PERIOD_HELP}."
@@ -128,12 +132,13 @@ class RevenueQueries:
             await _compute(info, lambda session: forecast(session, wanted, accounts, granularity, currency))
         )
 
-    @strawberry.field(
-        description="Per owner: the forecast snapshotted when each period within this one started, vs won."
+    @paginated(
+        "Per owner (by id): the forecast snapshotted when each period within this one started, vs won.",
+        ReportConnection[OwnerForecastAccuracy],
     )
     async def forecast_accuracy(
         self, info: strawberry.Info[RequestContext, None], period: str, scope: RevenueScope | None = None
-    ) -> list[OwnerForecastAccuracy]:
+    ) -> ReportRows[OwnerForecastAccuracy]:
         wanted, owners, currency = _period(period), _scope(scope), info.context.settings.reporting_currency
         rows = await _compute(info, lambda session: forecast_accuracy(session, wanted, owners, currency))
-        return [OwnerForecastAccuracy.of(row, currency) for row in rows]
+        return ReportRows([OwnerForecastAccuracy.of(row, currency) for row in rows])

@@ -7,9 +7,13 @@ from sqlalchemy import select
 
 from acctgraph import models
 from acctgraph.graphql.connections import Connection, RootList, paginated
-from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.ids import decode_id
+from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.types.sync import NEWEST_RUNS_FIRST, DataSource, SyncRun, SyncRunStatus
+
+SOURCES_BY_NAME = Ordering(
+    (SortKey("name", models.Connection.name, value_type=str), SortKey("id", models.Connection.id))
+)
 
 
 @strawberry.input(description="Narrow the sync runs list.")
@@ -20,10 +24,9 @@ class SyncRunFilter:
 
 @strawberry.type
 class SyncQueries:
-    @strawberry.field(description="Every connection, by name.")
-    async def connections(self, info: strawberry.Info[RequestContext, None]) -> list[DataSource]:
-        rows = await info.context.db.scalars(select(models.Connection).order_by(models.Connection.name))
-        return [DataSource.from_row(row) for row in rows]
+    @paginated("Every connection, by name.", Connection[DataSource])
+    def connections(self) -> RootList:
+        return RootList(select(models.Connection), SOURCES_BY_NAME, DataSource.from_row)
 
     @paginated("Sync runs of every connection, newest first.", Connection[SyncRun])
     def sync_runs(self, filter: SyncRunFilter | None = None) -> RootList:

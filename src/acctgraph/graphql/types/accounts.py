@@ -28,7 +28,7 @@ from acctgraph.graphql.types.identity import ExternalRef
 from acctgraph.graphql.types.money import Money
 from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.opportunities import Opportunity
-from acctgraph.graphql.types.ownership import OwnershipChange, owner_history
+from acctgraph.graphql.types.ownership import OWNER_HISTORY, OwnershipChange
 from acctgraph.graphql.types.plans import PLAN_GOALS, PlanItem, whitespace
 from acctgraph.graphql.types.playbooks import ACCOUNT_PLAYBOOK_RUNS, PlaybookRun
 from acctgraph.graphql.types.quotes import Quote
@@ -115,13 +115,23 @@ class Account(ModelNode):
     owner_id: strawberry.Private[int | None]
     parent_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="Ownership transfers, newest first.")
-    async def owner_history(self, info: strawberry.Info[RequestContext, None]) -> list[OwnershipChange]:
-        return await owner_history(info, self.id)
+    @paginated("Ownership transfers, newest first.", Connection[OwnershipChange])
+    def owner_history(self) -> ChildPage:
+        return ChildPage(OWNER_HISTORY, self.id, OwnershipChange.from_row)
 
-    @strawberry.field(description="Active contacts as a reporting tree: the stakeholder map.")
-    async def relationship_map(self, info: strawberry.Info[RequestContext, None]) -> list[Stakeholder]:
-        return await relationship_map(info, self.id)
+    @strawberry.field(
+        description="Active contacts as a reporting tree: the stakeholder map, drawn from the first `first` "
+        "active contacts by name (page through `contacts` for the others)."
+    )
+    async def relationship_map(
+        self,
+        info: strawberry.Info[RequestContext, None],
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="At most this many stakeholders (default and maximum in settings)."),
+        ] = None,
+    ) -> list[Stakeholder]:
+        return await relationship_map(info, self.id, first)
 
     @paginated("The account plan: its goals (each with its initiatives), by due date.", Connection[PlanItem])
     def plan(self) -> ChildPage:

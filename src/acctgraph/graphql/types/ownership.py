@@ -8,8 +8,10 @@ import strawberry
 from strawberry import relay
 
 from acctgraph import models
+from acctgraph.graphql.connections import ChildList
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.loaders import load_by_id, load_children
+from acctgraph.graphql.keyset import Ordering, SortKey
+from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.users import User
 
@@ -50,7 +52,14 @@ class OwnershipChange(ModelNode):
         return await _user(info, self.changed_by_id)
 
 
-async def owner_history(info: strawberry.Info[RequestContext, None], account_id: int) -> list[OwnershipChange]:
-    change = models.OwnershipChange
-    rows = await load_children(info.context, change.account_id, account_id, order_by=[change.created_at.desc()])
-    return [OwnershipChange.from_row(row) for row in rows]
+OWNER_HISTORY = ChildList(
+    "account-owner-history",
+    models.OwnershipChange.account_id,
+    Ordering(
+        (
+            SortKey("created_at", models.OwnershipChange.created_at, descending=True, value_type=datetime),
+            SortKey("id", models.OwnershipChange.id, descending=True),
+        )
+    ),
+)
+"""An account's transfers, newest first."""

@@ -7,9 +7,18 @@ from collections import defaultdict
 import strawberry
 
 from acctgraph import models
+from acctgraph.graphql.connections import ChildList, child_connection
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.loaders import load_children
+from acctgraph.graphql.keyset import Ordering, PageRequest, SortKey
 from acctgraph.graphql.types.contacts import Contact
+
+STAKEHOLDERS = ChildList(
+    "account-stakeholders",
+    models.Contact.account_id,
+    Ordering((SortKey("name", models.Contact.name, value_type=str), SortKey("id", models.Contact.id))),
+    where=(models.Contact.active.is_(True),),
+)
+"""An account's active contacts by name: the map is drawn from the first ``first`` of them."""
 
 
 @strawberry.type(description="A stakeholder and the people who report to them, within one account.")
@@ -31,7 +40,12 @@ def stakeholder_tree(contacts: list[Contact]) -> list[Stakeholder]:
     return [build(root) for root in children[None]]
 
 
-async def relationship_map(info: strawberry.Info[RequestContext, None], account_id: int) -> list[Stakeholder]:
-    contact = models.Contact
-    rows = await load_children(info.context, contact.account_id, account_id, order_by=[contact.name])
-    return stakeholder_tree([Contact.from_row(row) for row in rows if row.active])
+async def relationship_map(
+    info: strawberry.Info[RequestContext, None], account_id: int, first: int | None
+) -> list[Stakeholder]:
+    """The tree of the account's first ``first`` active contacts by name (default and maximum: the page
+    sizes in settings), loaded with every other account's map in one query; a contact whose manager is
+    beyond the bound is a root."""
+    page = PageRequest.from_arguments(info.context.settings, first, None, None, None)
+    contacts = await child_connection(info.context, STAKEHOLDERS, account_id, page, Contact.from_row)
+    return stakeholder_tree(contacts.nodes)

@@ -28,6 +28,9 @@ class Invoice(ModelNode):
     due_date: date
     paid_at: datetime | None
     status: InvoiceStatus
+    voided_at: datetime | None = strawberry.field(
+        description="When it was voided (null unless void): before then it counted as unpaid."
+    )
     amount_minor: strawberry.Private[int]
     currency: strawberry.Private[str]
     account_id: strawberry.Private[int]

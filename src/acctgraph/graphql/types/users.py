@@ -12,7 +12,7 @@ from acctgraph import models
 from acctgraph.graphql.connections import ChildList, ChildPage, Connection, paginated
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.keyset import Ordering, SortKey
-from acctgraph.graphql.loaders import load_by_id, load_children
+from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.enums import Role
 from acctgraph.graphql.types.node import ModelNode
 
@@ -26,6 +26,12 @@ BOOK = ChildList(
     models.Account.owner_id,
     Ordering((SortKey("name", models.Account.name, value_type=str), SortKey("id", models.Account.id))),
     where=(models.Account.archived_at.is_(None),),
+)
+
+REPORTS = ChildList(
+    "user-reports",
+    models.User.manager_id,
+    Ordering((SortKey("name", models.User.name, value_type=str), SortKey("id", models.User.id))),
 )
 
 
@@ -47,10 +53,9 @@ class User(ModelNode):
         row = await load_by_id(info.context, models.User, self.manager_id)
         return None if row is None else User.from_row(row)
 
-    @strawberry.field(description="The user's direct reports, by name.")
-    async def reports(self, info: strawberry.Info[RequestContext, None]) -> list[User]:
-        rows = await load_children(info.context, models.User.manager_id, self.id, order_by=[models.User.name])
-        return [User.from_row(row) for row in rows]
+    @paginated("The user's direct reports, by name.", Connection["User"])
+    def reports(self) -> ChildPage:
+        return ChildPage(REPORTS, self.id, User.from_row)
 
     @paginated("The user's book: the accounts they own, by name.", Connection[AccountRef])
     def accounts(self) -> ChildPage:
