@@ -61,6 +61,7 @@ from acctgraph.models.sync import (  # noqa: F401
 from acctgraph.models.sync_requests import SyncRequest  # noqa: F401
 from acctgraph.models.tasks import Task, TaskPriority, TaskStatus
 from acctgraph.models.users import Role, User
+from acctgraph.models.writeback import CrmWriteback, WritebackEntity, WritebackStatus
 
 __all__ = [
     "Account",
@@ -82,6 +83,7 @@ __all__ = [
     "ContractLine",
     "ContractStatus",
     "ContractStatusChange",
+    "CrmWriteback",
     "ExchangeRate",
     "ExternalRef",
     "ForecastCategory",
@@ -122,5 +124,7 @@ __all__ = [
     "TicketStatus",
     "UsageMetric",
     "User",
+    "WritebackEntity",
+    "WritebackStatus",
     "activity_attendees",
 ]
