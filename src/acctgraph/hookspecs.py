@@ -40,3 +40,9 @@ def alerts_raised(alerts: list[Any]) -> None:
 @hookspec
 def startup(settings: Any) -> None:
     """Called once when the API application or a CLI command starts."""
+
+
+@hookspec
+def crm_writers() -> dict[str, Any]:
+    """Return ``{connector name: writer}``: write-back (``writes`` and ``write(change, config)``) for connectors."""
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations, never this

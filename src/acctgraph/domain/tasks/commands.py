@@ -11,7 +11,9 @@ from acctgraph.domain.actors import Actor
 from acctgraph.domain.commands import Command, Name, Reason, Text, Version
 from acctgraph.domain.rules import BusinessRuleError, check_version, get_row
 from acctgraph.domain.tasks.lists import OPEN_STATUSES
-from acctgraph.models import Account, Role, Task, TaskPriority, TaskStatus, User
+from acctgraph.integration.writeback.outbox import queue_writeback
+from acctgraph.integration.writeback.registry import writable_entities
+from acctgraph.models import Account, Role, Task, TaskPriority, TaskStatus, User, WritebackEntity
 from acctgraph.models.base import utcnow
 
 
@@ -91,7 +93,16 @@ def create_task(session: Session, actor: Actor, command: CreateTask, today: date
         created_by_id=actor.user_id,
     )
     session.add(task)
+    queue_task_writebacks(session, [task])
     return task
+
+
+def queue_task_writebacks(session: Session, tasks: list[Task]) -> None:
+    """New tasks go to their account's CRM (when one that writes tasks brought the account in)."""
+    session.flush()  # the tasks' ids
+    writable = writable_entities()
+    for task in tasks:
+        queue_writeback(session, WritebackEntity.TASK, task.id, task.account_id, writable)
 
 
 def _open_task(session: Session, task_id: int, version: int) -> Task:
