@@ -33,7 +33,8 @@ from acctgraph.integration.connector import (
 from acctgraph.integration.errors import ConnectorError
 from acctgraph.integration.http import HttpClient, paginate
 from acctgraph.integration.records import Entity
-from acctgraph_hubspot import mapping
+from acctgraph.integration.writeback.contract import CrmChange
+from acctgraph_hubspot import mapping, writeback
 
 
 class HubSpotConfig(ConnectorConfig):
@@ -44,6 +45,12 @@ class HubSpotConfig(ConnectorConfig):
     search_results_limit: int = Field(
         default=10_000, ge=1, description="HubSpot's cap on one search query; lowered only in tests"
     )
+    id_property: str = Field(
+        default="acctgraph_id",
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="Write-back: the unique-value property on calls, emails, meetings, notes and tasks to upsert by",
+    )
+    write_timeout_seconds: float = Field(default=30.0, gt=0, le=300, description="Write-back: one request's timeout")
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,13 @@ class HubSpotConnector(Connector):
     version = "0.1.0"
     config_model = HubSpotConfig
     description = "HubSpot CRM: companies, contacts, deals as opportunities, engagements as activities."
+    writes = writeback.WRITES
+
+    def write(self, change: CrmChange, config: ConnectorConfig) -> str:
+        """Activities, QBRs and tasks upserted as engagements (:mod:`acctgraph_hubspot.writeback`)."""
+        if not isinstance(config, HubSpotConfig):
+            raise TypeError(f"expected a HubSpotConfig, got {type(config).__name__}")
+        return writeback.write(change, config, _client(config, config.write_timeout_seconds, max_retries=2))
 
     def check(self, config: HubSpotConfig) -> CheckResult:  # type: ignore[override]
         try:
@@ -143,8 +157,13 @@ class HubSpotConnector(Connector):
         yield Checkpoint(cursor=newest, resume={})
 
 
-def _client(config: HubSpotConfig) -> HttpClient:
-    return HttpClient(config.base_url, headers={"Authorization": f"Bearer {config.access_token.get_secret_value()}"})
+def _client(config: HubSpotConfig, timeout: float = 30.0, max_retries: int = 5) -> HttpClient:
+    return HttpClient(
+        config.base_url,
+        headers={"Authorization": f"Bearer {config.access_token.get_secret_value()}"},
+        timeout=timeout,
+        max_retries=max_retries,
+    )
 
 
 class _ObjectReader:
