@@ -34,6 +34,7 @@ from acctgraph.graphql.queries.sync import SyncQueries
 from acctgraph.graphql.queries.triage import TriageQueries
 from acctgraph.graphql.queries.users import UserQueries
 from acctgraph.graphql.queries.voice import VoiceQueries
+from acctgraph.graphql.queries.writeback import WritebackQueries
 from acctgraph.graphql.subscriptions import Subscription
 from acctgraph.graphql.types.scalars import SCALARS
 from acctgraph.settings import Settings
@@ -51,6 +52,7 @@ QUERIES: tuple[type, ...] = (
     RevenueQueries,
     SyncQueries,
     TriageQueries,
+    WritebackQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutations,
