@@ -52,6 +52,7 @@ DESCRIPTIONS: dict[str, str] = {
     "TaskPriority.NORMAL": "The usual priority.",
     "TaskPriority.HIGH": "Before the normal ones.",
     "TaskPriority.URGENT": "Today, before anything else.",
+    "Query.crmWritebacks(statuses:)": "Only write-backs in these statuses (all when omitted).",
     "WritebackStatus.PENDING": "Waiting for its first or next delivery attempt.",
     "WritebackStatus.DELIVERED": "In the CRM, its id in externalId.",
     "WritebackStatus.FAILED": "Not delivered after the retries, or the connection needs fixing; see error.",
