@@ -24,6 +24,7 @@ from acctgraph.cli import (
     serve,
     sync,
     users,
+    writeback,
 )
 from acctgraph.cli.errors import EXIT_ERROR, UserFacingError, report
 
@@ -47,6 +48,7 @@ app.add_typer(connections.app, name="connections")
 app.add_typer(sync.app, name="sync")
 app.add_typer(identities.app, name="identities")
 app.add_typer(users.app, name="users")
+app.add_typer(writeback.app, name="writeback")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("init")(init.init)

@@ -261,8 +261,26 @@ def _record(sessions: sessionmaker[Session], row_id: int, outcome: _Outcome) -> 
         if outcome.external_id is not None:
             row.external_id = outcome.external_id
             row.delivered_at = now
+            _link_written_activity(session, row, outcome.external_id)
         row.next_attempt_at = outcome.next_attempt_at or now
         session.commit()
+
+
+def _link_written_activity(session: Session, row: CrmWriteback, external_id: str) -> None:
+    """Record that the CRM's record *is* the activity, so the next sync of that CRM updates the activity
+    instead of bringing the written record in as a second one."""
+    if row.entity is WritebackEntity.TASK:
+        return  # acctgraph's tasks are not activities; a CRM task synced back stays a task activity
+    source = session.scalar(select(Connection.name).where(Connection.id == row.connection_id))
+    known = session.scalar(
+        select(ExternalRef.id).where(
+            ExternalRef.source == source, ExternalRef.object_type == "activity", ExternalRef.external_id == external_id
+        )
+    )
+    if source is not None and known is None:
+        session.add(
+            ExternalRef(source=source, object_type="activity", external_id=external_id, internal_id=row.entity_id)
+        )
 
 
 def retry_writebacks(
