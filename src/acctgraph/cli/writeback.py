@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from acctgraph.cli.context import connected_engine, settings
 from acctgraph.cli.errors import CommandError
-from acctgraph.cli.output import add_plain_row
 from acctgraph.db import sync_sessionmaker
 from acctgraph.integration.writeback.delivery import deliver_pending_writebacks, list_writebacks, retry_writebacks
 from acctgraph.integration.writeback.registry import UnknownWritebackEntity
@@ -47,7 +44,8 @@ def list_(
     status: list[str] = typer.Option([], "--status", "-s", help=f"Only this status (repeatable): {STATUSES}."),
     limit: int = typer.Option(50, min=1, max=1000, help="Show at most this many, newest first."),
 ) -> None:
-    """Show write-backs, newest first, with the CRM's id or why they failed (the CRM's message when refused)."""
+    """Show write-backs, newest first, one a line: the CRM's id, or why they failed (the CRM's message when
+    refused)."""
     wanted = _statuses(status)
     engine = connected_engine()
     try:
@@ -55,20 +53,14 @@ def list_(
             rows = list_writebacks(session, wanted, limit)
     finally:
         engine.dispose()
-    table = Table("id", "entity", "record", "connection", "status", "attempts", "crm id", "error")
     for row, connection in rows:
-        add_plain_row(
-            table,
-            row.id,
-            row.entity.value,
-            row.entity_id,
-            connection,
-            row.status.value,
-            row.attempts,
-            row.external_id or "",
-            row.last_error or "",
+        outcome = f"crm id {row.external_id}" if row.external_id else (row.last_error or "not tried yet")
+        typer.echo(
+            f"#{row.id} {row.entity.value} {row.entity_id} -> {connection}: {row.status.value} "
+            f"after {row.attempts} attempt(s): {outcome}"
         )
-    Console(soft_wrap=True).print(table)
+    if not rows:
+        typer.echo("no write-backs" + (f" with status {', '.join(s.value for s in wanted)}" if wanted else ""))
 
 
 @app.command("retry")
