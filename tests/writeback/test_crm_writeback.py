@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from acctgraph import models as m
 from acctgraph.graphql.ids import to_global_id
-from acctgraph.integration.writeback.delivery import deliver_pending_writebacks
+from acctgraph.integration.writeback.delivery import MAX_ATTEMPTS, deliver_pending_writebacks
 from acctgraph.settings import Settings
 from tests.served_api import ServedApi
 from tests.test_cli import acctgraph
@@ -197,3 +197,71 @@ def test_a_qbr_with_its_next_steps_is_written_as_the_meeting_and_a_task(
     assert "Outcomes: Expand to the EU team" in description
     assert f"- Send the EU quote (due {due.isoformat()}, owner@tests.acctgraph.dev)" in description
     assert (task_subject, task_due) == ("Send the EU quote", due.isoformat())
+
+
+def test_a_crm_that_keeps_failing_is_tried_again_with_doubling_waits_then_the_row_fails(
+    crm: Crm, api: ServedApi, engine: Engine, delivery_settings: Settings
+) -> None:
+    logged_activity_id(api, crm.account_id, "Call while the CRM is down")
+    write_path = "/services/data" if crm.name == "salesforce" else "/crm/v"
+    crm.fake.controls.throttle(write_path, times=10_000, retry_after=0)  # 429 on every request, forever
+
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        make_due(engine)
+        started = datetime.now(UTC)
+        report = deliver_pending_writebacks(engine, delivery_settings, limit=10)
+        finished = datetime.now(UTC)
+        (row,) = outbox(engine)
+        assert row.attempts == attempt
+        if attempt < MAX_ATTEMPTS:
+            assert (report.retrying, row.status) == (1, m.WritebackStatus.PENDING)
+            expected_wait = timedelta(minutes=min(2 ** (attempt - 1), 360))  # 1, 2, 4 ... minutes, at most 6 h
+            assert started + expected_wait <= row.next_attempt_at <= finished + expected_wait
+            assert "HTTP 429" in (row.last_error or "")
+    assert (report.failed, row.status) == (1, m.WritebackStatus.FAILED)
+    assert f"gave up after {MAX_ATTEMPTS} attempts" in (row.last_error or "")
+    assert crm.written() == []
+
+
+CREATE_TASK = """
+mutation Create($input: CreateTaskInput!) {
+  createTask(input: $input) { task { id title crmWriteback { status externalId } } userErrors { code message } }
+}"""
+TASK_WRITEBACK = """
+query Task($id: ID!) { node(id: $id) { ... on Task { crmWriteback { status externalId attempts } } } }
+"""
+
+
+def test_a_task_created_through_graphql_is_written_as_a_crm_task(
+    crm: Crm, api: ServedApi, engine: Engine, delivery_settings: Settings, sample
+) -> None:
+    owner = sample.user(role=m.Role.ACCOUNT_MANAGER, email="owner@tests.acctgraph.dev")
+    sample.session.commit()
+    due = date.today() + timedelta(days=3)
+    variables = {
+        "input": {
+            "accountId": to_global_id("Account", crm.account_id),
+            "title": "Chase the signed order form",
+            "dueOn": str(due),
+            "ownerId": to_global_id("User", owner.id),
+            "priority": "URGENT",
+        }
+    }
+    created = api.post({"query": CREATE_TASK, "variables": variables}).json()["data"]["createTask"]
+    assert created["userErrors"] == []
+    assert created["task"]["crmWriteback"] == {"status": "PENDING", "externalId": None}
+
+    assert deliver_pending_writebacks(engine, delivery_settings, limit=10).delivered == 1
+    (written,) = crm.written()
+    if crm.name == "salesforce":
+        written_id = written["Id"]
+        shown = (written["Subject"], written["ActivityDate"], written["Priority"], written["Status"])
+        assert shown == ("Chase the signed order form", due.isoformat(), "High", "Not Started")
+    else:
+        written_id = written["id"]
+        properties = written["properties"]
+        shown = (properties["hs_task_subject"], properties["hs_timestamp"][:10], properties["hs_task_priority"])
+        assert shown == ("Chase the signed order form", due.isoformat(), "HIGH")
+        assert crm.fake.companies_of("tasks", written_id) == [crm.company_id]
+    answer = api.post({"query": TASK_WRITEBACK, "variables": {"id": created["task"]["id"]}}).json()
+    assert answer["data"]["node"]["crmWriteback"] == {"status": "DELIVERED", "externalId": written_id, "attempts": 1}

@@ -7,8 +7,8 @@ import typer
 from acctgraph.cli.context import connected_engine, settings
 from acctgraph.cli.errors import CommandError
 from acctgraph.db import sync_sessionmaker
+from acctgraph.integration.plugins import DuplicateConnectorError
 from acctgraph.integration.writeback.delivery import deliver_pending_writebacks, list_writebacks, retry_writebacks
-from acctgraph.integration.writeback.registry import UnknownWritebackEntity
 from acctgraph.models import WritebackStatus
 
 app = typer.Typer(help="Write activities, QBRs and tasks back to the CRMs accounts came from.", no_args_is_help=True)
@@ -29,7 +29,7 @@ def deliver(limit: int = typer.Option(100, min=1, help="Deliver at most this man
     engine = connected_engine()
     try:
         report = deliver_pending_writebacks(engine, settings(), limit)
-    except UnknownWritebackEntity as error:
+    except DuplicateConnectorError as error:
         raise CommandError(str(error)) from None
     finally:
         engine.dispose()

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.commands import Command
 from acctgraph.domain.rules import BusinessRuleError, get_row
-from acctgraph.domain.tasks.commands import close_task
+from acctgraph.domain.tasks.commands import close_task, queue_task_writebacks
 from acctgraph.domain.tasks.lists import OPEN_STATUSES
 from acctgraph.domain.tasks.playbook_config import (
     AlertTrigger,
@@ -254,7 +254,7 @@ def _start(
         for step in playbook.steps
     ]
     session.add_all(tasks)
-    session.flush()
+    queue_task_writebacks(session, tasks)
     return run, tasks
 
 

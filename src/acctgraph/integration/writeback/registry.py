@@ -12,26 +12,17 @@ from acctgraph.integration.writeback.contract import ENTITIES, CrmWriter
 from acctgraph.settings import Settings, get_settings
 
 
-class UnknownWritebackEntity(ValueError):
-    """A writer declares an entity acctgraph does not write back."""
-
-
 def crm_writers(manager: pluggy.PluginManager) -> dict[str, CrmWriter]:
     """Writers by connector name."""
     found: dict[str, CrmWriter] = {name: cls() for name, cls in connector_classes(manager).items() if cls.writes}
     for provided in manager.hook.crm_writers():
         found.update(provided or {})
-    for name, writer in found.items():
-        unknown = set(writer.writes) - ENTITIES
-        if unknown:
-            raise UnknownWritebackEntity(
-                f"the writer of connector {name!r} declares {sorted(unknown)}; it can write {sorted(ENTITIES)}"
-            )
     return found
 
 
 def writable_entities(settings: Settings | None = None) -> Mapping[str, frozenset[str]]:
     """``{connector name: entities it writes}`` for the process's plugins (``settings``' plugin options;
-    default: the environment's). The plugin host caches its manager, so this is cheap after the first call."""
+    default: the environment's). The plugin host caches its manager, so this is cheap after the first call.
+    Entities acctgraph does not write back (a writer's typo) are left out rather than failing the change."""
     writers = crm_writers(plugin_manager(settings or get_settings()))
-    return {name: frozenset(writer.writes) for name, writer in writers.items()}
+    return {name: frozenset(writer.writes) & ENTITIES for name, writer in writers.items()}
