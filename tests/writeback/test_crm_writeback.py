@@ -3,6 +3,7 @@ exactly once, through the outbox committed with them; a CRM's refusal is visible
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -265,3 +266,24 @@ def test_a_task_created_through_graphql_is_written_as_a_crm_task(
         assert crm.fake.companies_of("tasks", written_id) == [crm.company_id]
     answer = api.post({"query": TASK_WRITEBACK, "variables": {"id": created["task"]["id"]}}).json()
     assert answer["data"]["node"]["crmWriteback"] == {"status": "DELIVERED", "externalId": written_id, "attempts": 1}
+
+
+def test_two_workers_delivering_at_once_write_each_change_once(
+    crm: Crm, api: ServedApi, engine: Engine, delivery_settings: Settings
+) -> None:
+    for number in range(3):
+        logged_activity_id(api, crm.account_id, f"Call {number}")
+    crm.fake.controls.delay = 0.2  # each write takes a while, so the two workers overlap
+    write_path = "/sobjects/" if crm.name == "salesforce" else "/batch/upsert"
+
+    with ThreadPoolExecutor(max_workers=2) as workers:
+        reports = list(workers.map(lambda _: deliver_pending_writebacks(engine, delivery_settings, 10), range(2)))
+
+    assert sum(report.delivered for report in reports) == 3
+    assert sum(report.attempted for report in reports) == 3
+    assert len([path for path in crm.fake.controls.paths() if write_path in path]) == 3
+    assert sorted(r.get("Subject") or r["properties"]["hs_call_title"] for r in crm.written()) == [
+        "Call 0",
+        "Call 1",
+        "Call 2",
+    ]
