@@ -45,3 +45,9 @@ def startup(settings: Any) -> None:
 @hookspec
 def event_published(event: Any) -> None:
     """Called once the outbox relay hands on a committed event (``acctgraph.domain.events.PublishedEvent``)."""
+
+
+@hookspec
+def crm_writers() -> dict[str, Any]:
+    """Return ``{connector name: writer}``: write-back (``writes`` and ``write(change, config)``) for connectors."""
+    raise NotImplementedError  # a specification: pluggy calls the plugins' implementations, never this

@@ -173,3 +173,51 @@ async def test_reports_and_owner_histories_are_connections_batched_whatever_the_
     # users, their count, reports, report counts, accounts, account count, histories, history counts,
     # the histories' new owners, stakeholders: the same for a page of 5 and of 100.
     assert small_count == large_count
+
+
+WRITEBACKS_PAGE = """
+query($first: Int!) {
+  crmWritebacks(first: $first, statuses: [REFUSED]) {
+    totalCount
+    nodes { entity status attempts error externalId connection { name } }
+  }
+  accounts(first: $first) {
+    nodes { activities(first: 2) { nodes { subject crmWriteback { status error connection { name } } } } }
+  }
+}
+"""
+
+
+async def test_a_write_back_page_of_5_and_of_100_issue_the_same_statements(
+    graphql: GraphQLClient, sample: SampleData
+) -> None:
+    crm = sample.connection(name="crm", connector="salesforce")
+    for index in range(100):
+        account = sample.account()
+        activity = sample.activity(account)
+        sample._add(
+            m.CrmWriteback(
+                entity=m.WritebackEntity.ACTIVITY,
+                entity_id=activity.id,
+                account_id=account.id,
+                connection_id=crm.id,
+                status=m.WritebackStatus.REFUSED,
+                attempts=1,
+                last_error=f"REQUIRED_FIELD_MISSING: field {index}",
+            )
+        )
+    sample.session.commit()
+
+    small = await graphql.data(WRITEBACKS_PAGE, {"first": 5})
+    small_count = len(graphql.statements)
+    large = await graphql.data(WRITEBACKS_PAGE, {"first": 100})
+    large_count = len(graphql.statements)
+
+    assert len(small["crmWritebacks"]["nodes"]) == 5
+    assert len(large["crmWritebacks"]["nodes"]) == 100
+    shown = [a["crmWriteback"] for node in large["accounts"]["nodes"] for a in node["activities"]["nodes"]]
+    assert len(shown) == 100
+    assert all(w["status"] == "REFUSED" and w["connection"]["name"] == "crm" for w in shown)
+    # write-backs, their count, connections, accounts, their activities, the activities' write-backs: 6,
+    # independent of the page size.
+    assert small_count == large_count == 6

@@ -4,11 +4,16 @@ Shapes follow HubSpot's API reference: an object is ``{"id", "properties", "crea
 "archived"}``; ``POST /crm/v3/objects/{type}/search`` answers ``{"total", "results", "paging":
 {"next": {"after", "link"}}}`` and, like HubSpot, refuses to page past ``search_window`` results
 (10,000) with a 400; archived objects only come from ``GET /crm/v3/objects/{type}?archived=true``;
-associations from ``POST /crm/v4/associations/{from}/{to}/batch/read``.
+associations from ``POST /crm/v4/associations/{from}/{to}/batch/read``. Writes:
+``POST /crm/v3/objects/{type}/batch/upsert`` (inputs ``{"idProperty", "id", "properties"}``; the
+``idProperty`` must be a unique-value property of the type) answers ``{"status": "COMPLETE", "results":
+[{..., "new"}]}``, and ``PUT /crm/v4/objects/{type}/{id}/associations/default/{toType}/{toId}`` associates;
+errors are ``{"status": "error", "message", "correlationId", "category"}``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -64,6 +69,10 @@ class FakeHubSpot:
         self.objects: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in OBJECT_TYPES}
         self.associations: dict[tuple[str, str], dict[str, list[str]]] = {}
         self._ids = itertools.count(1001)
+        self.unique_properties = {kind: {"acctgraph_id"} for kind in ENGAGEMENT_TYPES}
+        self.refuse_writes: str | None = None  # a validation message: every upsert is refused with it
+        self.slow_writes = 0  # the next upserts are applied, then answered only after slow_seconds
+        self.slow_seconds = 2.0
 
     # --- changes a test makes ------------------------------------------------------------------
 
@@ -115,6 +124,12 @@ class FakeHubSpot:
 
     def app(self) -> ASGIApp:
         routes = [
+            Route("/crm/v3/objects/{object_type}/batch/upsert", self._upsert, methods=["POST"]),
+            Route(
+                "/crm/v4/objects/{from_type}/{from_id}/associations/default/{to_type}/{to_id}",
+                self._associate,
+                methods=["PUT"],
+            ),
             Route("/crm/v3/objects/{object_type}/search", self._search, methods=["POST"]),
             Route("/crm/v3/objects/{object_type}", self._list),
             Route("/crm/v4/associations/{from_type}/{to_type}/batch/read", self._associations, methods=["POST"]),
@@ -133,6 +148,58 @@ class FakeHubSpot:
 
     def _authorized(self, request: Request) -> bool:
         return request.headers.get("authorization") == f"Bearer {self.token}"
+
+    def written(self, object_type: str) -> list[dict[str, Any]]:
+        """The objects of ``object_type`` that carry an ``acctgraph_id`` (those acctgraph wrote)."""
+        return [r for r in self.objects[object_type].values() if r["properties"].get("acctgraph_id")]
+
+    def companies_of(self, object_type: str, object_id: str) -> list[str]:
+        return self.associations.get((object_type, "companies"), {}).get(object_id, [])
+
+    async def _upsert(self, request: Request) -> JSONResponse:
+        object_type = request.path_params["object_type"]
+        if object_type not in self.objects:
+            return hubspot_error(400, "VALIDATION_ERROR", f"Unable to infer object type from: {object_type}")
+        inputs = (await request.json())["inputs"]
+        for item in inputs:
+            if item.get("idProperty") not in self.unique_properties.get(object_type, set()):
+                message = f"Property {item.get('idProperty')!r} is not a unique identifier property for {object_type}"
+                return hubspot_error(400, "VALIDATION_ERROR", message)
+        if self.refuse_writes:
+            return hubspot_error(400, "VALIDATION_ERROR", self.refuse_writes)
+        started = hubspot_time(self.now)
+        results = [self._upserted(object_type, item) for item in inputs]
+        if self.slow_writes > 0:  # applied, but the answer comes too late: the client has given up
+            self.slow_writes -= 1
+            await asyncio.sleep(self.slow_seconds)
+        return JSONResponse(
+            {"status": "COMPLETE", "results": results, "startedAt": started, "completedAt": hubspot_time(self.now)}
+        )
+
+    def _upserted(self, object_type: str, item: dict[str, Any]) -> dict[str, Any]:
+        properties = {**item["properties"], item["idProperty"]: item["id"]}
+        existing = next(
+            (r for r in self.objects[object_type].values() if r["properties"].get(item["idProperty"]) == item["id"]),
+            None,
+        )
+        if existing is None:
+            return {**self.add(object_type, properties), "new": True}
+        return {**self.update(object_type, existing["id"], **properties), "new": False}
+
+    async def _associate(self, request: Request) -> JSONResponse:
+        from_type, from_id, to_type, to_id = (
+            request.path_params[k] for k in ("from_type", "from_id", "to_type", "to_id")
+        )
+        for kind, object_id in ((from_type, from_id), (to_type, to_id)):
+            if object_id not in self.objects.get(kind, {}):
+                return hubspot_error(404, "OBJECT_NOT_FOUND", f"No {kind} with id {object_id} exists")
+        linked = self.associations.setdefault((from_type, to_type), {}).setdefault(from_id, [])
+        if to_id not in linked:
+            linked.append(to_id)
+        spec = {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}
+        result = {"from": {"id": from_id}, "to": {"id": to_id}, "associationSpec": spec}
+        stamp = hubspot_time(self.now)
+        return JSONResponse({"status": "COMPLETE", "results": [result], "startedAt": stamp, "completedAt": stamp})
 
     async def _search(self, request: Request) -> JSONResponse:
         object_type = request.path_params["object_type"]

@@ -11,6 +11,10 @@ Shapes follow Salesforce's REST API Developer Guide and Bulk API 2.0 guide:
 - ``POST /jobs/query`` creates a job, ``GET /jobs/query/{id}`` reports ``InProgress`` on its first poll
   then ``JobComplete``, ``GET /jobs/query/{id}/results?maxRecords&locator`` answers CSV with the
   ``Sforce-Locator`` and ``Sforce-NumberOfRecords`` headers;
+- ``PATCH /sobjects/{Task|Event}/{ExternalIdField}/{value}`` upserts by an external id field: 201
+  ``{"id", "success", "errors", "created": true}`` when it creates, 200 with ``"created": false`` when
+  it updates; 404 ``[{"errorCode": "NOT_FOUND"}]`` for a field the org lacks, 400
+  ``[{"message", "errorCode", "fields"}]`` for a record it refuses (a validation rule: ``refuse_writes``);
 - every data answer carries ``Sforce-Limit-Info: api-usage=used/limit``; past the limit,
   403 ``[{"errorCode": "REQUEST_LIMIT_EXCEEDED"}]``; an unknown or expired token, 401
   ``[{"errorCode": "INVALID_SESSION_ID"}]``.
@@ -18,6 +22,7 @@ Shapes follow Salesforce's REST API Developer Guide and Bulk API 2.0 guide:
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import itertools
@@ -80,6 +85,10 @@ class FakeSalesforce:
         self._cursors: dict[str, tuple[list[dict[str, Any]], int]] = {}
         self._ids = itertools.count(1)
         self.base_url = ""
+        self.external_id_fields = {"AcctgraphId__c"}  # custom External ID fields on Task and Event
+        self.refuse_writes: str | None = None  # a validation rule's message: every write is refused with it
+        self.slow_writes = 0  # the next writes are applied, then answered only after slow_seconds
+        self.slow_seconds = 2.0
 
     # --- changes a test makes ------------------------------------------------------------------
 
@@ -135,6 +144,7 @@ class FakeSalesforce:
             Route(f"{data}/jobs/query", self._create_job, methods=["POST"]),
             Route(f"{data}/jobs/query/{{job_id:str}}", self._job),
             Route(f"{data}/jobs/query/{{job_id:str}}/results", self._results),
+            Route(f"{data}/sobjects/{{sobject:str}}/{{field:str}}/{{value:str}}", self._upsert, methods=["PATCH"]),
             Route(f"{data}/{{endpoint:str}}", self._query),
             Route(f"{data}/{{endpoint:str}}/{{locator:str}}", self._next_batch),
         ]
@@ -203,6 +213,47 @@ class FakeSalesforce:
             return refusal
         body = {"DailyApiRequests": {"Max": self.api_limit, "Remaining": self.api_limit - self.api_used}}
         return self._metered(JSONResponse(body))
+
+    def written(self, sobject: str, field: str = "AcctgraphId__c") -> list[dict[str, Any]]:
+        """The records of ``sobject`` that carry an external id in ``field`` (those acctgraph wrote)."""
+        return [r for r in self.records[sobject].values() if r.get(field)]
+
+    async def _upsert(self, request: Request) -> Response:
+        refusal = self._spend()
+        if refusal:
+            return refusal
+        sobject, field, value = (request.path_params[k] for k in ("sobject", "field", "value"))
+        if sobject not in ("Task", "Event") or field not in self.external_id_fields:
+            message = f"Provided external ID field does not exist or is not accessible: {field}"
+            return self._metered(salesforce_errors(404, "NOT_FOUND", message))
+        fields = await request.json()
+        problem = self._invalid(sobject, fields)
+        if problem:
+            return self._metered(JSONResponse([problem], status_code=400))
+        existing = next((r for r in self.records[sobject].values() if r.get(field) == value), None)
+        if existing is None:
+            record, status = self.add(sobject, **fields, **{field: value, "AccountId": fields["WhatId"]}), 201
+        else:
+            self.update(sobject, existing["Id"], **fields, AccountId=fields["WhatId"])
+            record, status = existing, 200
+        if self.slow_writes > 0:  # applied, but the answer comes too late: the client has given up
+            self.slow_writes -= 1
+            await asyncio.sleep(self.slow_seconds)
+        body = {"id": record["Id"], "success": True, "errors": [], "created": status == 201}
+        return self._metered(JSONResponse(body, status_code=status))
+
+    def _invalid(self, sobject: str, fields: dict[str, Any]) -> dict[str, Any] | None:
+        if self.refuse_writes:
+            return {"message": self.refuse_writes, "errorCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION", "fields": []}
+        if fields.get("WhatId") not in self.records["Account"]:
+            message = f"What ID: id value of incorrect type: {fields.get('WhatId')}"
+            return {"message": message, "errorCode": "FIELD_INTEGRITY_EXCEPTION", "fields": ["WhatId"]}
+        required = ("Subject", "StartDateTime", "EndDateTime") if sobject == "Event" else ("Subject",)
+        missing = [name for name in required if not fields.get(name)]
+        if missing:
+            message = f"Required fields are missing: [{', '.join(missing)}]"
+            return {"message": message, "errorCode": "REQUIRED_FIELD_MISSING", "fields": missing}
+        return None
 
     def _select(self, soql: str) -> tuple[list[str], str, list[dict[str, Any]]] | None:
         match = SOQL.match(soql)

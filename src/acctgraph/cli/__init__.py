@@ -27,6 +27,7 @@ from acctgraph.cli import (
     sync,
     users,
     webhooks,
+    writeback,
 )
 from acctgraph.cli.errors import EXIT_ERROR, UserFacingError, report
 
@@ -54,6 +55,7 @@ app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(notifications.app, name="notifications")
 app.add_typer(jobs.app, name="jobs")
 app.command("worker")(jobs.worker)
+app.add_typer(writeback.app, name="writeback")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("init")(init.init)

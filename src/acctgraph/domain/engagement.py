@@ -11,8 +11,18 @@ from sqlalchemy.orm import Session
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.commands import Command, Name, Text, Version
 from acctgraph.domain.rules import BusinessRuleError, check_version, get_row
-from acctgraph.domain.tasks.commands import assignable_owner, publish_tasks_created, refuse_past
-from acctgraph.models import Account, Activity, ActivityKind, ActivityStatus, Contact, Task, activity_attendees
+from acctgraph.domain.tasks.commands import assignable_owner, publish_tasks_created, queue_task_writebacks, refuse_past
+from acctgraph.integration.writeback.outbox import queue_writeback
+from acctgraph.models import (
+    Account,
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    Contact,
+    Task,
+    WritebackEntity,
+    activity_attendees,
+)
 from acctgraph.models.base import utcnow
 
 LOGGABLE = (ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.NOTE)
@@ -102,7 +112,9 @@ def log_activity(session: Session, actor: Actor, command: LogActivity) -> Activi
         author_id=actor.user_id,
         status=ActivityStatus.DONE,
     )
-    return _new_activity(session, activity, command.attendee_ids)
+    _new_activity(session, activity, command.attendee_ids)
+    queue_writeback(session, WritebackEntity.ACTIVITY, activity.id, activity.account_id)
+    return activity
 
 
 def schedule_qbr(session: Session, actor: Actor, command: ScheduleQbr) -> Activity:
@@ -135,6 +147,7 @@ def complete_qbr(session: Session, actor: Actor, command: CompleteQbr, today: da
     session.add_all(tasks)
     session.flush()
     publish_tasks_created(session, tasks)
+    _queue_qbr_writebacks(session, qbr, tasks)
     return qbr, tasks
 
 
@@ -157,7 +170,14 @@ def record_qbr(session: Session, actor: Actor, command: RecordQbr, today: date) 
     session.add_all(tasks)
     session.flush()
     publish_tasks_created(session, tasks)
+    _queue_qbr_writebacks(session, qbr, tasks)
     return qbr, tasks
+
+
+def _queue_qbr_writebacks(session: Session, qbr: Activity, tasks: list[Task]) -> None:
+    """The held QBR (its notes, outcomes and next steps) and each next step's task go to the account's CRM."""
+    queue_writeback(session, WritebackEntity.QBR, qbr.id, qbr.account_id)
+    queue_task_writebacks(session, tasks)
 
 
 def _next_step_task(session: Session, actor: Actor, qbr: Activity, step: NextStep, index: int, today: date) -> Task:

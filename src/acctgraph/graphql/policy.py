@@ -66,6 +66,9 @@ TYPE_READERS: dict[str, frozenset[Reader]] = {
         "QuarantinedRecordConnection",
         "QuarantinedRecordEdge",
     ),
+    # The write-back outbox: admins list it; each activity's and task's own write-back, every user role.
+    **_readable_by(ADMINS, "CrmWritebackConnection", "CrmWritebackEdge"),
+    **_readable_by(USERS, "CrmWriteback"),
     # Connections (never their configuration) and sync runs: every user role, as at the root.
     **_readable_by(USERS, "DataSource", "SyncRun", "SyncRunConnection", "SyncRunEdge", "SyncRunStream"),
     # The book: every user role.

@@ -38,6 +38,7 @@ from acctgraph.graphql.queries.triage import TriageQueries
 from acctgraph.graphql.queries.users import UserQueries
 from acctgraph.graphql.queries.voice import VoiceQueries
 from acctgraph.graphql.queries.webhooks import WebhookQueries
+from acctgraph.graphql.queries.writeback import WritebackQueries
 from acctgraph.graphql.subscriptions import Subscription
 from acctgraph.graphql.types.scalars import SCALARS
 from acctgraph.settings import Settings
@@ -57,6 +58,7 @@ QUERIES: tuple[type, ...] = (
     TriageQueries,
     JobQueries,
     WebhookQueries,
+    WritebackQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutations,

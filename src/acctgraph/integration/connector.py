@@ -18,11 +18,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr
 
 from acctgraph.integration.records import RECORD_TYPES, CanonicalRecord, Entity
+
+if TYPE_CHECKING:
+    from acctgraph.integration.writeback.contract import CrmChange
 
 CONTRACT_VERSION = 1
 
@@ -179,6 +182,8 @@ class Connector(ABC, Generic[ConfigT]):
     config_model: ClassVar[type[ConnectorConfig]]
     contract_version: ClassVar[int] = CONTRACT_VERSION
     description: ClassVar[str] = ""
+    #: What this connector can write back to its system (``activity``, ``qbr``, ``task``); see :meth:`write`.
+    writes: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Refuse a connector whose configuration would store a secret in plain text (its plugin then fails
@@ -222,3 +227,8 @@ class Connector(ABC, Generic[ConfigT]):
         if name not in by_name:
             raise KeyError(f"connector {self.name!r} has no stream {name!r}; streams: {', '.join(by_name)}")
         return by_name[name]
+
+    def write(self, change: CrmChange, config: ConnectorConfig) -> str:
+        """Write one change back to the source (for the entities in ``writes``), idempotently by
+        ``change.writeback_key``; return the source's id of the record (docs/connectors.md, write-back)."""
+        raise NotImplementedError(f"connector {self.name!r} writes nothing back")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -86,8 +86,9 @@ class HttpClient:
     def post_json(self, path: str, **kwargs: Any) -> Any:
         return self.request("POST", path, **kwargs).json()
 
-    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """Send with retries; returns a 2xx response or raises a typed connector exception."""
+    def request(self, method: str, path: str, *, accept: Collection[int] = (), **kwargs: Any) -> httpx.Response:
+        """Send with retries; returns a 2xx response (or one of the ``accept`` statuses, e.g. a 400 whose
+        body says why the vendor refused a write) or raises a typed connector exception."""
         for attempt in range(self.max_retries + 1):
             try:
                 response = self._client.request(method, path, **kwargs)
@@ -97,7 +98,7 @@ class HttpClient:
                 self._sleep(self._backoff(attempt))
                 continue
             if response.status_code not in RETRIED_STATUSES:
-                return self._checked(response)
+                return response if response.status_code in accept else self._checked(response)
             wait = retry_after_seconds(response)
             if wait is not None and wait > self.max_wait:
                 raise RateLimited(

@@ -1,5 +1,6 @@
 """The built-in jobs: a connection's sync, and the daily jobs that once needed cron (health, alerts and
-their auto-resolution, renewal opportunities, forecast snapshots, dated transfers).
+their auto-resolution, renewal opportunities, forecast snapshots, dated transfers, the accounts list's
+read model brought to the day), and the CRM write-back outbox.
 
 Each calls the same domain function as its CLI command. Default schedules are in UTC and can be
 changed with ``ACCTGRAPH_JOB_SCHEDULES``; a periodic job also runs as soon as its schedule is created.
@@ -18,6 +19,7 @@ from acctgraph.domain.alerts.evaluate import evaluate_alerts
 from acctgraph.domain.health.compute import compute_health
 from acctgraph.domain.health.scorecard import ScorecardError
 from acctgraph.domain.health.service import configured_health
+from acctgraph.domain.read_model import refresh_account_summaries, summarise_as_of
 from acctgraph.domain.revenue.accuracy import snapshot_forecast
 from acctgraph.domain.revenue.money import MissingExchangeRate
 from acctgraph.domain.revenue.period import Granularity, Period
@@ -27,6 +29,7 @@ from acctgraph.domain.tasks.playbooks import run_playbooks
 from acctgraph.integration.connections import ConnectionSetupError
 from acctgraph.integration.engine import SyncOptions, run_sync
 from acctgraph.integration.locks import SyncLockedError
+from acctgraph.integration.writeback.delivery import deliver_pending_writebacks
 from acctgraph.jobs.connection_schedules import SYNC_JOB
 from acctgraph.jobs.registry import JobContext, JobSkipped, PermanentJobError, job
 from acctgraph.models import Connection, SyncRequest, SyncRunStatus
@@ -157,3 +160,23 @@ def apply_transfers(context: JobContext) -> str:
         applied = apply_due_transfers(session, _today())
         session.commit()
     return f"{len(applied)} transfers applied"
+
+
+@job("refresh-summaries", schedule="10 0 * * *")
+def refresh_summaries(context: JobContext) -> str:
+    """Bring the accounts list's read model to today (as `acctgraph accounts refresh-summaries`)."""
+    day, currency = _today(), context.settings.reporting_currency
+    with sync_sessionmaker(context.engine)() as session:
+        summarise_as_of(session, day, currency)
+        written = refresh_account_summaries(session, day, currency)
+        session.commit()
+    return f"{written} account summaries written for {day} ({currency})"
+
+
+@job("deliver-writebacks", schedule="1m", retries=0)
+def deliver_writebacks(context: JobContext) -> str:
+    """Write activities, QBRs and tasks back to their CRMs (as `acctgraph writeback deliver`)."""
+    report = deliver_pending_writebacks(context.engine, context.settings)
+    return (
+        f"{report.delivered} written back, {report.retrying} to retry, {report.refused} refused, {report.failed} failed"
+    )

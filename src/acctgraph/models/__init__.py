@@ -70,6 +70,7 @@ from acctgraph.models.sync import (  # noqa: F401
 from acctgraph.models.sync_requests import SyncRequest  # noqa: F401
 from acctgraph.models.tasks import Task, TaskPriority, TaskStatus
 from acctgraph.models.users import Role, User
+from acctgraph.models.writeback import CrmWriteback, WritebackEntity, WritebackStatus
 
 __all__ = [
     "Account",
@@ -92,6 +93,7 @@ __all__ = [
     "ContractLine",
     "ContractStatus",
     "ContractStatusChange",
+    "CrmWriteback",
     "DeliveryStatus",
     "Event",
     "ExchangeRate",
@@ -141,5 +143,7 @@ __all__ = [
     "User",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "WritebackEntity",
+    "WritebackStatus",
     "activity_attendees",
 ]

@@ -31,7 +31,8 @@ from acctgraph.integration.errors import ConnectorError
 from acctgraph.integration.http import HttpClient, paginate
 from acctgraph.integration.http_connector import HttpConnector, HttpStream, map_or_reject
 from acctgraph.integration.records import Entity
-from acctgraph_hubspot import mapping
+from acctgraph.integration.writeback.contract import CrmChange
+from acctgraph_hubspot import mapping, writeback
 
 
 class HubSpotConfig(ConnectorConfig):
@@ -42,6 +43,12 @@ class HubSpotConfig(ConnectorConfig):
     search_results_limit: int = Field(
         default=10_000, ge=1, description="HubSpot's cap on one search query; lowered only in tests"
     )
+    id_property: str = Field(
+        default="acctgraph_id",
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="Write-back: the unique-value property on calls, emails, meetings, notes and tasks to upsert by",
+    )
+    write_timeout_seconds: float = Field(default=30.0, gt=0, le=300, description="Write-back: one request's timeout")
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,16 @@ class HubSpotConnector(HttpConnector[HubSpotConfig]):
     check_path = "/crm/v3/objects/companies"
     check_params = {"limit": 1}
     cursor_field = "hubspot_modified_at"
+    writes = writeback.WRITES
+
+    def write(self, change: CrmChange, config: ConnectorConfig) -> str:
+        """Activities, QBRs and tasks upserted as engagements (:mod:`acctgraph_hubspot.writeback`)."""
+        if not isinstance(config, HubSpotConfig):
+            raise TypeError(f"expected a HubSpotConfig, got {type(config).__name__}")
+        client = HttpClient(
+            config.base_url, headers=self.headers(config), timeout=config.write_timeout_seconds, max_retries=2
+        )
+        return writeback.write(change, config, client)
 
     def base_url(self, config: HubSpotConfig) -> str:
         return config.base_url

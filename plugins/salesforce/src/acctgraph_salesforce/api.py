@@ -11,18 +11,22 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 from acctgraph.integration.errors import ConnectorError
 from acctgraph.integration.http import HttpClient
+from acctgraph.integration.writeback.contract import CrmRefused, refusal_message
 from acctgraph_salesforce.auth import SalesforceAuth
 from acctgraph_salesforce.config import SalesforceConfig
 
 Row = dict[str, Any]
 FINISHED_STATES = frozenset({"JobComplete", "Failed", "Aborted"})
+#: Salesforce refusing a record: 400 (validation, missing field) and 404 (no such field or object).
+REFUSAL_STATUSES = frozenset({400, 404})
 
 
 class BulkJobGone(ConnectorError):
@@ -37,6 +41,8 @@ class SalesforceApi:
         config: SalesforceConfig,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        timeout: float = 30.0,
+        max_retries: int = 5,
     ) -> None:
         self.config = config
         self.auth = SalesforceAuth(config, transport)
@@ -47,6 +53,8 @@ class SalesforceApi:
             headers={"Sforce-Query-Options": f"batchSize={config.page_size}"},
             transport=transport,
             sleep=sleep,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         self.data = f"/services/data/v{config.api_version}"
 
@@ -103,3 +111,25 @@ class SalesforceApi:
         rows = list(csv.DictReader(io.StringIO(response.text)))
         next_locator = response.headers.get("Sforce-Locator")
         return rows, None if next_locator in (None, "", "null") else next_locator
+
+    def upsert(self, sobject: str, id_field: str, id_value: str, fields: Mapping[str, Any]) -> str:
+        """Create or update the record whose external id field ``id_field`` is ``id_value``
+        (``PATCH /sobjects/{sobject}/{id_field}/{id_value}``); returns its Salesforce id. Sent again, it
+        updates the same record: a retry never duplicates. A 400 is Salesforce refusing the record."""
+        path = f"{self.data}/sobjects/{sobject}/{id_field}/{quote(id_value, safe='')}"
+        response = self._http.request("PATCH", path, json=dict(fields), accept=REFUSAL_STATUSES)
+        if response.status_code in REFUSAL_STATUSES:
+            raise CrmRefused(
+                f"Salesforce refused the {sobject}: "
+                + refusal_message(_json(response), f"HTTP {response.status_code} {response.text[:300]}")
+            )
+        if response.status_code == 204:  # API versions before 46.0 answer an update with no body
+            return str(self._http.get_json(f"{path}", params={"fields": "Id"})["Id"])
+        return str(response.json()["id"])
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None

@@ -42,6 +42,13 @@ class SalesforceConfig(ConnectorConfig):
         description="Stop the sync (partial, resumed later) at this share of the daily API limit",
     )
 
+    external_id_field: str = Field(
+        default="AcctgraphId__c",
+        pattern=r"^[A-Za-z][A-Za-z0-9_]*__c$",
+        description="Write-back: the custom External ID text field on Task and Event that acctgraph upserts by",
+    )
+    write_timeout_seconds: float = Field(default=30.0, gt=0, le=300, description="Write-back: one request's timeout")
+
     @model_validator(mode="after")
     def _flow_has_its_credentials(self) -> Self:
         if self.auth_flow == "client_credentials" and self.client_secret is None:

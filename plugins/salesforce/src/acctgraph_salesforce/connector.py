@@ -30,7 +30,8 @@ from acctgraph.integration.connector import (
 )
 from acctgraph.integration.errors import ConnectorError
 from acctgraph.integration.records import Entity
-from acctgraph_salesforce import mapping
+from acctgraph.integration.writeback.contract import CrmChange
+from acctgraph_salesforce import mapping, writeback
 from acctgraph_salesforce.api import BulkJobGone, SalesforceApi
 from acctgraph_salesforce.config import SalesforceConfig
 
@@ -105,6 +106,11 @@ class SalesforceConnector(Connector):
     version = "0.1.0"
     config_model = SalesforceConfig
     description = "Salesforce: accounts, contacts, opportunities, tasks and events as activities, contracts."
+    writes = writeback.WRITES
+
+    def write(self, change: CrmChange, config: ConnectorConfig) -> str:
+        """Activities, QBRs and tasks upserted as Tasks and Events (:mod:`acctgraph_salesforce.writeback`)."""
+        return writeback.write(change, _config(config))
 
     def check(self, config: ConnectorConfig) -> CheckResult:
         try:

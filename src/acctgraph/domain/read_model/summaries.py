@@ -52,7 +52,7 @@ def computed_summaries(
             Account.updated_at,
         ).where(Account.id.in_(ids))
     ).all()
-    native = native_mrr_by_day(session, [day], chosen)[day]
+    native = native_mrr_by_day(session, [day], chosen, today=day)[day]
     rates = Rates.load(session, reporting_currency)
     health = _latest_health(session, ids)
     renewals = _next_renewals(session, ids, day)

@@ -12,7 +12,9 @@ from acctgraph.domain.commands import Command, Name, Reason, Text, Version
 from acctgraph.domain.events import EventType, publish
 from acctgraph.domain.rules import BusinessRuleError, check_version, get_row
 from acctgraph.domain.tasks.lists import OPEN_STATUSES
-from acctgraph.models import Account, Role, Task, TaskPriority, TaskStatus, User
+from acctgraph.integration.writeback.outbox import crm_sources
+from acctgraph.integration.writeback.registry import writable_entities
+from acctgraph.models import Account, CrmWriteback, Role, Task, TaskPriority, TaskStatus, User, WritebackEntity
 from acctgraph.models.base import utcnow
 
 
@@ -94,6 +96,7 @@ def create_task(session: Session, actor: Actor, command: CreateTask, today: date
     session.add(task)
     session.flush()
     publish_tasks_created(session, [task])
+    queue_task_writebacks(session, [task])
     return task
 
 
@@ -115,6 +118,23 @@ def _task_payload(task: Task) -> dict[str, object]:
         "alert_id": task.alert_id,
         "playbook_run_id": task.playbook_run_id,
     }
+
+
+def queue_task_writebacks(session: Session, tasks: list[Task]) -> None:
+    """New tasks go to their account's CRM (when one that writes tasks brought the account in): one
+    look-up of the account's CRMs per account, whatever the number of tasks."""
+    if not tasks:
+        return
+    session.flush()  # the tasks' ids
+    writable = writable_entities()
+    targets: dict[int, list[int]] = {}
+    for task in tasks:
+        if task.account_id not in targets:
+            targets[task.account_id] = crm_sources(session, task.account_id, WritebackEntity.TASK, writable)
+        session.add_all(
+            CrmWriteback(entity=WritebackEntity.TASK, entity_id=task.id, account_id=task.account_id, connection_id=pk)
+            for pk in targets[task.account_id]
+        )
 
 
 def _open_task(session: Session, task_id: int, version: int) -> Task:

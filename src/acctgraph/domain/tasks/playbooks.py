@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.commands import Command
 from acctgraph.domain.rules import BusinessRuleError, get_row
-from acctgraph.domain.tasks.commands import close_task, publish_tasks_created
+from acctgraph.domain.tasks.commands import close_task, publish_tasks_created, queue_task_writebacks
 from acctgraph.domain.tasks.lists import OPEN_STATUSES
 from acctgraph.domain.tasks.playbook_config import (
     AlertTrigger,
@@ -256,6 +256,7 @@ def _start(
     session.add_all(tasks)
     session.flush()
     publish_tasks_created(session, tasks)
+    queue_task_writebacks(session, tasks)
     return run, tasks
 
 

@@ -16,6 +16,7 @@ from acctgraph.graphql.types.contacts import Contact
 from acctgraph.graphql.types.enums import ActivityKind, ActivityStatus
 from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.users import User
+from acctgraph.graphql.types.writeback import CrmWriteback, load_crm_writeback
 
 
 @strawberry.type(description="Something that happened with an account.")
@@ -48,6 +49,14 @@ class Activity(ModelNode):
     async def author(self, info: strawberry.Info[RequestContext, None]) -> User | None:
         row = await load_by_id(info.context, models.User, self.author_id)
         return None if row is None else User.from_row(row)
+
+    @strawberry.field(
+        description="Its write-back to the CRM the account came from (status, the CRM's id, the CRM's refusal); "
+        "null when nothing is written back (the account came from no CRM that writes activities)."
+    )
+    async def crm_writeback(self, info: strawberry.Info[RequestContext, None]) -> CrmWriteback | None:
+        entities = (models.WritebackEntity.ACTIVITY, models.WritebackEntity.QBR)
+        return await load_crm_writeback(info.context, entities, self.id)
 
     @strawberry.field(description="The customer's contacts who took part.")
     async def attendees(self, info: strawberry.Info[RequestContext, None]) -> list[Contact]:

@@ -21,6 +21,7 @@ from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.opportunities import Opportunity
 from acctgraph.graphql.types.signals import NpsResponse
 from acctgraph.graphql.types.users import User
+from acctgraph.graphql.types.writeback import CrmWriteback, load_crm_writeback
 
 if TYPE_CHECKING:
     from acctgraph.graphql.types.accounts import Account
@@ -106,6 +107,10 @@ class Task(ModelNode):
         from acctgraph.graphql.types.playbooks import PlaybookRun
 
         return await node_of(info, models.PlaybookRun, self.playbook_run_id, PlaybookRun)
+
+    @strawberry.field(description="Its write-back to the CRM the account came from; null when nothing is written back.")
+    async def crm_writeback(self, info: Info) -> CrmWriteback | None:
+        return await load_crm_writeback(info.context, (models.WritebackEntity.TASK,), self.id)
 
     @strawberry.field(description="The NPS response it follows up.")
     async def nps_response(self, info: Info) -> NpsResponse | None:
