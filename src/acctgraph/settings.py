@@ -57,6 +57,12 @@ class Settings(BaseSettings):
         ge=0,
         description="An account is strategic from this MRR, in minor units of the reporting currency.",
     )
+    fiscal_year_start_month: int = Field(
+        default=1,
+        ge=1,
+        le=12,
+        description="The month (1-12) the fiscal year starts in; FY2027 is the fiscal year ending in 2027.",
+    )
     renewal_lead_days: int = Field(default=120, ge=1, description="Days before a contract ends to open its renewal.")
 
     quote_discount_approval_percent: float = Field(

@@ -13,8 +13,8 @@ from acctgraph.domain.revenue.accuracy import forecast_accuracy
 from acctgraph.domain.revenue.book import book
 from acctgraph.domain.revenue.forecast import forecast
 from acctgraph.domain.revenue.metrics import revenue_metrics
+from acctgraph.domain.revenue.period import PERIOD_FORMS, Period
 from acctgraph.domain.revenue.period import Granularity as GranularityData
-from acctgraph.domain.revenue.period import Period
 from acctgraph.domain.revenue.scope import Scope
 from acctgraph.domain.revenue.team import team_metrics
 from acctgraph.graphql.context import RequestContext
@@ -35,7 +35,7 @@ from acctgraph.graphql.types.revenue import (
 from acctgraph.graphql.types.revenue import Period as PeriodType
 
 T = TypeVar("T")
-PERIOD_HELP = "2026, 2026-Q3, 2026-07 or 2026-07-01..2026-09-30"
+PERIOD_HELP = PERIOD_FORMS
 
 
 @strawberry.input(
@@ -69,9 +69,9 @@ async def _compute(info: strawberry.Info[RequestContext, None], function: Callab
         return await info.context.db.run_sync(function)
 
 
-def _period(text: str) -> Period:
+def _period(info: strawberry.Info[RequestContext, None], text: str) -> Period:
     with revenue_errors():
-        return Period.parse(text)
+        return Period.parse(text, info.context.settings.fiscal_year_start_month)
 
 
 @strawberry.type
@@ -83,7 +83,7 @@ class RevenueQueries:
     async def revenue_metrics(
         self, info: strawberry.Info[RequestContext, None], period: str, scope: RevenueScope | None = None
     ) -> RevenueMetrics:
-        wanted, accounts, currency = _period(period), _scope(scope), info.context.settings.reporting_currency
+        wanted, accounts, currency = _period(info, period), _scope(scope), info.context.settings.reporting_currency
         today = info.context.today
         metrics = await _compute(info, lambda session: revenue_metrics(session, wanted, accounts, currency, today))
         return RevenueMetrics(
@@ -103,7 +103,7 @@ class RevenueQueries:
     async def team_metrics(
         self, info: strawberry.Info[RequestContext, None], manager_id: strawberry.ID, period: str
     ) -> list[AccountManagerMetrics]:
-        manager, wanted, today = decode_id(manager_id, "User"), _period(period), info.context.today
+        manager, wanted, today = decode_id(manager_id, "User"), _period(info, period), info.context.today
         settings = info.context.settings
         rows = await _compute(
             info,
@@ -123,7 +123,7 @@ class RevenueQueries:
         scope: RevenueScope | None = None,
         granularity: Granularity = GranularityData.MONTH,
     ) -> Forecast:
-        wanted, accounts, currency = _period(period), _scope(scope), info.context.settings.reporting_currency
+        wanted, accounts, currency = _period(info, period), _scope(scope), info.context.settings.reporting_currency
         return Forecast.of(
             await _compute(info, lambda session: forecast(session, wanted, accounts, granularity, currency))
         )
@@ -134,6 +134,6 @@ class RevenueQueries:
     async def forecast_accuracy(
         self, info: strawberry.Info[RequestContext, None], period: str, scope: RevenueScope | None = None
     ) -> list[OwnerForecastAccuracy]:
-        wanted, owners, currency = _period(period), _scope(scope), info.context.settings.reporting_currency
+        wanted, owners, currency = _period(info, period), _scope(scope), info.context.settings.reporting_currency
         rows = await _compute(info, lambda session: forecast_accuracy(session, wanted, owners, currency))
         return [OwnerForecastAccuracy.of(row, currency) for row in rows]
