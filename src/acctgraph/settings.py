@@ -63,6 +63,10 @@ class Settings(BaseSettings):
         le=12,
         description="The month (1-12) the fiscal year starts in; FY2027 is the fiscal year ending in 2027.",
     )
+    churn_reasons: str = Field(
+        default="price,product_gaps,champion_left,budget,acquired,competitor,poor_adoption,other",
+        description="Comma-separated churn and downsell reason keys; a lost renewal must give one.",
+    )
     renewal_lead_days: int = Field(default=120, ge=1, description="Days before a contract ends to open its renewal.")
 
     quote_discount_approval_percent: float = Field(
@@ -98,6 +102,11 @@ class Settings(BaseSettings):
     playbooks_file: Path | None = Field(
         default=None, description="Playbooks: task templates and their triggers (JSON)."
     )
+
+    @property
+    def churn_reason_keys(self) -> tuple[str, ...]:
+        """``churn_reasons`` as keys, trimmed and lower-cased, blanks dropped."""
+        return tuple(key.strip().lower() for key in self.churn_reasons.split(",") if key.strip())
 
     @property
     def allowed_origins(self) -> list[str]:

@@ -159,6 +159,11 @@ def _close_opportunity(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     return _versioned(s.opportunity(a), won=True)
 
 
+@case("updateOpportunity")
+def _update_opportunity(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(s.opportunity(a), amountMinor=7_500_00, nextStep="Send the order form")
+
+
 @case("createQuote")
 def _create_quote(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     line = {"productId": gid(s.product()), "quantity": 2, "unitPriceMinor": 100_00}

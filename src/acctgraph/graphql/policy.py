@@ -170,6 +170,11 @@ TYPE_READERS: dict[str, frozenset[Reader]] = {
         "RecordSentimentPayload",
         "TransferAccountsPayload",
     ),
+    # The renewal desk, quotas and promotions (issue 13 parts 2 and 4): every user role.
+    **_readable_by(
+        USERS,
+        "OpportunityFieldChange",
+    ),
 }
 """Every object, interface and union type, with who may read it. A type missing here is read by no one."""
 
@@ -192,6 +197,7 @@ MUTATION_ROLES: dict[str, frozenset[Role]] = {
     "createOpportunity": WRITERS,
     "moveOpportunityStage": WRITERS,
     "closeOpportunity": WRITERS,
+    "updateOpportunity": WRITERS,
     "createQuote": WRITERS,
     "updateQuote": WRITERS,
     "changeQuoteStatus": WRITERS,

@@ -29,6 +29,7 @@ from acctgraph.graphql.queries.health import HealthQueries
 from acctgraph.graphql.queries.me import MeQueries
 from acctgraph.graphql.queries.playbooks import PlaybookQueries
 from acctgraph.graphql.queries.relay import RelayQueries
+from acctgraph.graphql.queries.renewal_desk import RenewalDeskQueries
 from acctgraph.graphql.queries.revenue import RevenueQueries
 from acctgraph.graphql.queries.sync import SyncQueries
 from acctgraph.graphql.queries.triage import TriageQueries
@@ -51,6 +52,7 @@ QUERIES: tuple[type, ...] = (
     RevenueQueries,
     SyncQueries,
     TriageQueries,
+    RenewalDeskQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutations,

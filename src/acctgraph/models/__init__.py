@@ -34,6 +34,7 @@ from acctgraph.models.ownership import OwnershipChange
 from acctgraph.models.plans import PlanItem, PlanItemKind, PlanItemStatus
 from acctgraph.models.playbooks import PlaybookRun
 from acctgraph.models.promotions import Promotion, PromotionOutcome, PromotionTarget
+from acctgraph.models.quotas import Quota, QuotaKind
 from acctgraph.models.quotes import Quote, QuoteLine, QuoteStatus
 from acctgraph.models.revenue import ForecastSnapshot
 from acctgraph.models.signals import (
@@ -46,7 +47,7 @@ from acctgraph.models.signals import (
     TicketStatus,
     UsageMetric,
 )
-from acctgraph.models.stage_history import StageChange
+from acctgraph.models.stage_history import OpportunityFieldChange, StageChange
 from acctgraph.models.sync import (  # noqa: F401
     Connection,
     IdentityMapping,
@@ -95,6 +96,7 @@ __all__ = [
     "LifecycleStage",
     "NpsResponse",
     "Opportunity",
+    "OpportunityFieldChange",
     "OpportunityKind",
     "OpportunityStatus",
     "OwnershipChange",
@@ -106,6 +108,8 @@ __all__ = [
     "Promotion",
     "PromotionOutcome",
     "PromotionTarget",
+    "Quota",
+    "QuotaKind",
     "Quote",
     "QuoteLine",
     "QuoteStatus",
