@@ -174,6 +174,9 @@ TYPE_READERS: dict[str, frozenset[Reader]] = {
     **_readable_by(
         USERS,
         "OpportunityFieldChange",
+        "RenewalDesk",
+        "RenewalDeskEntry",
+        "RenewalRisk",
     ),
 }
 """Every object, interface and union type, with who may read it. A type missing here is read by no one."""
