@@ -177,6 +177,8 @@ TYPE_READERS: dict[str, frozenset[Reader]] = {
         "RenewalDesk",
         "RenewalDeskEntry",
         "RenewalRisk",
+        "ChurnReasonArr",
+        "RenewalSaves",
     ),
 }
 """Every object, interface and union type, with who may read it. A type missing here is read by no one."""

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from acctgraph.domain.revenue.accuracy import forecast_accuracy
 from acctgraph.domain.revenue.book import book
+from acctgraph.domain.revenue.churn_reasons import churn_by_reason
 from acctgraph.domain.revenue.forecast import forecast
 from acctgraph.domain.revenue.metrics import revenue_metrics
 from acctgraph.domain.revenue.period import PERIOD_FORMS, Period
@@ -21,6 +22,7 @@ from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.errors import InvalidArgument
 from acctgraph.graphql.ids import decode_id
 from acctgraph.graphql.types.enums import Segment
+from acctgraph.graphql.types.money import Money
 from acctgraph.graphql.types.revenue import (
     AccountManagerMetrics,
     Book,
@@ -29,10 +31,12 @@ from acctgraph.graphql.types.revenue import (
     MrrMovements,
     OwnerForecastAccuracy,
     RenewalRates,
+    RenewalSaves,
     RevenueMetrics,
     revenue_errors,
 )
 from acctgraph.graphql.types.revenue import Period as PeriodType
+from acctgraph.graphql.types.scalars import BigInt
 
 T = TypeVar("T")
 PERIOD_HELP = PERIOD_FORMS
@@ -85,12 +89,22 @@ class RevenueQueries:
     ) -> RevenueMetrics:
         wanted, accounts, currency = _period(info, period), _scope(scope), info.context.settings.reporting_currency
         today = info.context.today
-        metrics = await _compute(info, lambda session: revenue_metrics(session, wanted, accounts, currency, today))
+        metrics, reasons = await _compute(
+            info,
+            lambda session: (
+                revenue_metrics(session, wanted, accounts, currency, today),
+                churn_by_reason(session, wanted, accounts, currency, today),
+            ),
+        )
         return RevenueMetrics(
             period=PeriodType.of(metrics.period, metrics.measured_through),
             totals=MrrMovements.of(metrics.totals, currency),
             months=[MrrMovements.of(month, currency) for month in metrics.months],
             renewals=RenewalRates.of(metrics.renewals, currency),
+            churn_by_reason=RevenueMetrics.reasons_of(reasons, currency),
+            saves=RenewalSaves(
+                count=reasons.saves, arr=Money(amount_minor=BigInt(reasons.saved_minor), currency=currency)
+            ),
         )
 
     @strawberry.field(description="An owner's book of business today: ARR, health bands, renewals due, ARR at risk.")

@@ -11,6 +11,7 @@ import strawberry
 from acctgraph import models
 from acctgraph.domain.revenue import accuracy as accuracy_domain
 from acctgraph.domain.revenue import book as book_domain
+from acctgraph.domain.revenue import churn_reasons as churn_domain
 from acctgraph.domain.revenue import forecast as forecast_domain
 from acctgraph.domain.revenue.accuracy import NoForecastSnapshot
 from acctgraph.domain.revenue.money import MissingExchangeRate
@@ -150,12 +151,46 @@ class RenewalRates:
         )
 
 
+@strawberry.type(description="Renewal ARR lost and downsold for one churn reason in a period.")
+class ChurnReasonArr:
+    reason: str = strawberry.field(description="The churn reason key (churnReasons).")
+    churned_arr: Money = strawberry.field(description="Amount of the renewals lost for this reason.")
+    lost_renewals: int = strawberry.field(description="How many renewals were lost for this reason.")
+    contracted_arr: Money = strawberry.field(
+        description="Won renewals' shrink (first amount minus amount won) for this reason."
+    )
+    downsold_renewals: int = strawberry.field(description="How many renewals were downsold for this reason.")
+
+
+@strawberry.type(description="Renewals won in a period although at risk when they opened.")
+class RenewalSaves:
+    count: int = strawberry.field(description="How many saves.")
+    arr: Money = strawberry.field(description="What the saved renewals were won for.")
+
+
 @strawberry.type(description="Revenue metrics of a period and a scope; formulas in docs/metrics.md.")
 class RevenueMetrics:
     period: Period
     totals: MrrMovements = strawberry.field(description="The whole period, opening against closing MRR.")
     months: list[MrrMovements] = strawberry.field(description="Each calendar month of the period.")
     renewals: RenewalRates
+    churn_by_reason: list[ChurnReasonArr] = strawberry.field(
+        description="Renewals lost (churn) and won for less (contraction) in the period, per churn reason."
+    )
+    saves: RenewalSaves = strawberry.field(description="At-risk renewals won in the period.")
+
+    @staticmethod
+    def reasons_of(figures: churn_domain.ChurnByReason, currency: str) -> list[ChurnReasonArr]:
+        return [
+            ChurnReasonArr(
+                reason=row.reason,
+                churned_arr=_money(row.churned_minor, currency),
+                lost_renewals=row.lost_renewals,
+                contracted_arr=_money(row.contracted_minor, currency),
+                downsold_renewals=row.downsold_renewals,
+            )
+            for row in figures.reasons
+        ]
 
 
 @strawberry.type(description="ARR of the accounts whose latest health snapshot has this band.")
