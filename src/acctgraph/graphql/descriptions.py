@@ -326,6 +326,8 @@ DESCRIPTIONS: dict[str, str] = {
     "OpportunityStatus.OPEN": "Still being worked.",
     "OpportunityStatus.WON": "Closed and won.",
     "OpportunityStatus.LOST": "Closed and lost.",
+    "QuotaKind.NET_NEW_ARR": "ARR won on new business, upsells and cross-sells.",
+    "QuotaKind.RENEWAL_ARR": "ARR won on renewals.",
     "RenewalTiming.UPCOMING": "Open, and the contract's term has not ended yet.",
     "RenewalTiming.OVERDUE": "Open after the contract's term ended: it will be late, if it renews.",
     "RenewalTiming.EARLY": "Won before the contract's term ended.",

@@ -179,6 +179,9 @@ TYPE_READERS: dict[str, frozenset[Reader]] = {
         "RenewalRisk",
         "ChurnReasonArr",
         "RenewalSaves",
+        "Quota",
+        "QuotaAttainment",
+        "QuotaPayload",
     ),
 }
 """Every object, interface and union type, with who may read it. A type missing here is read by no one."""
@@ -203,6 +206,7 @@ MUTATION_ROLES: dict[str, frozenset[Role]] = {
     "moveOpportunityStage": WRITERS,
     "closeOpportunity": WRITERS,
     "updateOpportunity": WRITERS,
+    "setQuota": MANAGERS,
     "createQuote": WRITERS,
     "updateQuote": WRITERS,
     "changeQuoteStatus": WRITERS,

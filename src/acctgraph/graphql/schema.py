@@ -18,6 +18,7 @@ from acctgraph.graphql.mutations.plans import PlanMutations
 from acctgraph.graphql.mutations.playbooks import PlaybookMutations
 from acctgraph.graphql.mutations.promotions import PromotionMutations
 from acctgraph.graphql.mutations.qbrs import QbrMutations
+from acctgraph.graphql.mutations.quotas import QuotaMutations
 from acctgraph.graphql.mutations.quotes import QuoteMutations
 from acctgraph.graphql.mutations.sync import SyncMutations
 from acctgraph.graphql.mutations.tasks import TaskMutations
@@ -69,6 +70,7 @@ MUTATIONS: tuple[type, ...] = (
     PlaybookMutations,
     SyncMutations,
     UserMutations,
+    QuotaMutations,
 )
 
 

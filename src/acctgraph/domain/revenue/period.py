@@ -101,6 +101,13 @@ class Period:
         raise InvalidPeriod(f"period {text!r} is not understood; write it as {PERIOD_FORMS}")
 
     @classmethod
+    def fiscal_quarter_containing(cls, day: date, fiscal_start_month: int) -> Period:
+        """The fiscal quarter ``day`` falls in, for a fiscal year starting in ``fiscal_start_month``."""
+        months_in = (day.month - fiscal_start_month) % 12
+        ends_in = day.year if fiscal_start_month == 1 or day.month < fiscal_start_month else day.year + 1
+        return cls(*fiscal_bounds(ends_in, months_in // 3 + 1, fiscal_start_month))
+
+    @classmethod
     def containing(cls, day: date, granularity: Granularity) -> Period:
         """The calendar month or quarter ``day`` falls in."""
         if granularity is Granularity.MONTH:

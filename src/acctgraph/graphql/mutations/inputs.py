@@ -28,6 +28,7 @@ ID_TYPES = {
     "opportunity_id": "Opportunity",
     "goal_id": "PlanItem",
     "connection_id": "DataSource",
+    "user_id": "User",
 }
 """The node type each id-valued input field must name (``id`` itself is given per mutation)."""
 
