@@ -19,6 +19,7 @@ from acctgraph.cli import (
     keys,
     playbooks,
     plugins,
+    quotas,
     revenue,
     schema,
     serve,
@@ -47,6 +48,7 @@ app.add_typer(connections.app, name="connections")
 app.add_typer(sync.app, name="sync")
 app.add_typer(identities.app, name="identities")
 app.add_typer(users.app, name="users")
+app.add_typer(quotas.app, name="quotas")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("init")(init.init)

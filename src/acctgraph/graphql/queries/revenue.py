@@ -4,11 +4,13 @@ figures, computed by sync domain code on the request's session off the event loo
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 import strawberry
 from sqlalchemy.orm import Session
 
+from acctgraph.domain.quotas import attainment as quota_attainment
 from acctgraph.domain.revenue.accuracy import forecast_accuracy
 from acctgraph.domain.revenue.book import book
 from acctgraph.domain.revenue.churn_reasons import churn_by_reason
@@ -23,6 +25,7 @@ from acctgraph.graphql.errors import InvalidArgument
 from acctgraph.graphql.ids import decode_id
 from acctgraph.graphql.types.enums import Segment
 from acctgraph.graphql.types.money import Money
+from acctgraph.graphql.types.quotas import QuotaAttainment
 from acctgraph.graphql.types.revenue import (
     AccountManagerMetrics,
     Book,
@@ -119,13 +122,20 @@ class RevenueQueries:
     ) -> list[AccountManagerMetrics]:
         manager, wanted, today = decode_id(manager_id, "User"), _period(info, period), info.context.today
         settings = info.context.settings
-        rows = await _compute(
-            info,
-            lambda session: team_metrics(
-                session, manager, wanted, today, settings.reporting_currency, settings.strategic_mrr_threshold_minor
-            ),
-        )
-        return [AccountManagerMetrics.of(row, settings.reporting_currency) for row in rows]
+        currency = settings.reporting_currency
+
+        def read(session: Session) -> list[AccountManagerMetrics]:
+            rows = team_metrics(session, manager, wanted, today, currency, settings.strategic_mrr_threshold_minor)
+            quotas = quota_attainment(session, [row.user_id for row in rows], wanted, today, currency)
+            return [
+                replace(
+                    AccountManagerMetrics.of(row, currency),
+                    quota_attainment=QuotaAttainment.list_of(quotas[row.user_id], currency),
+                )
+                for row in rows
+            ]
+
+        return await _compute(info, read)
 
     @strawberry.field(
         description=f"Opportunities closing in the period by bucket, column and kind; period: {PERIOD_HELP}."

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
 import strawberry
 
 from acctgraph import models
+from acctgraph.domain.quotas import attainment as quota_attainment
 from acctgraph.domain.revenue import accuracy as accuracy_domain
 from acctgraph.domain.revenue import book as book_domain
 from acctgraph.domain.revenue import churn_reasons as churn_domain
@@ -27,6 +29,7 @@ from acctgraph.graphql.errors import ApiError, ErrorCode, InvalidArgument, NotFo
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.enums import HealthBand, OpportunityKind
 from acctgraph.graphql.types.money import Money
+from acctgraph.graphql.types.quotas import QuotaAttainment
 from acctgraph.graphql.types.scalars import BigInt
 from acctgraph.graphql.types.users import User
 
@@ -222,6 +225,31 @@ class Book:
     async def owner(self, info: strawberry.Info[RequestContext, None]) -> User:
         return User.from_row(await load_by_id(info.context, models.User, self.owner_id))
 
+    @strawberry.field(
+        description="Net new and renewal ARR won against the owner's quotas lying within the period (default: "
+        "the current fiscal quarter), measured up to today."
+    )
+    async def quota_attainment(
+        self,
+        info: strawberry.Info[RequestContext, None],
+        period: Annotated[
+            str | None,
+            strawberry.argument(description="FY2027-Q1, FY2027, 2026-Q3, ...; default: this fiscal quarter."),
+        ] = None,
+    ) -> list[QuotaAttainment]:
+        context, owner_id = info.context, self.owner_id
+        settings, today = context.settings, context.today
+        with revenue_errors():
+            wanted = (
+                PeriodData.fiscal_quarter_containing(today, settings.fiscal_year_start_month)
+                if period is None
+                else PeriodData.parse(period, settings.fiscal_year_start_month)
+            )
+            rows = await context.db.run_sync(
+                lambda session: quota_attainment(session, [owner_id], wanted, today, settings.reporting_currency)
+            )
+        return QuotaAttainment.list_of(rows[owner_id], settings.reporting_currency)
+
     @classmethod
     def of(cls, book: book_domain.Book) -> Book:
         currency = book.currency
@@ -267,6 +295,10 @@ class AccountManagerMetrics:
     open_alerts: int = strawberry.field(description="Alerts on their accounts not yet resolved.")
     median_days_to_resolve: float | None = strawberry.field(
         description="Median days from raised to resolved, over alerts on their accounts resolved in the period."
+    )
+    quota_attainment: list[QuotaAttainment] = strawberry.field(
+        default_factory=list,
+        description="Net new and renewal ARR won in the period against their quotas lying within it.",
     )
 
     @strawberry.field
