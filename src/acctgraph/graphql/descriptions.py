@@ -84,6 +84,7 @@ DESCRIPTIONS: dict[str, str] = {
     "Query.user(id:)": "The user's global id.",
     "Query.auditLog(filter:)": "Only entries matching every given condition.",
     "Query.alerts(filter:)": "Only alerts matching every given condition.",
+    "Query.promotions(filter:)": "Only promotions matching every given condition.",
     "Query.healthMeasureHistory(accountId:)": "The account's global id.",
     "Query.healthMeasureHistory(measures:)": "Only these measure keys (default: all).",
     "Query.healthMeasureHistory(from:)": "The first day (default: 90 days before `to`).",

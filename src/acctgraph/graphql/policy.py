@@ -182,6 +182,9 @@ TYPE_READERS: dict[str, frozenset[Reader]] = {
         "Quota",
         "QuotaAttainment",
         "QuotaPayload",
+        "PromotionBrand",
+        "PromotionConnection",
+        "PromotionEdge",
     ),
 }
 """Every object, interface and union type, with who may read it. A type missing here is read by no one."""

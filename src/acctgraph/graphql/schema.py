@@ -29,6 +29,7 @@ from acctgraph.graphql.queries.audit import AuditQueries
 from acctgraph.graphql.queries.health import HealthQueries
 from acctgraph.graphql.queries.me import MeQueries
 from acctgraph.graphql.queries.playbooks import PlaybookQueries
+from acctgraph.graphql.queries.promotions import PromotionQueries
 from acctgraph.graphql.queries.relay import RelayQueries
 from acctgraph.graphql.queries.renewal_desk import RenewalDeskQueries
 from acctgraph.graphql.queries.revenue import RevenueQueries
@@ -54,6 +55,7 @@ QUERIES: tuple[type, ...] = (
     SyncQueries,
     TriageQueries,
     RenewalDeskQueries,
+    PromotionQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutations,
