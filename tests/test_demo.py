@@ -320,6 +320,8 @@ def test_the_renewal_desk_and_quotas_answer_something_real(demo: Session, plan: 
     assert any(values["saved"] for values in renewals)
     assert plan.rows("opportunity_field_changes"), "some renewals were downsold"
     assert plan.rows("quotas")
+    contracts = [row.values for row in plan.rows("contracts")]
+    assert all(bool(values["churn_reason"]) is (values["status"] is m.ContractStatus.CANCELLED) for values in contracts)
     record_opportunity_closes(demo, DAY)  # as the refresh after a load does
     won = renewal_desk(demo, Scope.everything(), RenewalDeskFilter(status=m.OpportunityStatus.WON), DAY, "USD", 500)
     timings = {entry.timing for entry in won.entries}

@@ -174,6 +174,11 @@ def _set_quota(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     }
 
 
+@case("cancelContract")
+def _cancel_contract(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"id": gid(s.contract(a)), "churnReason": "budget", "reason": "Budget frozen for the year"}
+
+
 @case("createQuote")
 def _create_quote(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     line = {"productId": gid(s.product()), "quantity": 2, "unitPriceMinor": 100_00}

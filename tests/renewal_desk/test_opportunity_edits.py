@@ -127,3 +127,33 @@ async def test_the_same_promotion_reaches_an_account_once_a_month(graphql, sampl
     assert renamed["userErrors"] == []
     sample.session.expire_all()
     assert sample.session.query(m.PromotionTarget).filter_by(account_id=other.id).count() == 0
+
+
+async def test_cancelling_a_contract_needs_a_reason_and_loses_its_open_renewal(graphql, sample) -> None:
+    account = sample.account()
+    contract = sample.contract(account)
+    renewal = sample.opportunity(account, kind=m.OpportunityKind.RENEWAL, contract_id=contract.id)
+    sample.session.commit()
+    selection = "contract { status endDate churnReason churnDetail }"
+    given = {"id": gid(contract), "churnReason": "acquired", "reason": "Bought by a competitor's customer"}
+    unknown = await mutate(graphql, "cancelContract", {**given, "churnReason": "weather"}, selection)
+    assert codes(unknown) == [("churnReason", "UNKNOWN_CHURN_REASON")]
+    past = await mutate(graphql, "cancelContract", {**given, "endsOn": (date.today() - timedelta(days=1)).isoformat()})
+    assert codes(past) == [("endsOn", "IN_PAST")]
+    ends_on = (date.today() + timedelta(days=10)).isoformat()
+    done = await mutate(graphql, "cancelContract", {**given, "endsOn": ends_on}, selection)
+    assert done["contract"] == {
+        "status": "CANCELLED",
+        "endDate": ends_on,
+        "churnReason": "acquired",
+        "churnDetail": "Bought by a competitor's customer",
+    }
+    sample.session.expire_all()
+    lost = sample.session.get(m.Opportunity, renewal.id)
+    assert (lost.status, lost.churn_reason, lost.closed_on) == (
+        m.OpportunityStatus.LOST,
+        "acquired",
+        datetime.now(UTC).date(),
+    )
+    again = await mutate(graphql, "cancelContract", given)
+    assert codes(again) == [("id", "ILLEGAL_TRANSITION")]

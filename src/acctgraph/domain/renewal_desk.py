@@ -12,11 +12,13 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from acctgraph.domain.actors import Actor
-from acctgraph.domain.commands import Command, Version
+from acctgraph.domain.commands import Command, Reason, Version
 from acctgraph.domain.money import MAX_AMOUNT_MINOR
 from acctgraph.domain.rules import BusinessRuleError, check_version, get_row
 from acctgraph.models import (
     Alert,
+    Contract,
+    ContractStatus,
     ForecastCategory,
     HealthBand,
     HealthSnapshot,
@@ -24,7 +26,9 @@ from acctgraph.models import (
     OpportunityFieldChange,
     OpportunityKind,
     OpportunityStatus,
+    StageChange,
 )
+from acctgraph.models.base import utcnow
 
 DEFAULT_CHURN_REASONS = (
     "price",
@@ -141,3 +145,66 @@ def was_at_risk_when_opened(session: Session, opportunity: Opportunity) -> bool:
         Alert.resolved_at.is_(None) | (Alert.resolved_at > opened),
     )
     return bool(session.scalar(select(alert_open)))
+
+
+class CancelContract(Command):
+    """Cancel an active contract from ``ends_on`` (default today) with a churn reason and its detail."""
+
+    id: int
+    churn_reason: ChurnReason
+    reason: Reason
+    ends_on: date | None = None
+
+
+def cancel_contract(
+    session: Session, actor: Actor, command: CancelContract, taxonomy: Sequence[str], today: date
+) -> Contract:
+    """Cancel the contract: its last day becomes ``ends_on`` (today or later, not after its end), its
+    status cancelled, with why; its open renewal, if any, closes lost with the same reason. Past MRR is
+    never restated: a cancellation takes effect today at the earliest."""
+    contract = get_row(session, Contract, command.id)
+    if contract.status is not ContractStatus.ACTIVE:
+        raise BusinessRuleError(
+            "ILLEGAL_TRANSITION", f"only an active contract can be cancelled (it is {contract.status.value})", "id"
+        )
+    check_churn_reason(command.churn_reason, taxonomy)
+    last_day = command.ends_on or today
+    if last_day < today:
+        raise BusinessRuleError("IN_PAST", "a cancellation takes effect today or later (endsOn)", "endsOn")
+    if last_day > contract.end_date:
+        raise BusinessRuleError(
+            "INVALID_DATE",
+            f"endsOn is after the contract's end ({contract.end_date}); give that day or earlier",
+            "endsOn",
+        )
+    contract.status = ContractStatus.CANCELLED
+    contract.end_date = max(last_day, contract.start_date)
+    contract.churn_reason, contract.churn_detail = command.churn_reason, command.reason
+    _lose_open_renewals(session, actor, contract, command)
+    return contract
+
+
+def _lose_open_renewals(session: Session, actor: Actor, contract: Contract, command: CancelContract) -> None:
+    renewals = session.scalars(
+        select(Opportunity).where(
+            Opportunity.contract_id == contract.id,
+            Opportunity.kind == OpportunityKind.RENEWAL,
+            Opportunity.status == OpportunityStatus.OPEN,
+        )
+    )
+    for renewal in renewals:
+        session.add(
+            StageChange(
+                opportunity_id=renewal.id,
+                account_id=renewal.account_id,
+                from_stage=renewal.stage,
+                to_stage="closed_lost",
+                changed_by_id=actor.user_id,
+            )
+        )
+        renewal.stage, renewal.status, renewal.probability = "closed_lost", OpportunityStatus.LOST, 0
+        renewal.forecast_category = ForecastCategory.CLOSED
+        renewal.closed_at = utcnow()
+        renewal.closed_on = renewal.closed_at.date()
+        renewal.owner_at_close_id = renewal.owner_id
+        renewal.close_reason, renewal.churn_reason = command.reason, command.churn_reason

@@ -185,6 +185,7 @@ TYPE_READERS: dict[str, frozenset[Reader]] = {
         "PromotionBrand",
         "PromotionConnection",
         "PromotionEdge",
+        "ContractPayload",
     ),
 }
 """Every object, interface and union type, with who may read it. A type missing here is read by no one."""
@@ -210,6 +211,7 @@ MUTATION_ROLES: dict[str, frozenset[Role]] = {
     "closeOpportunity": WRITERS,
     "updateOpportunity": WRITERS,
     "setQuota": MANAGERS,
+    "cancelContract": WRITERS,
     "createQuote": WRITERS,
     "updateQuote": WRITERS,
     "changeQuoteStatus": WRITERS,

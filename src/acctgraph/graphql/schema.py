@@ -12,6 +12,7 @@ from acctgraph.graphql.mutations.accounts import AccountMutations
 from acctgraph.graphql.mutations.activities import ActivityMutations
 from acctgraph.graphql.mutations.alerts import AlertMutations
 from acctgraph.graphql.mutations.contacts import ContactMutations
+from acctgraph.graphql.mutations.contracts import ContractMutations
 from acctgraph.graphql.mutations.health import HealthMutations
 from acctgraph.graphql.mutations.opportunities import OpportunityMutations
 from acctgraph.graphql.mutations.plans import PlanMutations
@@ -73,6 +74,7 @@ MUTATIONS: tuple[type, ...] = (
     SyncMutations,
     UserMutations,
     QuotaMutations,
+    ContractMutations,
 )
 
 

@@ -12,7 +12,7 @@ from acctgraph.domain.demo.contracts import contract_rows
 from acctgraph.domain.demo.engagement import activity_rows
 from acctgraph.domain.demo.pipeline import opportunity_rows
 from acctgraph.domain.demo.plan import BookPlan, PlannedRow, Window
-from acctgraph.domain.demo.renewal_desk import add_renewal_details, quota_rows
+from acctgraph.domain.demo.renewal_desk import add_cancellation_reasons, add_renewal_details, quota_rows
 from acctgraph.domain.demo.stakeholders import plan_stakeholders
 from acctgraph.domain.demo.story import tell_story
 from acctgraph.domain.demo.support import ticket_rows
@@ -69,6 +69,7 @@ def plan_book(
     for story in stories:
         people, contacts = plan_stakeholders(story, seed)
         contracts, lines = contract_rows(story.profile, story.history)
+        add_cancellation_reasons(story, contracts, seed)
         activities, attendees = activity_rows(story, people, seed)
         opportunities = opportunity_rows(story, seed)
         rows["opportunity_field_changes"] += add_renewal_details(story, opportunities, seed)

@@ -16,7 +16,7 @@ from acctgraph.domain.demo.story import Story
 from acctgraph.domain.demo.team import Team
 from acctgraph.domain.renewal_desk import DEFAULT_CHURN_REASONS
 from acctgraph.domain.revenue.period import Period
-from acctgraph.models import OpportunityKind, OpportunityStatus, QuotaKind
+from acctgraph.models import ContractStatus, OpportunityKind, OpportunityStatus, QuotaKind
 
 RENEWAL_LEAD_DAYS = 150
 LATE_SHARE = 0.2
@@ -28,6 +28,16 @@ NEXT_STEPS = (
     "Agree on the price uplift",
     "Get procurement's sign-off",
 )
+
+
+def add_cancellation_reasons(story: Story, contracts: list[PlannedRow], seed: int) -> None:
+    """A churn reason and its detail on each cancelled contract, none on the others (in place)."""
+    rng = stream(seed, "cancellations", story.key)
+    for row in contracts:
+        cancelled = row.values["status"] is ContractStatus.CANCELLED
+        reason = rng.choice(DEFAULT_CHURN_REASONS) if cancelled else None
+        row.values["churn_reason"] = reason
+        row.values["churn_detail"] = f"Cancelled early: {reason.replace('_', ' ')}" if reason else None
 
 
 def _is_renewal(row: PlannedRow) -> bool:

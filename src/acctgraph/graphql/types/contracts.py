@@ -73,6 +73,8 @@ class Contract(ModelNode):
     notice_period_days: int
     currency: str
     billing_period: BillingPeriod
+    churn_reason: str | None = strawberry.field(description="Why it was cancelled: a churn reason key.")
+    churn_detail: str | None = strawberry.field(description="Why it was cancelled, in words.")
     created_at: datetime
     updated_at: datetime
     account_id: strawberry.Private[int]
