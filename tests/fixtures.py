@@ -163,7 +163,10 @@ class SampleData:
         promotion = self._add(
             m.Promotion(name="Spring offer", offer="10% off", starts_on=TODAY, ends_on=TODAY + timedelta(days=30))
         )
-        return self._add(m.PromotionTarget(**{"promotion_id": promotion.id, "account_id": account.id, **fields}))
+        keys = {"promotion_key": f"spring offer {promotion.id}", "month": TODAY.replace(day=1)}
+        return self._add(
+            m.PromotionTarget(**{"promotion_id": promotion.id, "account_id": account.id, **keys, **fields})
+        )
 
     def health(self, account: m.Account, score: int, band: m.HealthBand, **fields: Any) -> m.HealthSnapshot:
         defaults = {"account_id": account.id, "day": TODAY, "score": score, "band": band, "measures": {}}

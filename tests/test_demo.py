@@ -304,3 +304,36 @@ def test_playbook_runs_are_the_ones_the_rules_would_start_so_a_refresh_adds_none
     refresh = run_playbooks(demo, load_playbooks(), plan.today)
     assert refresh.started == []
     demo.rollback()
+
+
+def test_the_renewal_desk_and_quotas_answer_something_real(demo: Session, plan: BookPlan) -> None:
+    from acctgraph.domain.pipeline import record_opportunity_closes
+    from acctgraph.domain.quotas import attainment
+    from acctgraph.domain.renewal_risk import RenewalDeskFilter, RenewalTiming, renewal_desk
+    from acctgraph.domain.revenue.churn_reasons import churn_by_reason
+    from acctgraph.domain.revenue.period import Period
+    from acctgraph.domain.revenue.scope import Scope
+
+    renewals = [row.values for row in plan.rows("opportunities") if row.values["kind"] is m.OpportunityKind.RENEWAL]
+    lost = [values for values in renewals if values["status"] is m.OpportunityStatus.LOST]
+    assert lost and all(values["churn_reason"] for values in lost)
+    assert any(values["saved"] for values in renewals)
+    assert plan.rows("opportunity_field_changes"), "some renewals were downsold"
+    assert plan.rows("quotas")
+    contracts = [row.values for row in plan.rows("contracts")]
+    assert all(bool(values["churn_reason"]) is (values["status"] is m.ContractStatus.CANCELLED) for values in contracts)
+    record_opportunity_closes(demo, DAY)  # as the refresh after a load does
+    won = renewal_desk(demo, Scope.everything(), RenewalDeskFilter(status=m.OpportunityStatus.WON), DAY, "USD", 500)
+    timings = {entry.timing for entry in won.entries}
+    assert {RenewalTiming.EARLY, RenewalTiming.LATE} <= timings
+    open_desk = renewal_desk(demo, Scope.everything(), RenewalDeskFilter(), DAY, "USD", 500)
+    assert open_desk.total_count > 0
+    assert all(entry.opportunity.next_step for entry in open_desk.entries)
+    reasons = churn_by_reason(demo, Period(DAY.replace(year=DAY.year - 2), DAY), Scope.everything(), "USD", DAY)
+    assert any(row.churned_minor for row in reasons.reasons)
+    assert any(row.contracted_minor for row in reasons.reasons)
+    holder = demo.scalars(select(m.Quota.user_id)).first()
+    assert holder is not None
+    quarter = Period.fiscal_quarter_containing(DAY, 1)
+    assert all(row.target_minor is not None for row in attainment(demo, [holder], quarter, DAY, "USD")[holder])
+    demo.rollback()

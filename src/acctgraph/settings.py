@@ -57,6 +57,16 @@ class Settings(BaseSettings):
         ge=0,
         description="An account is strategic from this MRR, in minor units of the reporting currency.",
     )
+    fiscal_year_start_month: int = Field(
+        default=1,
+        ge=1,
+        le=12,
+        description="The month (1-12) the fiscal year starts in; FY2027 is the fiscal year ending in 2027.",
+    )
+    churn_reasons: str = Field(
+        default="price,product_gaps,champion_left,budget,acquired,competitor,poor_adoption,other",
+        description="Comma-separated churn and downsell reason keys; a lost renewal must give one.",
+    )
     renewal_lead_days: int = Field(default=120, ge=1, description="Days before a contract ends to open its renewal.")
 
     quote_discount_approval_percent: float = Field(
@@ -129,6 +139,11 @@ class Settings(BaseSettings):
     job_retry_delay_seconds: float = Field(
         default=30.0, ge=0, description="The wait before a failed job's first retry; each next wait doubles."
     )
+
+    @property
+    def churn_reason_keys(self) -> tuple[str, ...]:
+        """``churn_reasons`` as keys, trimmed and lower-cased, blanks dropped."""
+        return tuple(key.strip().lower() for key in self.churn_reasons.split(",") if key.strip())
 
     @property
     def allowed_origins(self) -> list[str]:

@@ -159,6 +159,26 @@ def _close_opportunity(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     return _versioned(s.opportunity(a), won=True)
 
 
+@case("updateOpportunity")
+def _update_opportunity(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return _versioned(s.opportunity(a), amountMinor=7_500_00, nextStep="Send the order form")
+
+
+@case("setQuota")
+def _set_quota(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {
+        "userId": to_global_id("User", a.owner_id),
+        "kind": "NET_NEW_ARR",
+        "period": "FY2027-Q1",
+        "amountMinor": 250_000_00,
+    }
+
+
+@case("cancelContract")
+def _cancel_contract(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
+    return {"id": gid(s.contract(a)), "churnReason": "budget", "reason": "Budget frozen for the year"}
+
+
 @case("createQuote")
 def _create_quote(s: SampleData, a: m.Account, w: World) -> dict[str, Any]:
     line = {"productId": gid(s.product()), "quantity": 2, "unitPriceMinor": 100_00}
@@ -310,7 +330,7 @@ def with_unknown_id(variables: dict[str, Any]) -> dict[str, Any]:
     """The same input with its first id pointing at nothing: the mutation must fail with NOT_FOUND."""
     from strawberry.relay import GlobalID
 
-    for key in ("id", "accountId", "accountIds", "ownerId", "connectionId", "managerId", "deliveryId"):
+    for key in ("id", "accountId", "accountIds", "ownerId", "connectionId", "managerId", "deliveryId", "userId"):
         if key in variables:
             value = variables[key]
             first = value[0] if isinstance(value, list) else value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from acctgraph import models as m
 from tests.conftest import GraphQLClient
 from tests.fixtures import SampleData
@@ -221,3 +223,49 @@ async def test_a_write_back_page_of_5_and_of_100_issue_the_same_statements(
     # write-backs, their count, connections, accounts, their activities, the activities' write-backs: 6,
     # independent of the page size.
     assert small_count == large_count == 6
+
+
+PROMOTIONS_PAGE = """
+query($first: Int!) {
+  promotions(first: $first) {
+    totalCount
+    nodes { name brands { brand { name } targets { outcome account { name owner { name } } } } }
+  }
+}
+"""
+
+
+async def test_a_promotions_page_of_5_and_of_100_issue_the_same_statements(
+    graphql: GraphQLClient, sample: SampleData
+) -> None:
+    owner = sample.user()
+    parents = [sample.account(owner_id=owner.id) for _ in range(3)]
+    for index in range(100):
+        promotion = sample._add(
+            m.Promotion(name=f"Offer {index}", offer="x", starts_on=sample_day(index), ends_on=sample_day(index))
+        )
+        for brand in range(2):
+            account = sample.account(owner_id=owner.id, parent_id=parents[brand].id if brand else None)
+            sample._add(
+                m.PromotionTarget(
+                    promotion_id=promotion.id,
+                    account_id=account.id,
+                    promotion_key=f"offer {index}",
+                    month=sample_day(index).replace(day=1),
+                )
+            )
+    sample.session.commit()
+
+    small = await graphql.data(PROMOTIONS_PAGE, {"first": 5})
+    small_count = len(graphql.statements)
+    large = await graphql.data(PROMOTIONS_PAGE, {"first": 100})
+    large_count = len(graphql.statements)
+
+    assert (len(small["promotions"]["nodes"]), len(large["promotions"]["nodes"])) == (5, 100)
+    assert all(len(node["brands"]) == 2 for node in large["promotions"]["nodes"])
+    # promotions, count, targets, target accounts, brand accounts, owners: 6, independent of the page size.
+    assert small_count == large_count == 6
+
+
+def sample_day(index: int) -> date:
+    return date(2026, 1, 1) + timedelta(days=index)

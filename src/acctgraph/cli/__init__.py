@@ -21,6 +21,7 @@ from acctgraph.cli import (
     notifications,
     playbooks,
     plugins,
+    quotas,
     revenue,
     schema,
     serve,
@@ -56,6 +57,7 @@ app.add_typer(notifications.app, name="notifications")
 app.add_typer(jobs.app, name="jobs")
 app.command("worker")(jobs.worker)
 app.add_typer(writeback.app, name="writeback")
+app.add_typer(quotas.app, name="quotas")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("init")(init.init)

@@ -44,7 +44,7 @@ def _session() -> Iterator[Session]:
 
 def _period(text: str) -> Period:
     try:
-        return Period.parse(text)
+        return Period.parse(text, settings().fiscal_year_start_month)
     except InvalidPeriod as error:
         raise CommandError(str(error)) from None
 

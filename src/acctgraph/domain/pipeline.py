@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated
 
@@ -12,6 +13,13 @@ from sqlalchemy.orm import Session
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.commands import Command, Currency, Name, Reason, Version
 from acctgraph.domain.money import MAX_AMOUNT_MINOR
+from acctgraph.domain.renewal_desk import (
+    DEFAULT_CHURN_REASONS,
+    ChurnReason,
+    check_churn_reason,
+    require_churn_reason,
+    was_at_risk_when_opened,
+)
 from acctgraph.domain.rules import BusinessRuleError, check_version, get_row
 from acctgraph.models import (
     Account,
@@ -56,6 +64,7 @@ class CloseOpportunity(Command):
     version: Version
     won: bool
     reason: Reason | None = None
+    churn_reason: ChurnReason | None = None
 
 
 def _record_stage(
@@ -109,10 +118,19 @@ def move_stage(session: Session, actor: Actor, command: MoveOpportunityStage) ->
     return opportunity
 
 
-def close_opportunity(session: Session, actor: Actor, command: CloseOpportunity) -> Opportunity:
+def close_opportunity(
+    session: Session, actor: Actor, command: CloseOpportunity, churn_reasons: Sequence[str] = DEFAULT_CHURN_REASONS
+) -> Opportunity:
+    """Close as won or lost. A lost renewal needs a ``churn_reason`` from ``churn_reasons`` (a won one may
+    carry one: why it was downsold); a won renewal whose account was at risk when it opened is a save."""
     opportunity = _open(session, command)
     if not command.won and not command.reason:
         raise BusinessRuleError("REASON_REQUIRED", "say why the opportunity was lost (reason)", "reason")
+    check_churn_reason(command.churn_reason, churn_reasons)
+    require_churn_reason(opportunity, command.won, command.churn_reason)
+    if command.won and opportunity.kind is OpportunityKind.RENEWAL:
+        opportunity.saved = was_at_risk_when_opened(session, opportunity)
+    opportunity.churn_reason = command.churn_reason
     stage = CLOSED_WON if command.won else CLOSED_LOST
     _record_stage(session, actor, opportunity, stage, opportunity.stage)
     opportunity.stage = stage

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import Field
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from acctgraph.domain.account_facts import strategic_account_ids
@@ -51,11 +52,43 @@ def create_promotion(
                 f"{account.name!r} is not a strategic account (segment or MRR threshold)",
                 f"accountIds.{index}",
             )
+    key, month = promotion_key(command.name), command.starts_on.replace(day=1)
+    _refuse_repeat(session, key, month, accounts)
     promotion = Promotion(**command.model_dump(exclude={"account_ids"}), created_by_id=actor.user_id)
     session.add(promotion)
     session.flush()
-    session.add_all(PromotionTarget(promotion_id=promotion.id, account_id=account.id) for account in accounts)
+    session.add_all(
+        PromotionTarget(promotion_id=promotion.id, account_id=account.id, promotion_key=key, month=month)
+        for account in accounts
+    )
     return promotion
+
+
+def promotion_key(name: str) -> str:
+    """What makes two promotions the same one: the name, trimmed and lower-cased."""
+    return name.strip().lower()
+
+
+def _refuse_repeat(session: Session, key: str, month: date, accounts: list[Account]) -> None:
+    """The same promotion reaches an account at most once a month (``uq_promotion_targets_once_a_month``
+    is the backstop for two creations racing)."""
+    repeated = set(
+        session.scalars(
+            select(PromotionTarget.account_id).where(
+                PromotionTarget.promotion_key == key,
+                PromotionTarget.month == month,
+                PromotionTarget.account_id.in_([account.id for account in accounts]),
+            )
+        )
+    )
+    for index, account in enumerate(accounts):
+        if account.id in repeated:
+            raise BusinessRuleError(
+                "DUPLICATE_PROMOTION",
+                f"{account.name!r} already has this promotion in {month:%Y-%m}; drop it from accountIds or rename "
+                "the promotion",
+                f"accountIds.{index}",
+            )
 
 
 def record_result(session: Session, _actor: Actor, command: RecordPromotionResult) -> PromotionTarget:

@@ -124,6 +124,15 @@ class ErrorCode(enum.Enum):
     OTHER_ACCOUNT = strawberry.enum_value("OTHER_ACCOUNT", description="The referenced object is another account's.")
     REASON_REQUIRED = strawberry.enum_value("REASON_REQUIRED", description="The change needs a reason.")
     SAME_STAGE = strawberry.enum_value("SAME_STAGE", description="The opportunity is already in this stage.")
+    CHURN_REASON_REQUIRED = strawberry.enum_value(
+        "CHURN_REASON_REQUIRED", description="A lost renewal needs a churn reason from the taxonomy (churnReasons)."
+    )
+    UNKNOWN_CHURN_REASON = strawberry.enum_value(
+        "UNKNOWN_CHURN_REASON", description="Not a key of the churn reason taxonomy (churnReasons)."
+    )
+    DUPLICATE_PROMOTION = strawberry.enum_value(
+        "DUPLICATE_PROMOTION", description="The account already has this promotion (same name) in that month."
+    )
     TRANSFER_PENDING = strawberry.enum_value(
         "TRANSFER_PENDING", description="The account already has a transfer waiting for its day."
     )

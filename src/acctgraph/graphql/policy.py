@@ -201,6 +201,23 @@ TYPE_READERS: dict[str, frozenset[Reader]] = {
         "RedeliverWebhookPayload",
     ),
     **_readable_by(USERS, "NotificationSettings", "UpdateMyNotificationSettingsPayload"),
+    # The renewal desk, quotas and promotions (issue 13 parts 2 and 4): every user role.
+    **_readable_by(
+        USERS,
+        "OpportunityFieldChange",
+        "RenewalDesk",
+        "RenewalDeskEntry",
+        "RenewalRisk",
+        "ChurnReasonArr",
+        "RenewalSaves",
+        "Quota",
+        "QuotaAttainment",
+        "QuotaPayload",
+        "PromotionBrand",
+        "PromotionConnection",
+        "PromotionEdge",
+        "ContractPayload",
+    ),
 }
 """Every object, interface and union type, with who may read it. A type missing here is read by no one."""
 
@@ -223,6 +240,9 @@ MUTATION_ROLES: dict[str, frozenset[Role]] = {
     "createOpportunity": WRITERS,
     "moveOpportunityStage": WRITERS,
     "closeOpportunity": WRITERS,
+    "updateOpportunity": WRITERS,
+    "setQuota": MANAGERS,
+    "cancelContract": WRITERS,
     "createQuote": WRITERS,
     "updateQuote": WRITERS,
     "changeQuoteStatus": WRITERS,

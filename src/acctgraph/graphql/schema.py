@@ -12,6 +12,7 @@ from acctgraph.graphql.mutations.accounts import AccountMutations
 from acctgraph.graphql.mutations.activities import ActivityMutations
 from acctgraph.graphql.mutations.alerts import AlertMutations
 from acctgraph.graphql.mutations.contacts import ContactMutations
+from acctgraph.graphql.mutations.contracts import ContractMutations
 from acctgraph.graphql.mutations.health import HealthMutations
 from acctgraph.graphql.mutations.jobs import JobMutations
 from acctgraph.graphql.mutations.opportunities import OpportunityMutations
@@ -19,6 +20,7 @@ from acctgraph.graphql.mutations.plans import PlanMutations
 from acctgraph.graphql.mutations.playbooks import PlaybookMutations
 from acctgraph.graphql.mutations.promotions import PromotionMutations
 from acctgraph.graphql.mutations.qbrs import QbrMutations
+from acctgraph.graphql.mutations.quotas import QuotaMutations
 from acctgraph.graphql.mutations.quotes import QuoteMutations
 from acctgraph.graphql.mutations.sync import SyncMutations
 from acctgraph.graphql.mutations.tasks import TaskMutations
@@ -31,7 +33,9 @@ from acctgraph.graphql.queries.health import HealthQueries
 from acctgraph.graphql.queries.jobs import JobQueries
 from acctgraph.graphql.queries.me import MeQueries
 from acctgraph.graphql.queries.playbooks import PlaybookQueries
+from acctgraph.graphql.queries.promotions import PromotionQueries
 from acctgraph.graphql.queries.relay import RelayQueries
+from acctgraph.graphql.queries.renewal_desk import RenewalDeskQueries
 from acctgraph.graphql.queries.revenue import RevenueQueries
 from acctgraph.graphql.queries.sync import SyncQueries
 from acctgraph.graphql.queries.triage import TriageQueries
@@ -59,6 +63,8 @@ QUERIES: tuple[type, ...] = (
     JobQueries,
     WebhookQueries,
     WritebackQueries,
+    RenewalDeskQueries,
+    PromotionQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutations,
@@ -77,6 +83,8 @@ MUTATIONS: tuple[type, ...] = (
     UserMutations,
     JobMutations,
     WebhookMutations,
+    QuotaMutations,
+    ContractMutations,
 )
 
 

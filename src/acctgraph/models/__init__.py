@@ -43,6 +43,7 @@ from acctgraph.models.ownership import OwnershipChange
 from acctgraph.models.plans import PlanItem, PlanItemKind, PlanItemStatus
 from acctgraph.models.playbooks import PlaybookRun
 from acctgraph.models.promotions import Promotion, PromotionOutcome, PromotionTarget
+from acctgraph.models.quotas import Quota, QuotaKind
 from acctgraph.models.quotes import Quote, QuoteLine, QuoteStatus
 from acctgraph.models.revenue import ForecastSnapshot
 from acctgraph.models.signals import (
@@ -55,7 +56,7 @@ from acctgraph.models.signals import (
     TicketStatus,
     UsageMetric,
 )
-from acctgraph.models.stage_history import StageChange
+from acctgraph.models.stage_history import OpportunityFieldChange, StageChange
 from acctgraph.models.sync import (  # noqa: F401
     Connection,
     IdentityMapping,
@@ -114,6 +115,7 @@ __all__ = [
     "NotificationSettings",
     "NpsResponse",
     "Opportunity",
+    "OpportunityFieldChange",
     "OpportunityKind",
     "OpportunityStatus",
     "OwnershipChange",
@@ -125,6 +127,8 @@ __all__ = [
     "Promotion",
     "PromotionOutcome",
     "PromotionTarget",
+    "Quota",
+    "QuotaKind",
     "Quote",
     "QuoteLine",
     "QuoteStatus",

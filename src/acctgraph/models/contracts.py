@@ -43,6 +43,10 @@ class Contract(SyncedMixin, TimestampMixin, Base):
     currency: Mapped[str] = mapped_column(String(3))
     billing_period: Mapped[BillingPeriod] = mapped_column(enum_type(BillingPeriod), default=BillingPeriod.ANNUAL)
     renewal_of_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id", ondelete="SET NULL"), index=True)
+    churn_reason: Mapped[str | None] = mapped_column(
+        String(60), comment="Why it was cancelled: a key of ACCTGRAPH_CHURN_REASONS"
+    )
+    churn_detail: Mapped[str | None] = mapped_column(String(500), comment="Why it was cancelled, in words")
 
 
 class ContractLine(SyncedMixin, TimestampMixin, Base):

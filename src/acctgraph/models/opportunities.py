@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from acctgraph.models.base import Base, SyncedMixin, TimestampMixin, enum_type
@@ -61,6 +61,15 @@ class Opportunity(SyncedMixin, TimestampMixin, Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True, comment="Who owned it when it closed"
     )
     close_reason: Mapped[str | None] = mapped_column(String(500))
+    next_step: Mapped[str | None] = mapped_column(String(500), comment="What happens next, in the owner's words")
+    churn_reason: Mapped[str | None] = mapped_column(
+        String(60), comment="Why a renewal was lost or downsold: a key of ACCTGRAPH_CHURN_REASONS"
+    )
+    saved: Mapped[bool] = mapped_column(
+        default=False,
+        server_default=false(),
+        comment="A renewal won although its account was at risk when the renewal opened",
+    )
     version: Mapped[int] = mapped_column(default=1, server_default="1", comment="Optimistic concurrency")
 
     __mapper_args__ = {"version_id_col": version}

@@ -33,14 +33,24 @@ class Promotion(TimestampMixin, Base):
 
 
 class PromotionTarget(TimestampMixin, Base):
-    """A target account of a promotion and what came of it."""
+    """A target account of a promotion and what came of it.
+
+    ``promotion_key`` (the promotion's name, trimmed and lower-cased) and ``month`` (the first day of the
+    month it starts in) are copied from the promotion so the database refuses the same promotion twice for
+    an account in one month, however many promotions are created at once.
+    """
 
     __tablename__ = "promotion_targets"
-    __table_args__ = (UniqueConstraint("promotion_id", "account_id"),)
+    __table_args__ = (
+        UniqueConstraint("promotion_id", "account_id"),
+        UniqueConstraint("promotion_key", "month", "account_id", name="uq_promotion_targets_once_a_month"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     promotion_id: Mapped[int] = mapped_column(ForeignKey("promotions.id", ondelete="CASCADE"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    promotion_key: Mapped[str] = mapped_column(String(300), comment="The promotion's name, trimmed, lower-cased")
+    month: Mapped[date] = mapped_column(comment="First day of the month the promotion starts in")
     outcome: Mapped[PromotionOutcome] = mapped_column(enum_type(PromotionOutcome), default=PromotionOutcome.PENDING)
     revenue_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     currency: Mapped[str | None] = mapped_column(String(3))

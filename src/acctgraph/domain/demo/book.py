@@ -12,6 +12,7 @@ from acctgraph.domain.demo.contracts import contract_rows
 from acctgraph.domain.demo.engagement import activity_rows
 from acctgraph.domain.demo.pipeline import opportunity_rows
 from acctgraph.domain.demo.plan import BookPlan, PlannedRow, Window
+from acctgraph.domain.demo.renewal_desk import add_cancellation_reasons, add_renewal_details, quota_rows
 from acctgraph.domain.demo.stakeholders import plan_stakeholders
 from acctgraph.domain.demo.story import tell_story
 from acctgraph.domain.demo.support import ticket_rows
@@ -33,6 +34,8 @@ LOAD_ORDER = (
     "contracts",
     "contract_lines",
     "opportunities",
+    "opportunity_field_changes",
+    "quotas",
     "activities",
     "activity_attendees",
     "invoices",
@@ -66,8 +69,10 @@ def plan_book(
     for story in stories:
         people, contacts = plan_stakeholders(story, seed)
         contracts, lines = contract_rows(story.profile, story.history)
+        add_cancellation_reasons(story, contracts, seed)
         activities, attendees = activity_rows(story, people, seed)
         opportunities = opportunity_rows(story, seed)
+        rows["opportunity_field_changes"] += add_renewal_details(story, opportunities, seed)
         rows["accounts"].append(account_row(story.profile, story.lifecycle_stage()))
         rows["account_domains"] += domain_rows(story.profile)
         rows["contacts"] += contacts
@@ -89,5 +94,6 @@ def plan_book(
         )
         rows["playbook_runs"] += runs
         rows["tasks"] += tasks
+    rows["quotas"] += quota_rows(team, rows["opportunities"], window.today, seed)
     rows["exchange_rates"] += exchange_rate_rows(reporting_currency)
     return BookPlan(seed, window.today, {**rows, "usage_metrics": usage_rows(stories, seed)})

@@ -29,6 +29,7 @@ ID_TYPES = {
     "goal_id": "PlanItem",
     "connection_id": "DataSource",
     "delivery_id": "WebhookDelivery",
+    "user_id": "User",
 }
 """The node type each id-valued input field must name (``id`` itself is given per mutation)."""
 

@@ -1,4 +1,4 @@
-"""Opportunity mutations: create, move stage (history kept), close won or lost."""
+"""Opportunity mutations: create, edit forecast fields and move stage (history kept), close won or lost."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import strawberry
 from strawberry import UNSET, relay
 
 from acctgraph.domain import pipeline as domain
+from acctgraph.domain import renewal_desk as desk
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.mutations.base import run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
@@ -41,12 +42,31 @@ class MoveOpportunityStageInput:
     forecast_category: ForecastCategory | None = UNSET
 
 
-@strawberry.input(description="`reason` is required when lost.")
+@strawberry.input(description="`reason` is required when lost; `churnReason` too when a renewal is lost.")
 class CloseOpportunityInput:
     id: relay.GlobalID
     version: int
     won: bool
     reason: str | None = UNSET
+    churn_reason: str | None = strawberry.field(
+        default=UNSET,
+        description="Why a renewal was lost or downsold: one of `churnReasons` (required when a renewal is lost; "
+        "`reason` is its free-text detail).",
+    )
+
+
+@strawberry.input(description="The forecast fields of an open opportunity; only the fields given change.")
+class UpdateOpportunityInput:
+    id: relay.GlobalID
+    version: int
+    amount_minor: BigInt | None = strawberry.field(
+        default=UNSET, description="What it is worth now, in minor units of its currency (an uplift or a downsell)."
+    )
+    expected_close_date: date | None = strawberry.field(default=UNSET, description="When it is now expected to close.")
+    forecast_category: ForecastCategory | None = strawberry.field(
+        default=UNSET, description="How the owner now forecasts it (not CLOSED: close it with closeOpportunity)."
+    )
+    next_step: str | None = strawberry.field(default=UNSET, description="What happens next; null clears it.")
 
 
 @strawberry.type
@@ -69,8 +89,25 @@ class OpportunityMutations:
             info, OpportunityPayload, Opportunity, domain.MoveOpportunityStage, input, domain.move_stage
         )
 
-    @strawberry.mutation(description="Close an opportunity as won or lost (with a reason).")
-    async def close_opportunity(self, info: Info, input: CloseOpportunityInput) -> OpportunityPayload:
+    @strawberry.mutation(
+        description="Edit an open opportunity's amount, close date, forecast category or next step; each change "
+        "is kept in fieldHistory."
+    )
+    async def update_opportunity(self, info: Info, input: UpdateOpportunityInput) -> OpportunityPayload:
         return await run_for_node(
-            info, OpportunityPayload, Opportunity, domain.CloseOpportunity, input, domain.close_opportunity
+            info, OpportunityPayload, Opportunity, desk.UpdateOpportunity, input, desk.update_opportunity
+        )
+
+    @strawberry.mutation(
+        description="Close an opportunity as won or lost (with a reason; a lost renewal also with a churnReason)."
+    )
+    async def close_opportunity(self, info: Info, input: CloseOpportunityInput) -> OpportunityPayload:
+        taxonomy = info.context.settings.churn_reason_keys
+        return await run_for_node(
+            info,
+            OpportunityPayload,
+            Opportunity,
+            domain.CloseOpportunity,
+            input,
+            lambda session, actor, command: domain.close_opportunity(session, actor, command, taxonomy),
         )

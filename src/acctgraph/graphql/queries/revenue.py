@@ -4,17 +4,20 @@ figures, computed by sync domain code on the request's session off the event loo
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 import strawberry
 from sqlalchemy.orm import Session
 
+from acctgraph.domain.quotas import attainment as quota_attainment
 from acctgraph.domain.revenue.accuracy import forecast_accuracy
 from acctgraph.domain.revenue.book import book
+from acctgraph.domain.revenue.churn_reasons import churn_by_reason
 from acctgraph.domain.revenue.forecast import forecast
 from acctgraph.domain.revenue.metrics import revenue_metrics
+from acctgraph.domain.revenue.period import PERIOD_FORMS, Period
 from acctgraph.domain.revenue.period import Granularity as GranularityData
-from acctgraph.domain.revenue.period import Period
 from acctgraph.domain.revenue.scope import Scope
 from acctgraph.domain.revenue.team import team_metrics
 from acctgraph.graphql.connections import ReportConnection, ReportRows, paginated
@@ -22,6 +25,8 @@ from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.errors import InvalidArgument
 from acctgraph.graphql.ids import decode_id
 from acctgraph.graphql.types.enums import Segment
+from acctgraph.graphql.types.money import Money
+from acctgraph.graphql.types.quotas import QuotaAttainment
 from acctgraph.graphql.types.revenue import (
     AccountManagerMetrics,
     Book,
@@ -30,13 +35,15 @@ from acctgraph.graphql.types.revenue import (
     MrrMovements,
     OwnerForecastAccuracy,
     RenewalRates,
+    RenewalSaves,
     RevenueMetrics,
     revenue_errors,
 )
 from acctgraph.graphql.types.revenue import Period as PeriodType
+from acctgraph.graphql.types.scalars import BigInt
 
 T = TypeVar("T")
-PERIOD_HELP = "2026, 2026-Q3, 2026-07 or 2026-07-01..2026-09-30"
+PERIOD_HELP = PERIOD_FORMS
 
 
 @strawberry.input(
@@ -70,9 +77,9 @@ async def _compute(info: strawberry.Info[RequestContext, None], function: Callab
         return await info.context.db.run_sync(function)
 
 
-def _period(text: str) -> Period:
+def _period(info: strawberry.Info[RequestContext, None], text: str) -> Period:
     with revenue_errors():
-        return Period.parse(text)
+        return Period.parse(text, info.context.settings.fiscal_year_start_month)
 
 
 @strawberry.type
@@ -84,14 +91,24 @@ class RevenueQueries:
     async def revenue_metrics(
         self, info: strawberry.Info[RequestContext, None], period: str, scope: RevenueScope | None = None
     ) -> RevenueMetrics:
-        wanted, accounts, currency = _period(period), _scope(scope), info.context.settings.reporting_currency
+        wanted, accounts, currency = _period(info, period), _scope(scope), info.context.settings.reporting_currency
         today = info.context.today
-        metrics = await _compute(info, lambda session: revenue_metrics(session, wanted, accounts, currency, today))
+        metrics, reasons = await _compute(
+            info,
+            lambda session: (
+                revenue_metrics(session, wanted, accounts, currency, today),
+                churn_by_reason(session, wanted, accounts, currency, today),
+            ),
+        )
         return RevenueMetrics(
             period=PeriodType.of(metrics.period, metrics.measured_through),
             totals=MrrMovements.of(metrics.totals, currency),
             months=[MrrMovements.of(month, currency) for month in metrics.months],
             renewals=RenewalRates.of(metrics.renewals, currency),
+            churn_by_reason=RevenueMetrics.reasons_of(reasons, currency),
+            saves=RenewalSaves(
+                count=reasons.saves, arr=Money(amount_minor=BigInt(reasons.saved_minor), currency=currency)
+            ),
         )
 
     @strawberry.field(description="An owner's book of business today: ARR, health bands, renewals due, ARR at risk.")
@@ -107,15 +124,22 @@ class RevenueQueries:
     async def team_metrics(
         self, info: strawberry.Info[RequestContext, None], manager_id: strawberry.ID, period: str
     ) -> ReportRows[AccountManagerMetrics]:
-        manager, wanted, today = decode_id(manager_id, "User"), _period(period), info.context.today
+        manager, wanted, today = decode_id(manager_id, "User"), _period(info, period), info.context.today
         settings = info.context.settings
-        rows = await _compute(
-            info,
-            lambda session: team_metrics(
-                session, manager, wanted, today, settings.reporting_currency, settings.strategic_mrr_threshold_minor
-            ),
-        )
-        return ReportRows([AccountManagerMetrics.of(row, settings.reporting_currency) for row in rows])
+        currency = settings.reporting_currency
+
+        def read(session: Session) -> list[AccountManagerMetrics]:
+            rows = team_metrics(session, manager, wanted, today, currency, settings.strategic_mrr_threshold_minor)
+            quotas = quota_attainment(session, [row.user_id for row in rows], wanted, today, currency)
+            return [
+                replace(
+                    AccountManagerMetrics.of(row, currency),
+                    quota_attainment=QuotaAttainment.list_of(quotas[row.user_id], currency),
+                )
+                for row in rows
+            ]
+
+        return ReportRows(await _compute(info, read))
 
     @strawberry.field(
         description=f"Opportunities closing in the period by bucket, column and kind; period: {PERIOD_HELP}."
@@ -127,7 +151,7 @@ class RevenueQueries:
         scope: RevenueScope | None = None,
         granularity: Granularity = GranularityData.MONTH,
     ) -> Forecast:
-        wanted, accounts, currency = _period(period), _scope(scope), info.context.settings.reporting_currency
+        wanted, accounts, currency = _period(info, period), _scope(scope), info.context.settings.reporting_currency
         return Forecast.of(
             await _compute(info, lambda session: forecast(session, wanted, accounts, granularity, currency))
         )
@@ -139,6 +163,6 @@ class RevenueQueries:
     async def forecast_accuracy(
         self, info: strawberry.Info[RequestContext, None], period: str, scope: RevenueScope | None = None
     ) -> ReportRows[OwnerForecastAccuracy]:
-        wanted, owners, currency = _period(period), _scope(scope), info.context.settings.reporting_currency
+        wanted, owners, currency = _period(info, period), _scope(scope), info.context.settings.reporting_currency
         rows = await _compute(info, lambda session: forecast_accuracy(session, wanted, owners, currency))
         return ReportRows([OwnerForecastAccuracy.of(row, currency) for row in rows])

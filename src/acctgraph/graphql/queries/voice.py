@@ -75,7 +75,7 @@ class VoiceQueries:
         group_by: Annotated[NpsGrouping, strawberry.argument(description="How to group.")] = NpsGrouping.SEGMENT,
     ) -> list[NpsGroup]:
         try:
-            wanted = Period.parse(period)
+            wanted = Period.parse(period, info.context.settings.fiscal_year_start_month)
         except InvalidPeriod as error:
             raise InvalidArgument(str(error)) from None
         figures = await info.context.db.run_sync(lambda session: voice.nps(session, wanted, group_by))

@@ -8,6 +8,7 @@ import strawberry
 from strawberry import relay
 
 from acctgraph import models
+from acctgraph.domain.renewal_risk import notice_date
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.loaders import load_by_id, load_children
 from acctgraph.graphql.types.catalog import Product
@@ -72,10 +73,27 @@ class Contract(ModelNode):
     notice_period_days: int
     currency: str
     billing_period: BillingPeriod
+    churn_reason: str | None = strawberry.field(description="Why it was cancelled: a churn reason key.")
+    churn_detail: str | None = strawberry.field(description="Why it was cancelled, in words.")
     created_at: datetime
     updated_at: datetime
     account_id: strawberry.Private[int]
     renewal_of_id: strawberry.Private[int | None]
+
+    @strawberry.field(
+        description="For an auto-renewing contract, the last day it can still be cancelled (its notice period "
+        "before its end); null when it does not renew by itself."
+    )
+    def notice_date(self) -> date | None:
+        return notice_date(self.end_date, self.notice_period_days) if self.auto_renew else None
+
+    @strawberry.field(
+        description="An active auto-renewing contract past its notice date: it renews unless cancelled, and "
+        "can no longer be cancelled in time."
+    )
+    def past_notice_date(self, info: strawberry.Info[RequestContext, None]) -> bool:
+        notice = self.notice_date()
+        return notice is not None and self.status is models.ContractStatus.ACTIVE and info.context.today > notice
 
     @strawberry.field(description="The contract this one renewed.")
     async def renewal_of(self, info: strawberry.Info[RequestContext, None]) -> Contract | None:

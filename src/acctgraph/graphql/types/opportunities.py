@@ -24,6 +24,24 @@ class StageChange:
     changed_at: datetime
 
 
+@strawberry.type(description="An edit of an opportunity's amount, close date, forecast category or next step.")
+class OpportunityFieldChange:
+    field: str = strawberry.field(
+        description="amountMinor, expectedCloseDate, forecastCategory (lower-case value) or nextStep."
+    )
+    before: str | None = strawberry.field(description="The value before, as text (amounts in minor units).")
+    after: str | None = strawberry.field(description="The value after, as text; null when cleared.")
+    changed_at: datetime = strawberry.field(description="When it changed.")
+
+
+_FIELD_NAMES = {
+    "amount_minor": "amountMinor",
+    "expected_close_date": "expectedCloseDate",
+    "forecast_category": "forecastCategory",
+    "next_step": "nextStep",
+}
+
+
 @strawberry.type(description="A deal in the pipeline for an account.")
 class Opportunity(ModelNode):
     model = models.Opportunity
@@ -39,6 +57,14 @@ class Opportunity(ModelNode):
     closed_at: datetime | None
     closed_on: date | None = strawberry.field(description="The day it was won or lost (forecast accuracy).")
     close_reason: str | None
+    next_step: str | None = strawberry.field(description="What happens next, in the owner's words.")
+    churn_reason: str | None = strawberry.field(
+        description="Why a renewal was lost or downsold: a key of the churn reason taxonomy (churnReasons)."
+    )
+    saved: bool = strawberry.field(
+        description="A renewal won although its account was at risk (red or yellow band, or an open alert) when "
+        "the renewal opened: a save."
+    )
     version: int = strawberry.field(description="Send it back with updates (optimistic concurrency).")
     created_at: datetime
     updated_at: datetime
@@ -58,6 +84,22 @@ class Opportunity(ModelNode):
         rows = await load_children(info.context, change.opportunity_id, self.id, order_by=[change.created_at])
         return [
             StageChange(from_stage=row.from_stage, to_stage=row.to_stage, changed_at=row.created_at) for row in rows
+        ]
+
+    @strawberry.field(
+        description="Every edit of the amount, close date, forecast category and next step, oldest first."
+    )
+    async def field_history(self, info: strawberry.Info[RequestContext, None]) -> list[OpportunityFieldChange]:
+        change = models.OpportunityFieldChange
+        rows = await load_children(info.context, change.opportunity_id, self.id, order_by=[change.created_at])
+        return [
+            OpportunityFieldChange(
+                field=_FIELD_NAMES.get(row.field, row.field),
+                before=row.before,
+                after=row.after,
+                changed_at=row.created_at,
+            )
+            for row in rows
         ]
 
     @strawberry.field

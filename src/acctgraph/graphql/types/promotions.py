@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,7 +11,8 @@ from strawberry import relay
 
 from acctgraph import models
 from acctgraph.graphql.context import RequestContext
-from acctgraph.graphql.loaders import load_by_id, load_children
+from acctgraph.graphql.keyset import Ordering, SortKey
+from acctgraph.graphql.loaders import load_by_id, load_children, load_many_by_id
 from acctgraph.graphql.types.enums import PromotionOutcome
 from acctgraph.graphql.types.money import Money
 from acctgraph.graphql.types.node import ModelNode
@@ -47,6 +49,27 @@ class PromotionTarget(ModelNode):
         return None if row is None else Account.from_row(row)
 
 
+@strawberry.type(description="The targets of a promotion under one brand: an account, or its parent when it has one.")
+class PromotionBrand:
+    brand_id: strawberry.Private[int]
+    targets: list[PromotionTarget] = strawberry.field(description="The brand's accounts targeted, and results.")
+
+    @strawberry.field(description="The brand: the parent account of the targets, or the target itself.")
+    async def brand(self, info: strawberry.Info[RequestContext, None]) -> AccountRef | None:
+        from acctgraph.graphql.types.accounts import Account
+
+        row = await load_by_id(info.context, models.Account, self.brand_id)
+        return None if row is None else Account.from_row(row)
+
+
+NEWEST_PROMOTIONS_FIRST = Ordering(
+    (
+        SortKey("starts_on", models.Promotion.starts_on, descending=True, value_type=date),
+        SortKey("id", models.Promotion.id, descending=True),
+    )
+)
+
+
 @strawberry.type(description="A campaign with an offer for a set of strategic accounts over a period.")
 class Promotion(ModelNode):
     model = models.Promotion
@@ -63,3 +86,15 @@ class Promotion(ModelNode):
     async def targets(self, info: strawberry.Info[RequestContext, None]) -> list[PromotionTarget]:
         rows = await load_children(info.context, models.PromotionTarget.promotion_id, self.id)
         return [PromotionTarget.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="The targets grouped by brand (an account's parent, or the account itself), by brand id."
+    )
+    async def brands(self, info: strawberry.Info[RequestContext, None]) -> list[PromotionBrand]:
+        rows = await load_children(info.context, models.PromotionTarget.promotion_id, self.id)
+        accounts = await load_many_by_id(info.context, models.Account, [row.account_id for row in rows])
+        grouped: dict[int, list[PromotionTarget]] = defaultdict(list)
+        for row, account in zip(rows, accounts, strict=True):
+            brand_id = row.account_id if account is None or account.parent_id is None else account.parent_id
+            grouped[brand_id].append(PromotionTarget.from_row(row))
+        return [PromotionBrand(brand_id=brand_id, targets=grouped[brand_id]) for brand_id in sorted(grouped)]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
 import strawberry
 
 from acctgraph import models
+from acctgraph.domain.quotas import attainment as quota_attainment
 from acctgraph.domain.revenue import accuracy as accuracy_domain
 from acctgraph.domain.revenue import book as book_domain
+from acctgraph.domain.revenue import churn_reasons as churn_domain
 from acctgraph.domain.revenue import forecast as forecast_domain
 from acctgraph.domain.revenue.accuracy import NoForecastSnapshot
 from acctgraph.domain.revenue.money import MissingExchangeRate
@@ -26,6 +29,7 @@ from acctgraph.graphql.errors import ApiError, ErrorCode, InvalidArgument, NotFo
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.enums import HealthBand, OpportunityKind
 from acctgraph.graphql.types.money import Money
+from acctgraph.graphql.types.quotas import QuotaAttainment
 from acctgraph.graphql.types.scalars import BigInt
 from acctgraph.graphql.types.users import User
 
@@ -150,12 +154,46 @@ class RenewalRates:
         )
 
 
+@strawberry.type(description="Renewal ARR lost and downsold for one churn reason in a period.")
+class ChurnReasonArr:
+    reason: str = strawberry.field(description="The churn reason key (churnReasons).")
+    churned_arr: Money = strawberry.field(description="Amount of the renewals lost for this reason.")
+    lost_renewals: int = strawberry.field(description="How many renewals were lost for this reason.")
+    contracted_arr: Money = strawberry.field(
+        description="Won renewals' shrink (first amount minus amount won) for this reason."
+    )
+    downsold_renewals: int = strawberry.field(description="How many renewals were downsold for this reason.")
+
+
+@strawberry.type(description="Renewals won in a period although at risk when they opened.")
+class RenewalSaves:
+    count: int = strawberry.field(description="How many saves.")
+    arr: Money = strawberry.field(description="What the saved renewals were won for.")
+
+
 @strawberry.type(description="Revenue metrics of a period and a scope; formulas in docs/metrics.md.")
 class RevenueMetrics:
     period: Period
     totals: MrrMovements = strawberry.field(description="The whole period, opening against closing MRR.")
     months: list[MrrMovements] = strawberry.field(description="Each calendar month of the period.")
     renewals: RenewalRates
+    churn_by_reason: list[ChurnReasonArr] = strawberry.field(
+        description="Renewals lost (churn) and won for less (contraction) in the period, per churn reason."
+    )
+    saves: RenewalSaves = strawberry.field(description="At-risk renewals won in the period.")
+
+    @staticmethod
+    def reasons_of(figures: churn_domain.ChurnByReason, currency: str) -> list[ChurnReasonArr]:
+        return [
+            ChurnReasonArr(
+                reason=row.reason,
+                churned_arr=_money(row.churned_minor, currency),
+                lost_renewals=row.lost_renewals,
+                contracted_arr=_money(row.contracted_minor, currency),
+                downsold_renewals=row.downsold_renewals,
+            )
+            for row in figures.reasons
+        ]
 
 
 @strawberry.type(description="ARR of the accounts whose latest health snapshot has this band.")
@@ -186,6 +224,31 @@ class Book:
     @strawberry.field
     async def owner(self, info: strawberry.Info[RequestContext, None]) -> User:
         return User.from_row(await load_by_id(info.context, models.User, self.owner_id))
+
+    @strawberry.field(
+        description="Net new and renewal ARR won against the owner's quotas lying within the period (default: "
+        "the current fiscal quarter), measured up to today."
+    )
+    async def quota_attainment(
+        self,
+        info: strawberry.Info[RequestContext, None],
+        period: Annotated[
+            str | None,
+            strawberry.argument(description="FY2027-Q1, FY2027, 2026-Q3, ...; default: this fiscal quarter."),
+        ] = None,
+    ) -> list[QuotaAttainment]:
+        context, owner_id = info.context, self.owner_id
+        settings, today = context.settings, context.today
+        with revenue_errors():
+            wanted = (
+                PeriodData.fiscal_quarter_containing(today, settings.fiscal_year_start_month)
+                if period is None
+                else PeriodData.parse(period, settings.fiscal_year_start_month)
+            )
+            rows = await context.db.run_sync(
+                lambda session: quota_attainment(session, [owner_id], wanted, today, settings.reporting_currency)
+            )
+        return QuotaAttainment.list_of(rows[owner_id], settings.reporting_currency)
 
     @classmethod
     def of(cls, book: book_domain.Book) -> Book:
@@ -232,6 +295,10 @@ class AccountManagerMetrics:
     open_alerts: int = strawberry.field(description="Alerts on their accounts not yet resolved.")
     median_days_to_resolve: float | None = strawberry.field(
         description="Median days from raised to resolved, over alerts on their accounts resolved in the period."
+    )
+    quota_attainment: list[QuotaAttainment] = strawberry.field(
+        default_factory=list,
+        description="Net new and renewal ARR won in the period against their quotas lying within it.",
     )
 
     @strawberry.field
