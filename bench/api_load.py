@@ -115,29 +115,31 @@ def load_demo(env: dict[str, str]) -> str:
 
 @contextlib.contextmanager
 def process(command: list[str], env: dict[str, str], ready_url: str, cwd: Path = ROOT) -> Iterator[None]:
-    log = tempfile.TemporaryFile()
-    child = subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if child.poll() is not None:
-                log.seek(0)
-                sys.exit(f"{' '.join(command)} exited:\n{log.read().decode()[-3000:]}")
-            try:
-                httpx.get(ready_url, timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            sys.exit(f"{' '.join(command)} did not start in 120 s")
-        yield
-    finally:
-        child.terminate()
+    with tempfile.TemporaryFile() as log:
+        child = subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         try:
-            child.wait(10)
-        except subprocess.TimeoutExpired:
-            child.kill()
-        log.close()
+            _wait_until_ready(child, command, ready_url, log)
+            yield
+        finally:
+            child.terminate()
+            try:
+                child.wait(10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def _wait_until_ready(child: subprocess.Popen[bytes], command: list[str], ready_url: str, log: Any) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            log.seek(0)
+            sys.exit(f"{' '.join(command)} exited:\n{log.read().decode()[-3000:]}")
+        try:
+            httpx.get(ready_url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    sys.exit(f"{' '.join(command)} did not start in 120 s")
 
 
 def uvicorn_command(app: str, port: int, workers: int, app_dir: Path | None = None) -> list[str]:
