@@ -9,7 +9,12 @@ import strawberry
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 
 from acctgraph import models
-from acctgraph.domain.account_facts import latest_health, next_renewal_date, require_rates_in_force
+from acctgraph.domain.account_facts import (
+    active_contracts_ending_from,
+    latest_health,
+    next_renewal_date,
+    require_rates_in_force,
+)
 from acctgraph.domain.mrr import mrr_by_account
 from acctgraph.graphql.connections import Connection, RootList, paginated
 from acctgraph.graphql.context import RequestContext
@@ -17,6 +22,7 @@ from acctgraph.graphql.errors import InvalidArgument, NotFound
 from acctgraph.graphql.ids import decode_id, decode_ids
 from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id
+from acctgraph.graphql.planner import account_look_ahead
 from acctgraph.graphql.search import search_term
 from acctgraph.graphql.types.accounts import Account
 from acctgraph.graphql.types.enums import HealthBand, LifecycleStage, Segment
@@ -91,13 +97,9 @@ def _conditions(
         if where.renewal_within_days < 0:
             raise InvalidArgument("renewalWithinDays must be 0 or more")
         horizon = today + timedelta(days=where.renewal_within_days)
+        renewing = active_contracts_ending_from(today).with_only_columns(models.Contract.id)
         conditions.append(
-            exists().where(
-                models.Contract.account_id == account.id,
-                models.Contract.status == models.ContractStatus.ACTIVE,
-                models.Contract.deleted_at.is_(None),
-                models.Contract.end_date.between(today, horizon),
-            )
+            renewing.where(models.Contract.account_id == account.id, models.Contract.end_date <= horizon).exists()
         )
     if where.health_bands is not None:
         health = latest_health().subquery()
@@ -151,7 +153,7 @@ class AccountQueries:
         statement = select(models.Account).where(models.Account.deleted_at.is_(None))
         statement = _conditions(statement, filter or AccountFilter(), context.today, context.settings)
         statement, ordering = _ordered(statement, order_by or AccountOrder(), context.today, currency)
-        return RootList(statement, ordering, Account.from_row)
+        return RootList(statement, ordering, Account.from_row, account_look_ahead(info))
 
     @strawberry.field(description="One account by id.")
     async def account(self, info: strawberry.Info[RequestContext, None], id: strawberry.ID) -> Account | None:
