@@ -19,6 +19,13 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, description="Server processes (`acctgraph serve --workers` sets it).")
+    database_max_connections: int = Field(
+        default=20,
+        ge=2,
+        description="Database connections the API may hold, all workers together: each worker's pool gets its share.",
+    )
+    access_log: bool = Field(default=True, description="Log every HTTP request (uvicorn's access log).")
     debug: bool = Field(default=False, description="Show GraphiQL and detailed errors.")
     graphiql: bool = Field(default=True, description="Serve the GraphiQL IDE on GET /graphql.")
 
@@ -92,6 +99,11 @@ class Settings(BaseSettings):
     playbooks_file: Path | None = Field(
         default=None, description="Playbooks: task templates and their triggers (JSON)."
     )
+
+    @property
+    def pool_size(self) -> int:
+        """Each worker process's share of ``database_max_connections`` (its pool may overflow by half)."""
+        return max(2, self.database_max_connections * 2 // (3 * self.workers))
 
     @property
     def allowed_origins(self) -> list[str]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
@@ -174,17 +175,20 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql_page())
 
+    def encode_json(self, data: object) -> bytes:
+        """orjson: several times faster than ``json`` on a page of nodes (``json`` for what orjson refuses,
+        such as an integer beyond 64 bits)."""
+        try:
+            return orjson.dumps(data)
+        except TypeError:
+            return json.dumps(data, separators=(",", ":")).encode()
+
     def parse_json(self, data: str | bytes) -> Any:
         """A request's JSON: UTF-8, well-formed, an object (or, for a batch, an array of objects)."""
         try:
-            text = data.decode("utf-8") if isinstance(data, bytes) else data
-        except UnicodeDecodeError as error:
-            raise RequestRefused(400, BadRequestBody(f"the request is not UTF-8 (byte {error.start})")) from None
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as error:
-            message = f"the request is not JSON: {error.msg} at line {error.lineno} column {error.colno}"
-            raise RequestRefused(400, BadRequestBody(message)) from None
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            value = _parse_json_slowly(data)  # for the error's message, or JSON that only ``json`` reads
         if isinstance(value, dict) or (isinstance(value, list) and all(isinstance(item, dict) for item in value)):
             return value
         message = f"expected a JSON object (or, for a batch, an array of objects), got {type(value).__name__}"
@@ -257,6 +261,18 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
         except AuthenticationFailed as failure:
             raise ConnectionRejectionError({"message": str(failure), "code": "UNAUTHENTICATED"}) from None
         return None
+
+
+def _parse_json_slowly(data: str | bytes) -> Any:
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as error:
+        raise RequestRefused(400, BadRequestBody(f"the request is not UTF-8 (byte {error.start})")) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        message = f"the request is not JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        raise RequestRefused(400, BadRequestBody(message)) from None
 
 
 async def _close_all(contexts: list[RequestContext]) -> None:

@@ -34,7 +34,7 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values
 from sqlalchemy import Select, and_
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, defer
 
 from acctgraph import models
 from acctgraph.domain.account_facts import account_mrr, alert_count, latest_health_day, next_renewal_id
@@ -192,6 +192,7 @@ class AccountLookAhead:
             renewal = aliased(models.Contract)
             statement = statement.outerjoin(renewal, renewal.id == next_renewal_id(account.id, self.today))
             columns.append(renewal)
+            statement = statement.options(defer(renewal.extra))
         columns += [alert_count(account.id, key) for key in self.alert_keys]
         return statement.add_columns(*columns), len(columns)
 

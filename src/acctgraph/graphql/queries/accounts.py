@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 import strawberry
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy.orm import defer
 
 from acctgraph import models
 from acctgraph.domain.account_facts import (
@@ -150,7 +151,10 @@ class AccountQueries:
         if (order_by and order_by.field is AccountOrderField.ARR) or (filter and filter.min_arr is not None):
             with revenue_errors():  # ARR in SQL would count an amount without a rate as 0
                 await context.db.run_sync(lambda session: require_rates_in_force(session, today, currency))
-        statement = select(models.Account).where(models.Account.deleted_at.is_(None))
+        # ``extra`` (a JSON document connectors keep) is not served: not read either.
+        statement = (
+            select(models.Account).options(defer(models.Account.extra)).where(models.Account.deleted_at.is_(None))
+        )
         statement = _conditions(statement, filter or AccountFilter(), context.today, context.settings)
         statement, ordering = _ordered(statement, order_by or AccountOrder(), context.today, currency)
         return RootList(statement, ordering, Account.from_row, account_look_ahead(info))
