@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import typer
 from alembic import command
 from alembic.util import CommandError as AlembicError
+from sqlalchemy import inspect
 
 from acctgraph import migrations
 from acctgraph.cli.context import connected_engine, settings
 from acctgraph.cli.errors import CommandError
+from acctgraph.db import sync_sessionmaker
+from acctgraph.domain.read_model import summarise_new_accounts
+from acctgraph.models import AccountSummary
 
 app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True)
 
@@ -24,9 +30,25 @@ def _run(action: str, *args: str, **kwargs: object) -> None:
 
 @app.command()
 def upgrade(revision: str = typer.Argument("head", help="Target revision; default: the newest.")) -> None:
-    """Migrate the database up to REVISION (default: head)."""
+    """Migrate the database up to REVISION (default: head), then summarise the accounts that have no
+    list figures yet (the upgrade that adds the read model leaves it empty)."""
     _run("upgrade", revision)
     typer.echo(f"database at {revision}")
+    _summarise_new_accounts()
+
+
+def _summarise_new_accounts() -> None:
+    engine = connected_engine(migrated=False)
+    try:
+        if not inspect(engine).has_table(AccountSummary.__tablename__):
+            return
+        with sync_sessionmaker(engine)() as session:
+            written = summarise_new_accounts(session, datetime.now(UTC).date(), settings().reporting_currency)
+            session.commit()
+    finally:
+        engine.dispose()
+    if written:
+        typer.echo(f"{written} account summaries written")
 
 
 @app.command()

@@ -62,14 +62,14 @@ def strategic_account_ids(
     return by_mrr | set(by_segment)
 
 
-def latest_health() -> Select[int, int, HealthBand]:
-    """SELECT account_id, score, band of each account's most recent health snapshot."""
+def latest_health() -> Select[int, int, HealthBand, date]:
+    """SELECT account_id, score, band, day of each account's most recent health snapshot."""
     newest = (
         select(HealthSnapshot.account_id, func.max(HealthSnapshot.day).label("day"))
         .group_by(HealthSnapshot.account_id)
         .subquery()
     )
-    return select(HealthSnapshot.account_id, HealthSnapshot.score, HealthSnapshot.band).join(
+    return select(HealthSnapshot.account_id, HealthSnapshot.score, HealthSnapshot.band, HealthSnapshot.day).join(
         newest, (newest.c.account_id == HealthSnapshot.account_id) & (newest.c.day == HealthSnapshot.day)
     )
 

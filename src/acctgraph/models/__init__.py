@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
 
+from acctgraph.models.account_summaries import AccountSummary
 from acctgraph.models.accounts import Account, AccountDomain, LifecycleStage, Segment
 from acctgraph.models.activities import (
     Activity,
@@ -66,6 +67,7 @@ __all__ = [
     "Account",
     "AccountDomain",
     "AccountSentiment",
+    "AccountSummary",
     "Activity",
     "ActivityKind",
     "ActivityStatus",

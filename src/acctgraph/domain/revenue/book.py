@@ -72,7 +72,7 @@ def book(session: Session, owner_id: int, today: date, reporting_currency: str) 
 def latest_bands(session: Session, accounts: Select[int]) -> dict[int, HealthBand]:
     """The band of each account's most recent health snapshot."""
     health = latest_health().where(HealthSnapshot.account_id.in_(accounts))
-    return {account_id: band for account_id, _score, band in session.execute(health)}
+    return {account_id: band for account_id, _score, band, _day in session.execute(health)}
 
 
 def _arr_by_currency(accounts: Iterable[NativeMrr]) -> dict[str, int]:

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timedelta
 
 import strawberry
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import defer
 
 from acctgraph import models
-from acctgraph.domain.account_facts import (
-    active_contracts_ending_from,
-    latest_health,
-    next_renewal_date,
-    require_rates_in_force,
+from acctgraph.domain.read_model.account_list import (
+    AccountListFilter,
+    AccountOrderKey,
+    SortColumn,
+    account_list,
+    needs_rates,
+    require_list_rates,
 )
-from acctgraph.domain.mrr import mrr_by_account
 from acctgraph.graphql.connections import Connection, RootList, paginated
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.errors import InvalidArgument, NotFound
@@ -72,69 +71,25 @@ class AccountOrder:
     direction: OrderDirection = OrderDirection.ASC
 
 
-def _conditions(
-    statement: Select[models.Account], where: AccountFilter, today: date, settings: Settings
-) -> Select[models.Account]:
-    account = models.Account
-    conditions: list[ColumnElement[bool]] = []
-    if where.search:
-        term = search_term(where.search, settings)
-        in_domain = exists().where(
-            models.AccountDomain.account_id == account.id,
-            func.lower(models.AccountDomain.domain).contains(term, autoescape=True),
-        )
-        conditions.append(or_(func.lower(account.name).contains(term, autoescape=True), in_domain))
-    if where.segments is not None:
-        conditions.append(account.segment.in_(where.segments))
-    if where.owner_ids is not None:
-        conditions.append(account.owner_id.in_(decode_ids(where.owner_ids, "User") or []))
-    if where.lifecycle_stages is not None:
-        conditions.append(account.lifecycle_stage.in_(where.lifecycle_stages))
-    if not where.include_archived:
-        conditions.append(account.archived_at.is_(None))
-    if where.parent_id is not None:
-        conditions.append(account.parent_id == decode_id(where.parent_id, "Account"))
-    if where.renewal_within_days is not None:
-        if where.renewal_within_days < 0:
-            raise InvalidArgument("renewalWithinDays must be 0 or more")
-        horizon = today + timedelta(days=where.renewal_within_days)
-        renewing = active_contracts_ending_from(today).with_only_columns(models.Contract.id)
-        conditions.append(
-            renewing.where(models.Contract.account_id == account.id, models.Contract.end_date <= horizon).exists()
-        )
-    if where.health_bands is not None:
-        health = latest_health().subquery()
-        conditions.append(exists().where(health.c.account_id == account.id, health.c.band.in_(where.health_bands)))
-    if where.min_arr is not None:
-        revenue = mrr_by_account(today, settings.reporting_currency).subquery()
-        arr = select(func.coalesce(func.max(revenue.c.mrr_minor), 0) * 12).where(revenue.c.account_id == account.id)
-        conditions.append(arr.scalar_subquery() >= where.min_arr)
-    return statement.where(*conditions)
+def _list_filter(where: AccountFilter, settings: Settings) -> AccountListFilter:
+    """The API's filter as the domain's: ids decoded, the search term checked and normalised."""
+    if where.renewal_within_days is not None and where.renewal_within_days < 0:
+        raise InvalidArgument("renewalWithinDays must be 0 or more")
+    return AccountListFilter(
+        search=search_term(where.search, settings) if where.search else None,
+        segments=where.segments,
+        owner_ids=None if where.owner_ids is None else decode_ids(where.owner_ids, "User") or [],
+        lifecycle_stages=where.lifecycle_stages,
+        health_bands=where.health_bands,
+        renewal_within_days=where.renewal_within_days,
+        min_arr_minor=where.min_arr,
+        parent_id=None if where.parent_id is None else decode_id(where.parent_id, "Account"),
+        include_archived=where.include_archived,
+    )
 
 
-def _ordered(
-    statement: Select[models.Account], order: AccountOrder, today: date, currency: str
-) -> tuple[Select[models.Account], Ordering]:
-    """Join what the order needs and return the ordering, ending in the id for a total order."""
-    account = models.Account
-    descending = order.direction is OrderDirection.DESC
-    if order.field is AccountOrderField.ARR:
-        revenue = mrr_by_account(today, currency).subquery()
-        statement = statement.outerjoin(revenue, revenue.c.account_id == account.id)
-        key = SortKey("arr", func.coalesce(revenue.c.mrr_minor, 0) * 12, descending)
-    elif order.field is AccountOrderField.HEALTH_SCORE:
-        health = latest_health().subquery()
-        statement = statement.outerjoin(health, health.c.account_id == account.id)
-        key = SortKey("health", health.c.score, descending, nullable=True)
-    elif order.field is AccountOrderField.RENEWAL_DATE:
-        renewal = next_renewal_date(today).subquery()
-        statement = statement.outerjoin(renewal, renewal.c.account_id == account.id)
-        key = SortKey("renewal", renewal.c.renewal_date, descending, nullable=True, value_type=date)
-    elif order.field is AccountOrderField.UPDATED_AT:
-        key = SortKey("updated", account.updated_at, descending, value_type=datetime)
-    else:
-        key = SortKey("name", func.lower(account.name), descending, value_type=str)
-    return statement, Ordering((key, SortKey("id", account.id, descending)))
+def _ordering(order: tuple[SortColumn, ...]) -> Ordering:
+    return Ordering(tuple(SortKey(c.name, c.column, c.descending, value_type=c.value_type) for c in order))
 
 
 @strawberry.type
@@ -147,17 +102,17 @@ class AccountQueries:
         order_by: AccountOrder | None = None,
     ) -> RootList:
         context = info.context
-        currency, today = context.settings.reporting_currency, context.today
-        if (order_by and order_by.field is AccountOrderField.ARR) or (filter and filter.min_arr is not None):
-            with revenue_errors():  # ARR in SQL would count an amount without a rate as 0
-                await context.db.run_sync(lambda session: require_rates_in_force(session, today, currency))
+        where = _list_filter(filter or AccountFilter(), context.settings)
+        order = order_by or AccountOrder()
+        order_key = AccountOrderKey(order.field.value)
+        if needs_rates(where, order_key):
+            currency = context.settings.reporting_currency
+            with revenue_errors():  # an amount without a rate has no ARR: refuse rather than sort it as 0
+                await context.db.run_sync(lambda session: require_list_rates(session, currency))
+        listed = account_list(where, order_key, order.direction is OrderDirection.DESC, context.today)
         # ``extra`` (a JSON document connectors keep) is not served: not read either.
-        statement = (
-            select(models.Account).options(defer(models.Account.extra)).where(models.Account.deleted_at.is_(None))
-        )
-        statement = _conditions(statement, filter or AccountFilter(), context.today, context.settings)
-        statement, ordering = _ordered(statement, order_by or AccountOrder(), context.today, currency)
-        return RootList(statement, ordering, Account.from_row, account_look_ahead(info))
+        statement = listed.statement.options(defer(models.Account.extra))
+        return RootList(statement, _ordering(listed.order), Account.from_row, account_look_ahead(info))
 
     @strawberry.field(description="One account by id.")
     async def account(self, info: strawberry.Info[RequestContext, None], id: strawberry.ID) -> Account | None:
