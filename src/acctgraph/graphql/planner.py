@@ -37,8 +37,7 @@ from sqlalchemy import Select, and_
 from sqlalchemy.orm import aliased, defer
 
 from acctgraph import models
-from acctgraph.domain.account_facts import account_mrr, alert_count, latest_health_day, next_renewal_id
-from acctgraph.domain.revenue.money import MissingExchangeRate
+from acctgraph.domain.account_facts import alert_count
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.loaders import visible
 from acctgraph.graphql.policy import Reader, may_read, reader_of
@@ -168,44 +167,55 @@ def count_only_alerts(
     return True, tuple(sorted(statuses)) if statuses else None
 
 
-class AccountLookAhead:
-    """The planned part of an accounts page: joins and columns in the page statement, then the nodes."""
+OPEN_ONLY = (models.AlertStatus.OPEN,)
 
-    def __init__(self, plan: AccountPlan, alert_keys: tuple[tuple[Any, ...] | None, ...], today: date) -> None:
+
+class AccountLookAhead:
+    """The planned part of an accounts page: columns of the read model (``account_summaries``, which the
+    list statement joins) and joins in the page statement, then the nodes carrying them.
+
+    What depends on the day (MRR in force, the next renewal) is used only from summaries computed for
+    today in the reporting currency; an account whose summary is older (the daily refresh has not run
+    yet) or lacks a rate resolves those fields through the loaders, which compute them."""
+
+    def __init__(
+        self, plan: AccountPlan, alert_keys: tuple[tuple[Any, ...] | None, ...], today: date, currency: str
+    ) -> None:
         self.plan = plan
         self.alert_keys = alert_keys
         self.today = today
+        self.currency = currency
 
     def widen(self, statement: Select[Any]) -> tuple[Select[Any], int]:
-        account = models.Account
-        columns: list[Any] = []
+        account, summary = models.Account, models.AccountSummary
+        columns: list[Any] = [summary.as_of, summary.currency]
         if self.plan.owner:
             owner = aliased(models.User)
             statement = statement.outerjoin(owner, and_(owner.id == account.owner_id, *visible(owner)))
             columns.append(owner)
         if self.plan.health:
-            health = aliased(models.HealthSnapshot)
-            latest = and_(health.account_id == account.id, health.day == latest_health_day(account.id))
-            statement = statement.outerjoin(health, latest)
-            columns += [health.score, health.band, health.day]
+            columns += [summary.health_score, summary.health_band, summary.health_day]
         if self.plan.next_renewal:
             renewal = aliased(models.Contract)
-            statement = statement.outerjoin(renewal, renewal.id == next_renewal_id(account.id, self.today))
-            columns.append(renewal)
+            statement = statement.outerjoin(renewal, renewal.id == summary.next_renewal_contract_id)
             statement = statement.options(defer(renewal.extra))
-        columns += [alert_count(account.id, key) for key in self.alert_keys]
+            columns.append(renewal)
+        if self.plan.revenue:
+            columns += [summary.mrr_minor, summary.rates_missing]
+        columns += [
+            summary.open_alert_count if key == OPEN_ONLY else alert_count(account.id, key) for key in self.alert_keys
+        ]
         return statement.add_columns(*columns), len(columns)
 
     async def nodes(self, context: RequestContext, rows: Sequence[Any], width: int) -> list[Any]:
-        nodes = [self._node(row) for row in rows]
-        if self.plan.revenue and nodes:
-            await self._add_revenue(context, nodes)
-        return nodes
+        return [self._node(row) for row in rows]
 
     def _node(self, row: Any) -> Account:
         node = Account.from_row(row[0])
         planned: dict[Any, Any] = {}
-        index = 1
+        as_of, currency = row[1], row[2]
+        current = as_of == self.today and currency == self.currency
+        index = 3
         if self.plan.owner:
             owner = row[index]
             planned["owner"] = None if owner is None else User.from_row(owner)
@@ -216,25 +226,19 @@ class AccountLookAhead:
             index += 3
         if self.plan.next_renewal:
             renewal = row[index]
-            planned["nextRenewal"] = None if renewal is None else Contract.from_row(renewal)
+            if as_of == self.today:
+                planned["nextRenewal"] = None if renewal is None else Contract.from_row(renewal)
             index += 1
+        if self.plan.revenue:
+            mrr, rates_missing = row[index : index + 2]
+            if current and not rates_missing and mrr is not None:
+                planned["mrr"] = mrr
+            index += 2
         for key in self.alert_keys:
             planned[("alerts", key)] = row[index]
             index += 1
         node._planned = planned  # type: ignore[attr-defined]
         return node
-
-    async def _add_revenue(self, context: RequestContext, nodes: list[Account]) -> None:
-        """MRR of the page's accounts, converted by the domain; left to each field (which reports the
-        missing rate as its error) when a rate is missing."""
-        ids = [node.id for node in nodes]
-        currency, today = context.settings.reporting_currency, context.today
-        try:
-            by_account = await context.db.run_sync(lambda session: account_mrr(session, ids, today, currency))
-        except MissingExchangeRate:
-            return
-        for node in nodes:
-            node.planned()["mrr"] = by_account.get(node.id, 0)
 
 
 def account_look_ahead(info: strawberry.Info[RequestContext, None]) -> AccountLookAhead | None:
@@ -253,4 +257,4 @@ def account_look_ahead(info: strawberry.Info[RequestContext, None]) -> AccountLo
                 keys.append(key)
     if not (plan.owner or plan.health or plan.next_renewal or plan.revenue or keys):
         return None
-    return AccountLookAhead(plan, tuple(keys), context.today)
+    return AccountLookAhead(plan, tuple(keys), context.today, context.settings.reporting_currency)
