@@ -89,7 +89,7 @@ def throwaway_database(postgres_url: str | None) -> Iterator[str]:
         with tempfile.TemporaryDirectory(prefix="acctgraph-bench-") as folder:
             yield f"sqlite:///{folder}/bench.db"
         return
-    name = f"acctgraph_bench_{os.getpid()}"
+    name = f"acctgraph_api_load_{os.getpid()}"
     admin = create_engine(make_url(postgres_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
@@ -107,6 +107,8 @@ def load_demo(env: dict[str, str]) -> str:
     run([str(BIN / "acctgraph"), "db", "upgrade"], env)
     output = run([str(BIN / "acctgraph"), "demo"], env)
     run([str(BIN / "acctgraph"), "health", "compute"], env)
+    if "refresh-summaries" in run([str(BIN / "acctgraph"), "accounts", "--help"], env):
+        run([str(BIN / "acctgraph"), "accounts", "refresh-summaries"], env)
     found = re.search(r"API key: (\S+)", output)
     if not found:
         sys.exit(f"no API key in the demo's output:\n{output}")
@@ -363,7 +365,9 @@ def interleaved(
             order = servers[round_number % len(servers) :] + servers[: round_number % len(servers)]
             for server in order:
                 load(server, first, clients, 1.0)  # warm up this shape (plan caches, connections)
+                answer(server, 10)  # wait for requests left over from the warm-up
                 runs.setdefault((server.name, first, clients), []).append(load(server, first, clients, seconds))
+                answer(server, 10)  # ... and from this run, so they do not slow the next server's
     return {
         key: Figures(
             statistics.median(f.requests_per_second for f in figures),

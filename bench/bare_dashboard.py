@@ -15,28 +15,34 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from acctgraph.db import create_async_db_engine
+from acctgraph.db import create_async_db_engine, create_sync_engine
 from acctgraph.domain.mrr import mrr_by_account
 
 
 def _has_read_model(engine: AsyncEngine) -> bool:
-    return os.environ.get("BENCH_BARE_READ_MODEL", "") == "1"
+    """Whether the database has the per-account read model (``account_summaries``): then read it, as
+    acctgraph does."""
+    sync = create_sync_engine(os.environ["ACCTGRAPH_DATABASE_URL"])
+    try:
+        return inspect(sync).has_table("account_summaries")
+    finally:
+        sync.dispose()
 
 
 def page_sql(engine: AsyncEngine, today: date, currency: str) -> str:
     """The page, ordered by ARR descending then id descending: the dashboard's order."""
     if _has_read_model(engine):
         return """
-SELECT a.name, u.name, s.arr_minor, s.health_score, s.health_band, s.next_renewal_date, s.open_alert_count
+SELECT a.name, u.name, s.arr_minor, s.health_score, s.health_band, s.next_renewal_on, s.open_alert_count
 FROM account_summaries s JOIN accounts a ON a.id = s.account_id LEFT JOIN users u ON u.id = a.owner_id
-WHERE a.deleted_at IS NULL AND a.archived_at IS NULL
+WHERE NOT s.deleted AND NOT s.archived
 ORDER BY s.arr_minor DESC, s.account_id DESC LIMIT :first"""
     mrr = mrr_by_account(today, currency).compile(engine.sync_engine, compile_kwargs={"literal_binds": True})
     return f"""
