@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import update
+
 from acctgraph import models as m
 from tests.conftest import GraphQLClient
 from tests.fixtures import TODAY, SampleData
@@ -134,3 +136,17 @@ async def test_fragments_and_aliases_are_planned_like_plain_fields(graphql: Grap
     ]
     assert renamed == plain["accounts"]["nodes"]
     assert len(graphql.statements) == 2
+
+
+async def test_summaries_of_an_earlier_day_are_not_served_for_what_depends_on_the_day(
+    graphql: GraphQLClient, sample: SampleData
+) -> None:
+    dashboard_book(sample, accounts=12)
+    sample.session.execute(update(m.AccountSummary).values(as_of=TODAY - timedelta(days=1), mrr_minor=1, arr_minor=12))
+    sample.session.commit()
+
+    planned = (await graphql.data(DASHBOARD, {"first": 12}))["accounts"]["nodes"]
+    loaded = [(await graphql.data(ONE_ACCOUNT, {"id": node["id"]}))["account"] for node in planned]
+
+    assert planned == loaded
+    assert 12 not in {node["arr"]["amountMinor"] for node in planned}
