@@ -451,6 +451,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=5.0, help="Seconds per measurement.")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-postgraphile", action="store_true")
+    parser.add_argument("--orderings-only", action="store_true", help="With --accounts: skip the load runs.")
     parser.add_argument("--reuse-database", default=None, help="A loaded database to use as is (with --api-key).")
     parser.add_argument("--api-key", default=None)
     args = parser.parse_args()
@@ -471,32 +472,50 @@ def main() -> None:
                 if graphile is not None:
                     servers.append(graphile)
             check_equal_answers(servers)
-            cases = [(100, c) for c in CONCURRENCY] + [(first, 1) for first in PAGE_SIZES if first != 100]
-            results = interleaved(servers, cases, args.rounds, args.duration)
-            print(
-                f"\n{args.workers} worker(s) each, {args.rounds} rounds of {args.duration:g} s, load generator: "
-                f"{'wrk' if shutil.which('wrk') else 'python'}"
-            )
-            print_load(servers, results, 100)
-            print_per_account(servers, results)
+            if not args.orderings_only:
+                load_runs(servers, args)
             if args.accounts:
-                grow_and_compare(servers[0], env, database_url, args.accounts)
+                grow_and_compare(servers, env, database_url, args.accounts)
     print(f"\nload average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
-def grow_and_compare(server: Server, env: dict[str, str], database_url: str, accounts: int) -> None:
+def load_runs(servers: list[Server], args: argparse.Namespace) -> None:
+    cases = [(100, c) for c in CONCURRENCY] + [(first, 1) for first in PAGE_SIZES if first != 100]
+    results = interleaved(servers, cases, args.rounds, args.duration)
+    generator = "wrk" if shutil.which("wrk") else "python"
+    print(f"\n{args.workers} worker(s) each, {args.rounds} rounds of {args.duration:g} s, load generator: {generator}")
+    print_load(servers, results, 100)
+    print_per_account(servers, results)
+
+
+def grow_and_compare(servers: list[Server], env: dict[str, str], database_url: str, accounts: int) -> None:
     grow = BENCH / "grow_book.py"
     if not grow.exists():
         print("\n--accounts: skipped (bench/grow_book.py is not on this branch yet)")
         return
-    before = ordering_times(server)
+    before, dashboards_before = ordering_times(servers[0]), dashboard_times(servers)
     started = time.monotonic()
     run([sys.executable, str(grow), "--accounts", str(accounts), database_url], env)
     print(f"\ngrew the book to {accounts} accounts in {time.monotonic() - started:.0f} s")
-    after = ordering_times(server)
+    after, dashboards_after = ordering_times(servers[0]), dashboard_times(servers)
     print(f"first page (20) of each ordering, acctgraph, median ms: 500 accounts -> {accounts} accounts")
     for name, at_500 in before.items():
         print(f"  {name:<22}{at_500:8.1f}{after[name]:10.1f}   x{after[name] / at_500:.2f}")
+    print(f"the dashboard's first page (20, by ARR), median ms: 500 accounts -> {accounts} accounts")
+    for name, at_500 in dashboards_before.items():
+        print(f"  {name:<22}{at_500:8.1f}{dashboards_after[name]:10.1f}   x{dashboards_after[name] / at_500:.2f}")
+
+
+def dashboard_times(servers: list[Server], repeat: int = 9) -> dict[str, float]:
+    times = {}
+    for server in servers:
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            answer(server, 20)
+            samples.append((time.perf_counter() - started) * 1000)
+        times[server.name] = statistics.median(samples[2:])
+    return times
 
 
 if __name__ == "__main__":
