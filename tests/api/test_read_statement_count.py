@@ -98,3 +98,29 @@ async def test_a_to_do_page_of_5_and_of_100_issue_the_same_statements(
     # users (batched), tasks, count, accounts, the accounts' tasks, alerts, QBRs, playbook runs, the runs'
     # tasks, the accounts' runs and their count...: 12, independent of the page size.
     assert small_count == large_count == 12
+
+
+async def test_total_count_alone_runs_one_count_and_no_page(graphql: GraphQLClient, sample: SampleData) -> None:
+    large_book(sample, accounts=30)
+
+    data = await graphql.data(
+        "{ accounts(first: 10, orderBy: {field: HEALTH_SCORE, direction: DESC}) { totalCount __typename } }"
+    )
+    statements = list(graphql.statements)
+    with_fragment = await graphql.data("{ accounts(first: 10) { ... on AccountConnection { totalCount } } }")
+
+    assert data["accounts"]["totalCount"] == 30
+    assert with_fragment["accounts"]["totalCount"] == 30
+    assert len(statements) == 1
+    assert "count(" in statements[0].lower()
+    assert "limit" not in statements[0].lower()
+
+
+async def test_total_count_with_nodes_still_fetches_the_page(graphql: GraphQLClient, sample: SampleData) -> None:
+    large_book(sample, accounts=12)
+
+    data = await graphql.data("{ accounts(first: 5) { totalCount nodes { name } } }")
+
+    assert data["accounts"]["totalCount"] == 12
+    assert len(data["accounts"]["nodes"]) == 5
+    assert len(graphql.statements) == 2

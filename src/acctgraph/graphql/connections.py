@@ -16,6 +16,7 @@ from strawberry.annotation import StrawberryAnnotation
 from strawberry.extensions.field_extension import FieldExtension
 from strawberry.types.arguments import StrawberryArgument
 from strawberry.types.field import StrawberryField
+from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.keyset import Ordering, PageRequest, decode_cursor, encode_cursor
@@ -90,16 +91,21 @@ async def paginate(
     page: PageRequest,
     to_node: Callable[[Any], Any],
     look_ahead: LookAhead | None = None,
+    rows_wanted: bool = True,
 ) -> Connection[Any]:
-    """One page of ``statement`` (a filtered ``select(Model)``): one query, plus one if totalCount is asked."""
+    """One page of ``statement`` (a filtered ``select(Model)``): one query, plus one if totalCount is asked.
+
+    Without ``rows_wanted`` (the query asks only for totalCount) no page is fetched: only the COUNT runs."""
     count_statement = select(func.count()).select_from(statement.order_by(None).subquery())
     paged, directed = _directed(statement, ordering, page)
     width = 0
     if look_ahead is not None:
         paged, width = look_ahead.widen(paged)
-    rows = await context.db.all(
-        paged.add_columns(*_sort_columns(ordering)).order_by(*directed.order_by()).limit(page.limit + 1)
-    )
+    rows: Sequence[Any] = []
+    if rows_wanted:
+        rows = await context.db.all(
+            paged.add_columns(*_sort_columns(ordering)).order_by(*directed.order_by()).limit(page.limit + 1)
+        )
     if look_ahead is not None:
         nodes = await look_ahead.nodes(context, rows, width)
         rows = [(node, *row[1 + width :]) for node, row in zip(nodes, rows, strict=True)]
@@ -212,8 +218,8 @@ class RootList:
     to_node: Callable[[Any], Any]
     look_ahead: LookAhead | None = None
 
-    async def page(self, context: RequestContext, page: PageRequest) -> Connection[Any]:
-        return await paginate(context, self.statement, self.ordering, page, self.to_node, self.look_ahead)
+    async def page(self, context: RequestContext, page: PageRequest, rows_wanted: bool = True) -> Connection[Any]:
+        return await paginate(context, self.statement, self.ordering, page, self.to_node, self.look_ahead, rows_wanted)
 
 
 @dataclass(frozen=True)
@@ -241,7 +247,7 @@ class ChildPage:
             _count=lambda: count,
         )
 
-    async def page(self, context: RequestContext, page: PageRequest) -> Connection[Any]:
+    async def page(self, context: RequestContext, page: PageRequest, rows_wanted: bool = True) -> Connection[Any]:
         return await child_connection(context, self.children, self.parent_id, page, self.to_node, self.filter_key)
 
 
@@ -269,12 +275,16 @@ class KeysetPagination(FieldExtension):
             planned = source_list.planned_page(page)
             if planned is not None:
                 return planned
-        return self._load(source_list, info.context, page)
+        return self._load(source_list, info, page)
 
-    async def _load(self, source_list: Any, context: RequestContext, page: PageRequest) -> Connection[Any]:
+    async def _load(
+        self, source_list: Any, info: strawberry.Info[RequestContext, None], page: PageRequest
+    ) -> Connection[Any]:
         if inspect.isawaitable(source_list):
             source_list = await source_list
-        return await source_list.page(context, page)
+        if isinstance(source_list, RootList):  # a child list pages its parents' rows together anyway
+            return await source_list.page(info.context, page, rows_wanted=_selects_rows(info))
+        return await source_list.page(info.context, page)
 
     async def resolve_async(
         self,
@@ -288,10 +298,27 @@ class KeysetPagination(FieldExtension):
         **kwargs: Any,
     ) -> Connection[Any]:
         page = PageRequest.from_arguments(info.context.settings, first, after, last, before)
-        source_list = next_(source, info, **kwargs)
-        if inspect.isawaitable(source_list):
-            source_list = await source_list
-        return await source_list.page(info.context, page)
+        return await self._load(next_(source, info, **kwargs), info, page)
+
+
+COUNT_ONLY = frozenset({"totalCount", "__typename"})
+
+
+def _selects_rows(info: strawberry.Info[RequestContext, None]) -> bool:
+    """Whether the query asks for anything of the connection but its totalCount (edges, nodes, pageInfo)."""
+    if not info.selected_fields:
+        return True
+    names: set[str] = set()
+
+    def collect(selections: list[Any]) -> None:
+        for selection in selections:
+            if isinstance(selection, FragmentSpread | InlineFragment):
+                collect(selection.selections)
+            else:
+                names.add(selection.name)
+
+    collect(info.selected_fields[0].selections)
+    return not names <= COUNT_ONLY
 
 
 def _page_argument(name: str, annotation: Any, description: str) -> StrawberryArgument:
