@@ -25,6 +25,11 @@ class Settings(BaseSettings):
         ge=2,
         description="Database connections the API may hold, all workers together: each worker's pool gets its share.",
     )
+    max_concurrent_operations: int = Field(
+        default=4,
+        ge=1,
+        description="GraphQL requests each worker executes at once; more wait their turn (within the time limit).",
+    )
     access_log: bool = Field(default=True, description="Log every HTTP request (uvicorn's access log).")
     debug: bool = Field(default=False, description="Show GraphiQL and detailed errors.")
     graphiql: bool = Field(default=True, description="Serve the GraphiQL IDE on GET /graphql.")
