@@ -3,7 +3,7 @@
     python bench/grow_book.py --accounts 100000 URL
 
 Each copy of an account brings its contracts and their lines, its latest health snapshot, its open
-alerts and its read-model summary (``account_summaries``), so lists, orderings and the dashboard page
+alerts and its read-model summary (owner, segment and stage taken from another original: see DONATED) (``account_summaries``), so lists, orderings and the dashboard page
 see a book 200 times the demo's with the demo's proportions. One INSERT ... SELECT per table, joined to
 a small table of copy rounds; copies get ids offset by a multiple of the table's largest id, their
 names and contract numbers a ``#round`` suffix. Owners, products and rates are shared with the originals.
@@ -23,6 +23,16 @@ from acctgraph import models as m
 from acctgraph.db import create_sync_engine
 
 ROUNDS = "grow_book_rounds"
+ORIGINALS = "grow_book_originals"
+DONOR_JOIN = (
+    f"JOIN {ORIGINALS} o ON o.id = {{account}} "
+    f"JOIN {ORIGINALS} p ON p.pos = (o.pos + g.r * 7919) % (SELECT count(*) FROM {ORIGINALS}) "
+    "JOIN accounts d ON d.id = p.id "
+)
+"""A copy takes its owner, segment and lifecycle stage from another original (a different one each
+round), so the grown book keeps the demo's proportions without runs of 200 identical neighbours in
+every ordering (copies sort next to their original by name, ARR, health and renewal)."""
+DONATED = {"owner_id": "d.owner_id", "segment": "d.segment", "lifecycle_stage": "d.lifecycle_stage"}
 
 
 def _largest_id(connection: Connection, table: Table, column: str = "id") -> int:
@@ -40,13 +50,24 @@ def _rounds(connection: Connection, originals: list[int], wanted: int) -> int:
             break
         rows.append({"r": round_number, "upto": originals[copies - 1]})
     connection.execute(text(f"CREATE TEMPORARY TABLE {ROUNDS} (r INTEGER NOT NULL, upto INTEGER NOT NULL)"))
+    connection.execute(text(f"CREATE TEMPORARY TABLE {ORIGINALS} (pos INTEGER PRIMARY KEY, id INTEGER NOT NULL)"))
+    connection.execute(
+        text(f"INSERT INTO {ORIGINALS} (pos, id) VALUES (:pos, :id)"),
+        [{"pos": pos, "id": account_id} for pos, account_id in enumerate(originals)],
+    )
     if rows:
         connection.execute(text(f"INSERT INTO {ROUNDS} (r, upto) VALUES (:r, :upto)"), rows)
     return to_make
 
 
 def _copy(
-    connection: Connection, table: Table, overrides: dict[str, str], where: str, account_column: str, joins: str = ""
+    connection: Connection,
+    table: Table,
+    overrides: dict[str, str],
+    where: str,
+    account_column: str,
+    joins: str = "",
+    donor: bool = False,
 ) -> int:
     """INSERT INTO table SELECT its columns (``overrides`` replacing some by SQL over ``t`` and the round
     ``g.r``) for every round whose ``upto`` covers the row's account."""
@@ -54,7 +75,8 @@ def _copy(
     values = ", ".join(overrides.get(name, f"t.{name}") for name in columns)
     statement = (
         f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {values} FROM {table.name} t {joins} "
-        f"JOIN {ROUNDS} g ON {account_column} <= g.upto WHERE {where}"
+        f"JOIN {ROUNDS} g ON {account_column} <= g.upto {DONOR_JOIN.format(account=account_column) if donor else ''}"
+        f"WHERE {where}"
     )
     result: Any = connection.execute(text(statement))
     return int(result.rowcount)
@@ -84,9 +106,11 @@ def grow(url: str, accounts: int) -> dict[str, int]:
                 "id": f"t.id + g.r * {a}",
                 "name": "t.name || ' #' || g.r",
                 "parent_id": f"CASE WHEN t.parent_id <= g.upto THEN t.parent_id + g.r * {a} END",
+                **DONATED,
             },
             f"t.id <= {a}",
             "t.id",
+            donor=True,
         )
         inserted["contracts"] = _copy(
             connection,
@@ -130,11 +154,14 @@ def grow(url: str, accounts: int) -> dict[str, int]:
                 "account_id": account_id,
                 "name_key": "t.name_key || ' #' || g.r",
                 "next_renewal_contract_id": f"t.next_renewal_contract_id + g.r * {c}",
+                **DONATED,
             },
             f"t.account_id <= {a}",
             "t.account_id",
+            donor=True,
         )
         connection.execute(text(f"DROP TABLE {ROUNDS}"))
+        connection.execute(text(f"DROP TABLE {ORIGINALS}"))
         if connection.dialect.name == "postgresql":
             for name in ("accounts", "contracts", "contract_lines", "health_snapshots", "alerts"):
                 connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) FROM {name}"))

@@ -114,32 +114,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("account_id", name=op.f("pk_account_summaries")),
     )
     with op.batch_alter_table("account_summaries", schema=None) as batch_op:
-        batch_op.create_index("ix_account_summaries_arr", ["arr_minor", "account_id"], unique=False)
         batch_op.create_index("ix_account_summaries_as_of", ["as_of"], unique=False)
-        batch_op.create_index("ix_account_summaries_health_asc", ["health_order_asc", "account_id"], unique=False)
-        batch_op.create_index("ix_account_summaries_health_desc", ["health_order_desc", "account_id"], unique=False)
-        batch_op.create_index("ix_account_summaries_name", ["name_key", "account_id"], unique=False)
-        batch_op.create_index("ix_account_summaries_owner_arr", ["owner_id", "arr_minor", "account_id"], unique=False)
-        batch_op.create_index(
-            "ix_account_summaries_owner_health_asc", ["owner_id", "health_order_asc", "account_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_account_summaries_owner_health_desc", ["owner_id", "health_order_desc", "account_id"], unique=False
-        )
-        batch_op.create_index("ix_account_summaries_owner_name", ["owner_id", "name_key", "account_id"], unique=False)
-        batch_op.create_index(
-            "ix_account_summaries_owner_renewal_asc", ["owner_id", "renewal_order_asc", "account_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_account_summaries_owner_renewal_desc", ["owner_id", "renewal_order_desc", "account_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_account_summaries_owner_updated", ["owner_id", "updated_at", "account_id"], unique=False
-        )
         batch_op.create_index("ix_account_summaries_rates_missing", ["rates_missing"], unique=False)
-        batch_op.create_index("ix_account_summaries_renewal_asc", ["renewal_order_asc", "account_id"], unique=False)
-        batch_op.create_index("ix_account_summaries_renewal_desc", ["renewal_order_desc", "account_id"], unique=False)
-        batch_op.create_index("ix_account_summaries_updated", ["updated_at", "account_id"], unique=False)
+        batch_op.create_index("ix_account_summaries_arr", ["arr_minor", "account_id", "deleted", "archived", "owner_id", "segment", "lifecycle_stage"], unique=False)
+        batch_op.create_index("ix_account_summaries_health_asc", ["health_order_asc", "account_id", "deleted", "archived", "owner_id", "segment", "lifecycle_stage"], unique=False)
+        batch_op.create_index("ix_account_summaries_health_desc", ["health_order_desc", "account_id", "deleted", "archived", "owner_id", "segment", "lifecycle_stage"], unique=False)
+        batch_op.create_index("ix_account_summaries_name", ["name_key", "account_id", "deleted", "archived", "owner_id", "segment", "lifecycle_stage"], unique=False)
+        batch_op.create_index("ix_account_summaries_renewal_asc", ["renewal_order_asc", "account_id", "deleted", "archived", "owner_id", "segment", "lifecycle_stage"], unique=False)
+        batch_op.create_index("ix_account_summaries_renewal_desc", ["renewal_order_desc", "account_id", "deleted", "archived", "owner_id", "segment", "lifecycle_stage"], unique=False)
+        batch_op.create_index("ix_account_summaries_updated", ["updated_at", "account_id", "deleted", "archived", "owner_id", "segment", "lifecycle_stage"], unique=False)
 
     # ### end Alembic commands ###
 
@@ -150,19 +133,12 @@ def downgrade() -> None:
         batch_op.drop_index("ix_account_summaries_updated")
         batch_op.drop_index("ix_account_summaries_renewal_desc")
         batch_op.drop_index("ix_account_summaries_renewal_asc")
-        batch_op.drop_index("ix_account_summaries_rates_missing")
-        batch_op.drop_index("ix_account_summaries_owner_updated")
-        batch_op.drop_index("ix_account_summaries_owner_renewal_desc")
-        batch_op.drop_index("ix_account_summaries_owner_renewal_asc")
-        batch_op.drop_index("ix_account_summaries_owner_name")
-        batch_op.drop_index("ix_account_summaries_owner_health_desc")
-        batch_op.drop_index("ix_account_summaries_owner_health_asc")
-        batch_op.drop_index("ix_account_summaries_owner_arr")
         batch_op.drop_index("ix_account_summaries_name")
         batch_op.drop_index("ix_account_summaries_health_desc")
         batch_op.drop_index("ix_account_summaries_health_asc")
-        batch_op.drop_index("ix_account_summaries_as_of")
         batch_op.drop_index("ix_account_summaries_arr")
+        batch_op.drop_index("ix_account_summaries_rates_missing")
+        batch_op.drop_index("ix_account_summaries_as_of")
 
     op.drop_table("account_summaries")
     # ### end Alembic commands ###

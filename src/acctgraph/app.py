@@ -24,6 +24,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from acctgraph.db import async_session_factory, create_async_db_engine
+from acctgraph.domain.read_model import summary_session_info
 from acctgraph.graphiql import STATIC_DIRECTORY, STATIC_PATH
 from acctgraph.graphql.body_limit import LimitBodySize
 from acctgraph.graphql.deadline import engine_options, track_statements
@@ -70,8 +71,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     engine, server_engine = _engine(settings, settings.pool_size), _engine(settings, settings.pool_size)
     execution = ExecutionLoop()
+    info = summary_session_info(settings.reporting_currency)  # the read model in the app's currency
     graphql_view = AcctgraphGraphQL(
-        settings, async_session_factory(engine), async_session_factory(server_engine), execution
+        settings, async_session_factory(engine, info), async_session_factory(server_engine, info), execution
     )
     plugins = plugin_manager(settings)
 

@@ -92,8 +92,9 @@ def sync_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def async_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def async_session_factory(engine: AsyncEngine, info: dict[str, Any] | None = None) -> async_sessionmaker[AsyncSession]:
+    """Sessions for the API; ``info`` is copied into each session's ``Session.info``."""
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 def check_connection(engine: Engine) -> None:

@@ -3,7 +3,7 @@
 Importing this package registers the session events that maintain them (see ``maintenance``).
 """
 
-from acctgraph.domain.read_model.maintenance import flush_touched, summarise_as_of
+from acctgraph.domain.read_model.maintenance import flush_touched, summarise_as_of, summary_session_info
 from acctgraph.domain.read_model.summaries import (
     computed_summaries,
     refresh_account_summaries,
@@ -20,4 +20,5 @@ __all__ = [
     "stored_summaries",
     "summarise_as_of",
     "summarise_new_accounts",
+    "summary_session_info",
 ]

@@ -53,6 +53,12 @@ def summarise_as_of(session: Session, day: date | None = None, reporting_currenc
         session.info[CURRENCY] = reporting_currency
 
 
+def summary_session_info(reporting_currency: str) -> dict[str, Any]:
+    """``Session.info`` for a session factory whose sessions keep summaries in ``reporting_currency``
+    (the app passes its settings' currency, which may differ from the environment's)."""
+    return {CURRENCY: reporting_currency}
+
+
 def summary_day(session: Session) -> date:
     day = session.info.get(DAY)
     return day if isinstance(day, date) else datetime.now(UTC).date()

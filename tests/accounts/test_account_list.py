@@ -1,0 +1,56 @@
+"""The accounts list as the domain defines it (``account_list``): the book rule inside the query, and
+orderings that put missing figures last in both directions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from acctgraph import models as m
+from acctgraph.domain.read_model.account_list import AccountListFilter, AccountOrderKey, account_list, count_of
+from tests.fixtures import TODAY, SampleData
+
+
+def listed_names(session: Session, where: AccountListFilter, order: AccountOrderKey, descending: bool) -> list[str]:
+    listed = account_list(where, order, descending, TODAY)
+    ordering = [c.column.desc() if c.descending else c.column.asc() for c in listed.order]
+    return [account.name for account in session.scalars(listed.statement.order_by(*ordering))]
+
+
+def test_the_book_rule_limits_every_filter_and_the_count(session: Session) -> None:
+    sample = SampleData(session)
+    mine, theirs = sample.user(), sample.user()
+    sample.account(name="Mine A", owner_id=mine.id, segment=m.Segment.SMB)
+    sample.account(name="Mine B", owner_id=mine.id, segment=m.Segment.ENTERPRISE)
+    sample.account(name="Theirs", owner_id=theirs.id, segment=m.Segment.SMB)
+    session.commit()
+    book = AccountListFilter(book_owner_ids={mine.id})
+
+    assert listed_names(session, book, AccountOrderKey.NAME, False) == ["Mine A", "Mine B"]
+    assert listed_names(
+        session, AccountListFilter(book_owner_ids={mine.id}, segments=[m.Segment.SMB]), AccountOrderKey.NAME, False
+    ) == ["Mine A"]
+    assert (
+        listed_names(
+            session, AccountListFilter(book_owner_ids={mine.id}, owner_ids=[theirs.id]), AccountOrderKey.NAME, False
+        )
+        == []
+    )
+    assert session.scalar(count_of(account_list(book, AccountOrderKey.ARR, True, TODAY).statement)) == 2
+
+
+def test_accounts_without_health_or_renewal_sort_last_both_ways(session: Session) -> None:
+    sample = SampleData(session)
+    low, high, none = sample.account(name="Low"), sample.account(name="High"), sample.account(name="None")
+    sample.health(low, score=10, band=m.HealthBand.RED)
+    sample.health(high, score=90, band=m.HealthBand.GREEN)
+    sample.contract(low, end_date=TODAY + timedelta(days=10))
+    sample.contract(high, end_date=TODAY + timedelta(days=300))
+    session.commit()
+    every = AccountListFilter()
+
+    assert listed_names(session, every, AccountOrderKey.HEALTH_SCORE, False) == ["Low", "High", none.name]
+    assert listed_names(session, every, AccountOrderKey.HEALTH_SCORE, True) == ["High", "Low", none.name]
+    assert listed_names(session, every, AccountOrderKey.RENEWAL_DATE, False) == ["Low", "High", none.name]
+    assert listed_names(session, every, AccountOrderKey.RENEWAL_DATE, True) == ["High", "Low", none.name]
