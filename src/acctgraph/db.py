@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+from psycopg.types.json import set_json_loads
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -75,8 +77,11 @@ def create_sync_engine(url: str, **options: Any) -> Engine:
 
 
 def create_async_db_engine(url: str, **options: Any) -> AsyncEngine:
-    """An asyncio engine, for the GraphQL API: resolvers never block the event loop."""
+    """An asyncio engine, for the GraphQL API: resolvers never block the event loop (JSON columns are
+    parsed by orjson on PostgreSQL)."""
     parsed = async_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        set_json_loads(orjson.loads)
     engine = create_async_engine(parsed, **{**_engine_options(parsed), **options})
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine.sync_engine)

@@ -19,6 +19,18 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, description="Server processes (`acctgraph serve --workers` sets it).")
+    database_max_connections: int = Field(
+        default=20,
+        ge=2,
+        description="Database connections the API may hold, all workers together: each worker's pool gets its share.",
+    )
+    max_concurrent_operations: int = Field(
+        default=4,
+        ge=1,
+        description="GraphQL requests each worker executes at once; more wait their turn (within the time limit).",
+    )
+    access_log: bool = Field(default=True, description="Log every HTTP request (uvicorn's access log).")
     debug: bool = Field(default=False, description="Show GraphiQL and detailed errors.")
     graphiql: bool = Field(default=True, description="Serve the GraphiQL IDE on GET /graphql.")
 
@@ -144,6 +156,11 @@ class Settings(BaseSettings):
     def churn_reason_keys(self) -> tuple[str, ...]:
         """``churn_reasons`` as keys, trimmed and lower-cased, blanks dropped."""
         return tuple(key.strip().lower() for key in self.churn_reasons.split(",") if key.strip())
+
+    @property
+    def pool_size(self) -> int:
+        """Each worker process's share of ``database_max_connections`` (its pool may overflow by half)."""
+        return max(2, self.database_max_connections * 2 // (3 * self.workers))
 
     @property
     def allowed_origins(self) -> list[str]:

@@ -113,7 +113,7 @@ def _account_name(engine: Engine, account_id: int) -> str | None:
         return connection.scalar(select(m.Account.name).where(m.Account.id == account_id))
 
 
-HEAVY_REQUESTS = 2
+HEAVY_REQUESTS = 4
 HEAVY_QUERY = (
     "{ "
     + " ".join(

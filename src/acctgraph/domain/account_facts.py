@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ScalarSelect, Select, SQLColumnExpression, func, select
+from sqlalchemy.orm import Session, aliased
 
 from acctgraph.domain.mrr import currencies_without_rate, native_mrr_by_day
 from acctgraph.domain.revenue.money import MissingExchangeRate, Rates, converted_mrr
-from acctgraph.models import Account, Contract, ContractStatus, HealthBand, HealthSnapshot, Segment
+from acctgraph.models import Account, Alert, AlertStatus, Contract, ContractStatus, HealthBand, HealthSnapshot, Segment
 
 
 def account_mrr(
@@ -74,10 +74,61 @@ def latest_health() -> Select[int, int, HealthBand, date]:
     )
 
 
-def active_contracts_ending_from(as_of: date) -> Select[Contract]:
-    """Active contracts still running on ``as_of``: the ones that renew next."""
+def latest_health_day(account_id: SQLColumnExpression[int]) -> ScalarSelect[date]:
+    """The day of the account's most recent health snapshot, correlated to ``account_id`` (e.g.
+    ``Account.id`` in a page query): joining ``HealthSnapshot`` on it gives the latest snapshot's columns,
+    found through the (account_id, day) unique index, for only the rows of a page."""
+    snapshot = aliased(HealthSnapshot)
+    return (
+        select(func.max(snapshot.day))
+        .where(snapshot.account_id == account_id)
+        .correlate_except(snapshot)
+        .scalar_subquery()
+    )
+
+
+def latest_health_snapshots(account_ids: Collection[int]) -> Select[HealthSnapshot]:
+    """The most recent health snapshot of each of ``account_ids`` (the rule of :func:`latest_health`)."""
+    return select(HealthSnapshot).where(
+        HealthSnapshot.account_id.in_(list(account_ids)),
+        HealthSnapshot.day == latest_health_day(HealthSnapshot.account_id),
+    )
+
+
+def next_renewal_id(account_id: SQLColumnExpression[int], as_of: date) -> ScalarSelect[int]:
+    """The id of the account's next renewal, correlated to ``account_id``: of its active contracts still
+    running on ``as_of``, the one that ends first (ties: the lowest id)."""
+    running = aliased(Contract)
+    return (
+        active_contracts_ending_from(as_of, running)
+        .with_only_columns(running.id)
+        .where(running.account_id == account_id)
+        .order_by(running.end_date, running.id)
+        .limit(1)
+        .correlate_except(running)
+        .scalar_subquery()
+    )
+
+
+def next_renewals(account_ids: Collection[int], as_of: date) -> Select[Contract]:
+    """The next renewal (:func:`next_renewal_id`) of each of ``account_ids`` that has one."""
     return select(Contract).where(
-        Contract.status == ContractStatus.ACTIVE, Contract.end_date >= as_of, Contract.deleted_at.is_(None)
+        Contract.account_id.in_(list(account_ids)), Contract.id == next_renewal_id(Contract.account_id, as_of)
+    )
+
+
+def alert_count(account_id: SQLColumnExpression[int], statuses: Collection[AlertStatus] | None) -> ScalarSelect[int]:
+    """How many alerts the account has (in ``statuses``, if given), correlated to ``account_id``."""
+    statement = select(func.count(Alert.id)).where(Alert.account_id == account_id)
+    if statuses:
+        statement = statement.where(Alert.status.in_(list(statuses)))
+    return statement.scalar_subquery()
+
+
+def active_contracts_ending_from(as_of: date, contract: type[Contract] = Contract) -> Select[Contract]:
+    """Active contracts still running on ``as_of``: the ones that renew next (``contract``: an alias)."""
+    return select(contract).where(
+        contract.status == ContractStatus.ACTIVE, contract.end_date >= as_of, contract.deleted_at.is_(None)
     )
 
 

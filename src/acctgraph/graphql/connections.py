@@ -8,7 +8,7 @@ import inspect
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import strawberry
 from sqlalchemy import ColumnElement, Select, func, select
@@ -33,11 +33,12 @@ FilterKey = tuple[Hashable, ...] | None
 @strawberry.type(description="A page of a list, with cursors to page on (Relay connection, keyset paginated).")
 class Connection(relay.Connection[NodeType], Generic[NodeType]):
     nodes: list[NodeType] = strawberry.field(description="The nodes of this page, without their cursors.")
-    _count: strawberry.Private[Callable[[], Awaitable[int]]]
+    _count: strawberry.Private[Callable[[], Awaitable[int] | int]]
 
-    @strawberry.field(description="How many items the whole list holds, across all pages.")
-    async def total_count(self) -> int:
-        return await self._count()
+    @strawberry.field(description="How many items the whole list holds, across all pages.", graphql_type=int)
+    def total_count(self) -> Awaitable[int] | int:
+        """A count known with the page (planned) returns at once; otherwise it is loaded."""
+        return self._count()
 
 
 def build_connection(
@@ -45,7 +46,7 @@ def build_connection(
     ordering: Ordering,
     page: PageRequest,
     to_node: Callable[[Any], Any],
-    count: Callable[[], Awaitable[int]],
+    count: Callable[[], Awaitable[int] | int],
 ) -> Connection[Any]:
     """A connection from up to ``limit + 1`` rows of (model, *sort values) in the requested direction."""
     has_more = len(rows) > page.limit
@@ -74,12 +75,25 @@ def _directed(statement: Select[Any], ordering: Ordering, page: PageRequest) -> 
     return statement, directed
 
 
+class LookAhead(Protocol):
+    """What a root list's page fetches besides its rows, for what the nodes select (``graphql.planner``)."""
+
+    def widen(self, statement: Select[Any]) -> tuple[Select[Any], int]:
+        """The page statement with the planned joins and columns after the model, and how many columns."""
+        ...
+
+    async def nodes(self, context: RequestContext, rows: Sequence[Any], width: int) -> list[Any]:
+        """The nodes of the rows (model, *planned columns, ...), carrying their planned values."""
+        ...
+
+
 async def paginate(
     context: RequestContext,
     statement: Select[Any],
     ordering: Ordering,
     page: PageRequest,
     to_node: Callable[[Any], Any],
+    look_ahead: LookAhead | None = None,
     rows_wanted: bool = True,
 ) -> Connection[Any]:
     """One page of ``statement`` (a filtered ``select(Model)``): one query, plus one if totalCount is asked.
@@ -87,16 +101,27 @@ async def paginate(
     Without ``rows_wanted`` (the query asks only for totalCount) no page is fetched: only the COUNT runs."""
     count_statement = select(func.count()).select_from(statement.order_by(None).subquery())
     paged, directed = _directed(statement, ordering, page)
+    width = 0
+    if look_ahead is not None:
+        paged, width = look_ahead.widen(paged)
     rows: Sequence[Any] = []
     if rows_wanted:
         rows = await context.db.all(
             paged.add_columns(*_sort_columns(ordering)).order_by(*directed.order_by()).limit(page.limit + 1)
         )
+    if look_ahead is not None:
+        nodes = await look_ahead.nodes(context, rows, width)
+        rows = [(node, *row[1 + width :]) for node, row in zip(nodes, rows, strict=True)]
+        to_node = _itself
 
     async def count() -> int:
         return int(await context.db.scalar(count_statement))
 
     return build_connection(rows, ordering, page, to_node, count)
+
+
+def _itself(node: Any) -> Any:
+    return node
 
 
 @dataclass(frozen=True)
@@ -194,9 +219,10 @@ class RootList:
     statement: Select[Any]
     ordering: Ordering
     to_node: Callable[[Any], Any]
+    look_ahead: LookAhead | None = None
 
     async def page(self, context: RequestContext, page: PageRequest, rows_wanted: bool = True) -> Connection[Any]:
-        return await paginate(context, self.statement, self.ordering, page, self.to_node, rows_wanted)
+        return await paginate(context, self.statement, self.ordering, page, self.to_node, self.look_ahead, rows_wanted)
 
 
 @dataclass(frozen=True)
@@ -207,6 +233,22 @@ class ChildPage:
     parent_id: int
     to_node: Callable[[Any], Any]
     filter_key: FilterKey = None
+    planned_count: int | None = None
+    """The list's length, when the parent's page fetched it (``graphql.planner``)."""
+
+    def planned_page(self, page: PageRequest) -> Connection[Any] | None:
+        """An empty page (``first: 0``) answered from the planned count, without loading anything."""
+        if self.planned_count is None or page.limit != 0 or not page.forward or page.cursor is not None:
+            return None
+        count = self.planned_count
+        return Connection(
+            edges=[],
+            page_info=relay.PageInfo(
+                has_next_page=count > 0, has_previous_page=False, start_cursor=None, end_cursor=None
+            ),
+            nodes=[],
+            _count=lambda: count,
+        )
 
     async def page(self, context: RequestContext, page: PageRequest, rows_wanted: bool = True) -> Connection[Any]:
         return await child_connection(context, self.children, self.parent_id, page, self.to_node, self.filter_key)
@@ -219,9 +261,34 @@ class KeysetPagination(FieldExtension):
     def apply(self, field: StrawberryField) -> None:
         field.arguments = [*field.arguments, *_PAGE_ARGUMENTS]
 
-    def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
-        """Sync resolvers get the same treatment; the page itself is always loaded asynchronously."""
-        return self.resolve_async(next_, source, info, **kwargs)
+    def resolve(
+        self,
+        next_: Any,
+        source: Any,
+        info: strawberry.Info[RequestContext, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """A sync resolver's list: answered at once when its page was planned, else loaded (awaitable)."""
+        page = PageRequest.from_arguments(info.context.settings, first, after, last, before)
+        source_list = next_(source, info, **kwargs)
+        if isinstance(source_list, ChildPage):
+            planned = source_list.planned_page(page)
+            if planned is not None:
+                return planned
+        return self._load(source_list, info, page)
+
+    async def _load(
+        self, source_list: Any, info: strawberry.Info[RequestContext, None], page: PageRequest
+    ) -> Connection[Any]:
+        if inspect.isawaitable(source_list):
+            source_list = await source_list
+        if isinstance(source_list, RootList):  # a child list pages its parents' rows together anyway
+            return await source_list.page(info.context, page, rows_wanted=_selects_rows(info))
+        return await source_list.page(info.context, page)
 
     async def resolve_async(
         self,
@@ -235,10 +302,7 @@ class KeysetPagination(FieldExtension):
         **kwargs: Any,
     ) -> Connection[Any]:
         page = PageRequest.from_arguments(info.context.settings, first, after, last, before)
-        source_list = next_(source, info, **kwargs)
-        if inspect.isawaitable(source_list):
-            source_list = await source_list
-        return await source_list.page(info.context, page, rows_wanted=_selects_rows(info))
+        return await self._load(next_(source, info, **kwargs), info, page)
 
 
 COUNT_ONLY = frozenset({"totalCount", "__typename"})

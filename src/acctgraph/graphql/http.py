@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
@@ -100,6 +101,9 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
         self.authenticator = Authenticator(sessions, settings)
         self.socket_authenticator = Authenticator(socket_sessions, settings)
         self.persisted_queries = PersistedQueries(settings.persisted_queries_cache_size)
+        # Executing is CPU work: interleaving fifty requests makes every one of them wait for all the
+        # others, so each finishes last; a few at a time finish in turn, at the same throughput.
+        self.turns = asyncio.Semaphore(settings.max_concurrent_operations)
         self._closing: set[asyncio.Task[None]] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -119,9 +123,10 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
         request.state.contexts = []
         accept = request.headers.get("accept")
         try:
-            async with time_limit(self.settings.request_timeout_seconds):
+            async with time_limit(self.settings.request_timeout_seconds), self.turns:
                 if not wants_ide(request.method, request.query_params, request.headers):
-                    request.state.actor = await self.authenticator.actor(request.headers.get("authorization", ""))
+                    authorization = request.headers.get("authorization", "")
+                    request.state.actor = await self.authenticator.actor(authorization)
                 return await self.run(request)
         except AuthenticationFailed as failure:
             return unauthorized(str(failure), accept)
@@ -174,17 +179,20 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql_page())
 
+    def encode_json(self, data: object) -> bytes:
+        """orjson: several times faster than ``json`` on a page of nodes (``json`` for what orjson refuses,
+        such as an integer beyond 64 bits)."""
+        try:
+            return orjson.dumps(data)
+        except TypeError:
+            return json.dumps(data, separators=(",", ":")).encode()
+
     def parse_json(self, data: str | bytes) -> Any:
         """A request's JSON: UTF-8, well-formed, an object (or, for a batch, an array of objects)."""
         try:
-            text = data.decode("utf-8") if isinstance(data, bytes) else data
-        except UnicodeDecodeError as error:
-            raise RequestRefused(400, BadRequestBody(f"the request is not UTF-8 (byte {error.start})")) from None
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as error:
-            message = f"the request is not JSON: {error.msg} at line {error.lineno} column {error.colno}"
-            raise RequestRefused(400, BadRequestBody(message)) from None
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            value = _parse_json_slowly(data)  # for the error's message, or JSON that only ``json`` reads
         if isinstance(value, dict) or (isinstance(value, list) and all(isinstance(item, dict) for item in value)):
             return value
         message = f"expected a JSON object (or, for a batch, an array of objects), got {type(value).__name__}"
@@ -257,6 +265,18 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
         except AuthenticationFailed as failure:
             raise ConnectionRejectionError({"message": str(failure), "code": "UNAUTHENTICATED"}) from None
         return None
+
+
+def _parse_json_slowly(data: str | bytes) -> Any:
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as error:
+        raise RequestRefused(400, BadRequestBody(f"the request is not UTF-8 (byte {error.start})")) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        message = f"the request is not JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        raise RequestRefused(400, BadRequestBody(message)) from None
 
 
 async def _close_all(contexts: list[RequestContext]) -> None:

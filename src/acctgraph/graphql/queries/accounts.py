@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 import strawberry
+from sqlalchemy.orm import defer
 
 from acctgraph import models
 from acctgraph.domain.read_model.account_list import (
@@ -21,6 +22,7 @@ from acctgraph.graphql.errors import InvalidArgument, NotFound
 from acctgraph.graphql.ids import decode_id, decode_ids
 from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id
+from acctgraph.graphql.planner import account_look_ahead
 from acctgraph.graphql.search import search_term
 from acctgraph.graphql.types.accounts import Account
 from acctgraph.graphql.types.enums import HealthBand, LifecycleStage, Segment
@@ -108,7 +110,9 @@ class AccountQueries:
             with revenue_errors():  # an amount without a rate has no ARR: refuse rather than sort it as 0
                 await context.db.run_sync(lambda session: require_list_rates(session, currency))
         listed = account_list(where, order_key, order.direction is OrderDirection.DESC, context.today)
-        return RootList(listed.statement, _ordering(listed.order), Account.from_row)
+        # ``extra`` (a JSON document connectors keep) is not served: not read either.
+        statement = listed.statement.options(defer(models.Account.extra))
+        return RootList(statement, _ordering(listed.order), Account.from_row, account_look_ahead(info))
 
     @strawberry.field(description="One account by id.")
     async def account(self, info: strawberry.Info[RequestContext, None], id: strawberry.ID) -> Account | None:

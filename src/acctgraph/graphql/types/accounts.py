@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Awaitable
 from datetime import date, datetime
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from strawberry import relay
 
 from acctgraph import models
-from acctgraph.domain.account_facts import account_mrr, active_contracts_ending_from, is_strategic
+from acctgraph.domain.account_facts import account_mrr, is_strategic, latest_health_snapshots, next_renewals
 from acctgraph.graphql.connections import ChildList, ChildPage, Connection, FilterKey, paginated
 from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.date_ranges import date_range
@@ -34,6 +35,7 @@ from acctgraph.graphql.types.playbooks import ACCOUNT_PLAYBOOK_RUNS, PlaybookRun
 from acctgraph.graphql.types.quotes import Quote
 from acctgraph.graphql.types.relationships import Stakeholder, relationship_map
 from acctgraph.graphql.types.revenue import revenue_errors
+from acctgraph.graphql.types.scalars import BigInt
 from acctgraph.graphql.types.signals import Invoice, NpsResponse, SupportTicket, UsagePoint
 from acctgraph.graphql.types.tasks import ACCOUNT_TASKS, Task, TaskStatus
 from acctgraph.graphql.types.users import User
@@ -115,6 +117,11 @@ class Account(ModelNode):
     owner_id: strawberry.Private[int | None]
     parent_id: strawberry.Private[int | None]
 
+    def planned(self) -> dict[Any, Any]:
+        """Values the page's look-ahead fetched for this account (``graphql.planner``), by field."""
+        planned: dict[Any, Any] = getattr(self, "_planned", None) or {}
+        return planned
+
     @paginated("Ownership transfers, newest first.", Connection[OwnershipChange])
     def owner_history(self) -> ChildPage:
         return ChildPage(OWNER_HISTORY, self.id, OwnershipChange.from_row)
@@ -159,8 +166,14 @@ class Account(ModelNode):
     async def domains(self, info: strawberry.Info[RequestContext, None]) -> list[str]:
         return [row.domain for row in await self._domains(info)]
 
-    @strawberry.field(description="The account manager who owns the account.")
-    async def owner(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+    @strawberry.field(description="The account manager who owns the account.", graphql_type=User | None)
+    def owner(self, info: strawberry.Info[RequestContext, None]) -> User | Awaitable[User | None] | None:
+        planned = self.planned()
+        if "owner" in planned:
+            return planned["owner"]  # type: ignore[no-any-return]
+        return self._load_owner(info)
+
+    async def _load_owner(self, info: strawberry.Info[RequestContext, None]) -> User | None:
         row = await load_by_id(info.context, models.User, self.owner_id)
         return None if row is None else User.from_row(row)
 
@@ -175,9 +188,20 @@ class Account(ModelNode):
 
     @strawberry.field(
         description="Monthly recurring revenue of the contract lines in force today, in the reporting currency "
-        "(an error, never 0, while a contract's currency has no exchange rate)."
+        "(an error, never 0, while a contract's currency has no exchange rate).",
+        graphql_type=Money,
     )
-    async def mrr(self, info: strawberry.Info[RequestContext, None]) -> Money:
+    def mrr(self, info: strawberry.Info[RequestContext, None]) -> Money | Awaitable[Money]:
+        planned = self.planned()
+        if "mrr" in planned:
+            return Money(amount_minor=BigInt(planned["mrr"]), currency=info.context.settings.reporting_currency)
+        return self._load_mrr(info)
+
+    async def _monthly(self, info: strawberry.Info[RequestContext, None]) -> Money:
+        monthly = self.mrr(info)
+        return monthly if isinstance(monthly, Money) else await monthly
+
+    async def _load_mrr(self, info: strawberry.Info[RequestContext, None]) -> Money:
         context = info.context
         currency, today = context.settings.reporting_currency, context.today
 
@@ -189,17 +213,24 @@ class Account(ModelNode):
         amount = await context.loaders.get("account-mrr", batch).load(self.id)
         return Money(amount_minor=amount, currency=currency)
 
-    @strawberry.field(description="Annual recurring revenue: 12 x MRR, in the reporting currency.")
-    async def arr(self, info: strawberry.Info[RequestContext, None]) -> Money:
-        monthly = await self.mrr(info)
-        return Money(amount_minor=12 * monthly.amount_minor, currency=monthly.currency)
+    @strawberry.field(description="Annual recurring revenue: 12 x MRR, in the reporting currency.", graphql_type=Money)
+    def arr(self, info: strawberry.Info[RequestContext, None]) -> Money | Awaitable[Money]:
+        monthly = self.mrr(info)
+        if isinstance(monthly, Money):
+            return Money(amount_minor=BigInt(12 * monthly.amount_minor), currency=monthly.currency)
+        return self._annual(monthly)
+
+    @staticmethod
+    async def _annual(monthly: Awaitable[Money]) -> Money:
+        money = await monthly
+        return Money(amount_minor=BigInt(12 * money.amount_minor), currency=money.currency)
 
     @strawberry.field(
         description="Strategic segment, or MRR at the strategic threshold (ACCTGRAPH_STRATEGIC_MRR_THRESHOLD_MINOR): "
         "the definition team metrics and promotions use."
     )
     async def is_strategic(self, info: strawberry.Info[RequestContext, None]) -> bool:
-        monthly = await self.mrr(info)
+        monthly = await self._monthly(info)
         return is_strategic(self.segment, monthly.amount_minor, info.context.settings.strategic_mrr_threshold_minor)
 
     @paginated("The account's contacts, by name.", Connection[Contact])
@@ -232,7 +263,9 @@ class Account(ModelNode):
 
     @paginated("Risk alerts on the account, newest first; optionally only some statuses.", Connection[Alert])
     def alerts(self, statuses: list[AlertStatus] | None = None) -> ChildPage:
-        return ChildPage(ACCOUNT_ALERTS, self.id, Alert.from_row, tuple(sorted(statuses)) if statuses else None)
+        filter_key = tuple(sorted(statuses)) if statuses else None
+        count = self.planned().get(("alerts", filter_key))
+        return ChildPage(ACCOUNT_ALERTS, self.id, Alert.from_row, filter_key, planned_count=count)
 
     @paginated("Tasks on the account, overdue first; optionally only some statuses.", Connection[Task])
     def tasks(
@@ -244,23 +277,20 @@ class Account(ModelNode):
     def playbook_runs(self) -> ChildPage:
         return ChildPage(ACCOUNT_PLAYBOOK_RUNS, self.id, PlaybookRun.from_row)
 
-    @strawberry.field(description="The latest health snapshot; null until health has been computed.")
-    async def health(self, info: strawberry.Info[RequestContext, None]) -> Health | None:
+    @strawberry.field(
+        description="The latest health snapshot; null until health has been computed.", graphql_type=Health | None
+    )
+    def health(self, info: strawberry.Info[RequestContext, None]) -> Health | Awaitable[Health | None] | None:
+        planned = self.planned()
+        if "health" in planned:
+            return planned["health"]  # type: ignore[no-any-return]
+        return self._load_health(info)
+
+    async def _load_health(self, info: strawberry.Info[RequestContext, None]) -> Health | None:
         context = info.context
 
         async def batch(account_ids: list[int]) -> list[Health | None]:
-            snapshot = models.HealthSnapshot
-            newest = (
-                select(snapshot.account_id, func.max(snapshot.day).label("day"))
-                .where(snapshot.account_id.in_(account_ids))
-                .group_by(snapshot.account_id)
-                .subquery()
-            )
-            rows = await context.db.scalars(
-                select(snapshot).join(
-                    newest, (newest.c.account_id == snapshot.account_id) & (newest.c.day == snapshot.day)
-                )
-            )
+            rows = await context.db.scalars(latest_health_snapshots(account_ids))
             by_account = {row.account_id: Health.from_row(row) for row in rows}
             return [by_account.get(account_id) for account_id in account_ids]
 
@@ -302,20 +332,22 @@ class Account(ModelNode):
         )
         return [UsagePoint(day=row.day, value=row.value) for row in rows]
 
-    @strawberry.field(description="The active contract that ends soonest: the next renewal.")
-    async def next_renewal(self, info: strawberry.Info[RequestContext, None]) -> Contract | None:
+    @strawberry.field(
+        description="The active contract that ends soonest: the next renewal.", graphql_type=Contract | None
+    )
+    def next_renewal(self, info: strawberry.Info[RequestContext, None]) -> Contract | Awaitable[Contract | None] | None:
+        planned = self.planned()
+        if "nextRenewal" in planned:
+            return planned["nextRenewal"]  # type: ignore[no-any-return]
+        return self._load_next_renewal(info)
+
+    async def _load_next_renewal(self, info: strawberry.Info[RequestContext, None]) -> Contract | None:
         context = info.context
 
         async def batch(account_ids: list[int]) -> list[Contract | None]:
-            rows = await context.db.scalars(
-                active_contracts_ending_from(context.today)
-                .where(models.Contract.account_id.in_(account_ids))
-                .order_by(models.Contract.end_date, models.Contract.id)
-            )
-            soonest: dict[int, Contract] = {}
-            for row in rows:
-                soonest.setdefault(row.account_id, Contract.from_row(row))
-            return [soonest.get(account_id) for account_id in account_ids]
+            rows = await context.db.scalars(next_renewals(account_ids, context.today))
+            by_account = {row.account_id: Contract.from_row(row) for row in rows}
+            return [by_account.get(account_id) for account_id in account_ids]
 
         return await context.loaders.get("account-next-renewal", batch).load(self.id)
 

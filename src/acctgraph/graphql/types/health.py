@@ -33,6 +33,11 @@ class Health:
     details: JSON = strawberry.field(description="The snapshot's measures document as stored.")
 
     @classmethod
+    def of_columns(cls, day: date, score: int, band: HealthBand) -> Health:
+        """A snapshot read without its measures document: for a selection of day, score and band only."""
+        return cls(day=day, score=score, band=band, trend=None, measures=[], missing=[], details=JSON({}))
+
+    @classmethod
     def from_row(cls, row: models.HealthSnapshot) -> Health:
         document: dict[str, Any] = row.measures or {}
         return cls(
