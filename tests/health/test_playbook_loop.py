@@ -1,22 +1,42 @@
 """The closed loop, end to end: a health drop raises an alert, the alert starts a playbook, its tasks
 appear in the owner's to-do list, the owner completes one, the health recovers, the alert resolves
-itself and the run's remaining task closes with it."""
+itself and the run's remaining task closes with it; a webhook subscriber hears each step, signed."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 
+import pytest
 from sqlalchemy import select
+from standardwebhooks import Webhook
 
 from acctgraph import models as m
 from acctgraph.domain.alerts.evaluate import evaluate_alerts
 from acctgraph.domain.health.compute import compute_health
 from acctgraph.domain.tasks.playbook_config import load_playbooks
 from acctgraph.domain.tasks.playbooks import ALERT_RESOLVED_OUTCOME, run_playbooks
+from acctgraph.notifications.endpoints import CreateWebhookEndpoint, create_webhook_endpoint
+from acctgraph.notifications.outbox import process_outbox
+from acctgraph.settings import Settings
+from acctgraph.testing.http import serve
 from tests.api.mutation_cases import mutate
 from tests.fixtures import TODAY
+from tests.notifications.conftest import Receiver
 
 TO_DO = "{ me { tasks { nodes { id version title origin alert { rule } playbookRun { playbook trigger } } } } }"
+
+
+LOOP_EVENTS = ["alert.raised", "alert.resolved", "task.created", "task.completed"]
+
+
+@pytest.fixture
+def loop_receiver() -> Iterator[Receiver]:
+    stand_in = Receiver()
+    with serve(stand_in.app()) as base_url:
+        stand_in.url = base_url
+        yield stand_in
 
 
 def _daily_refresh(sample, config, catalogue, playbooks, day):  # type: ignore[no-untyped-def]
@@ -28,7 +48,13 @@ def _daily_refresh(sample, config, catalogue, playbooks, day):  # type: ignore[n
     return refresh
 
 
-async def test_health_drop_alert_playbook_tasks_recovery_closes_the_loop(graphql, sample, scorecard, catalogue) -> None:
+async def test_health_drop_alert_playbook_tasks_recovery_closes_the_loop(
+    graphql, sample, scorecard, catalogue, engine, db_url, loop_receiver
+) -> None:
+    endpoint = create_webhook_endpoint(
+        sample.session, None, CreateWebhookEndpoint(url=f"{loop_receiver.url}/loop", event_types=LOOP_EVENTS)
+    )
+    sample.session.commit()
     config = scorecard({"nps_latest": 1})
     shipped = load_playbooks()
     playbooks = shipped.model_copy(update={"playbooks": {"health_recovery": shipped.playbooks["health_recovery"]}})
@@ -71,3 +97,14 @@ async def test_health_drop_alert_playbook_tasks_recovery_closes_the_loop(graphql
         (m.TaskStatus.CANCELLED, ALERT_RESOLVED_OUTCOME),
     ]
     assert (await client.data(TO_DO))["me"]["tasks"]["nodes"] == []
+
+    # The loop, as a subscriber hears it: each step once, signed per Standard Webhooks.
+    outcome = process_outbox(engine, Settings(database_url=db_url, _env_file=None), None)
+    heard = [Webhook(endpoint.signing_key).verify(item.body, item.headers) for item in loop_receiver.on("/loop")]
+    assert outcome.delivery.delivered == len(heard)
+    raised_alerts = set(sample.session.scalars(select(m.Alert.id)))
+    by_type = Counter(body["type"] for body in heard)
+    assert (by_type["alert.raised"], by_type["task.created"], by_type["task.completed"]) == (len(raised_alerts), 2, 1)
+    assert {body["data"]["alert_id"] for body in heard if body["type"] == "alert.raised"} == raised_alerts
+    assert {body["data"]["alert_id"] for body in heard if body["type"] == "alert.resolved"} == {alert.id}
+    assert len({item.headers["webhook-id"] for item in loop_receiver.on("/loop")}) == len(heard)
