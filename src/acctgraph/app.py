@@ -11,7 +11,7 @@ import contextlib
 import gc
 from collections.abc import AsyncIterator
 
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
@@ -46,9 +46,10 @@ def _engine(settings: Settings, pool_size: int) -> AsyncEngine:
     """An engine for the API: a pool of the worker's share, no liveness ping on every checkout (a
     connection the server dropped fails its statement and is discarded from the pool)."""
     options = engine_options(settings.database_url, settings.request_timeout_seconds)
-    engine = create_async_db_engine(
-        settings.database_url, pool_size=pool_size, max_overflow=pool_size // 2, pool_pre_ping=False, **options
-    )
+    url = make_url(settings.database_url)
+    if not (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")):
+        options |= {"pool_size": pool_size, "max_overflow": pool_size // 2}  # an in-memory SQLite has one connection
+    engine = create_async_db_engine(settings.database_url, pool_pre_ping=False, **options)
     track_statements(engine)
     return engine
 

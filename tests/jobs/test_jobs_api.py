@@ -21,7 +21,7 @@ mutation($input: SetDataSourceScheduleInput!) {
   }
 }
 """
-CONNECTIONS = "{ connections { name schedule nextSyncAt } }"
+CONNECTIONS = "{ connections { nodes { name schedule nextSyncAt } } }"
 JOBS = "{ jobs { name job schedule enabled connectionName nextRunAt lastRunAt lastStatus lastError lastOutcome } }"
 
 
@@ -32,7 +32,7 @@ async def test_an_admin_schedules_a_data_source_and_reads_it_back(graphql: Graph
     before = datetime.now(UTC)
 
     result = (await graphql.data(SET_SCHEDULE, variables))["setDataSourceSchedule"]
-    listed = (await graphql.data(CONNECTIONS))["connections"]
+    listed = (await graphql.data(CONNECTIONS))["connections"]["nodes"]
 
     assert result["userErrors"] == []
     assert result["dataSource"]["schedule"] == "15m"
@@ -101,7 +101,9 @@ async def test_schedules_are_read_in_statements_constant_in_their_number(
         for _ in range(connections):
             set_connection_schedule(sample.session, sample.connection(), "1h")
         sample.session.commit()
-        await graphql.data("{ connections { name schedule nextSyncAt } jobs { name lastStatus lastOutcome } }")
+        await graphql.data(
+            "{ connections { nodes { name schedule nextSyncAt } } jobs { name lastStatus lastOutcome } }"
+        )
         return len(graphql.statements)
 
     few = await statements(2)

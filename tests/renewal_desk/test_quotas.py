@@ -22,7 +22,7 @@ TODAY = date.today()
 QUOTA = "quota { period startsOn endsOn kind amount { amountMinor currency } user { email } version }"
 TEAM = """
 query ($manager: ID!, $period: String!) { teamMetrics(managerId: $manager, period: $period) {
-  user { email } quotaAttainment { kind target { amountMinor } achieved { amountMinor } percent } } }
+  nodes { user { email } quotaAttainment { kind target { amountMinor } achieved { amountMinor } percent } } } }
 """
 BOOK = """
 query ($owner: ID!, $period: String) { book(ownerId: $owner) {
@@ -116,7 +116,7 @@ async def test_attainment_in_team_metrics_and_book(graphql: GraphQLClient, sampl
 
     net_new = (m.OpportunityKind.NEW, m.OpportunityKind.UPSELL, m.OpportunityKind.CROSS_SELL)
     renewal = (m.OpportunityKind.RENEWAL,)
-    team = (await graphql.data(TEAM, {"manager": gid(manager), "period": label}))["teamMetrics"]
+    team = (await graphql.data(TEAM, {"manager": gid(manager), "period": label}))["teamMetrics"]["nodes"]
     by_email = {row["user"]["email"]: {a.pop("kind"): a for a in row["quotaAttainment"]} for row in team}
     assert by_email[ana.email] == {
         "NET_NEW_ARR": expected(ana, net_new, 80_000_00),
