@@ -86,9 +86,15 @@ class HttpConnector(Connector[ConfigT]):
         """httpx authentication for every request (basic auth), when headers do not do."""
         return None
 
-    def client(self, config: ConfigT) -> HttpClient:
-        """A client for one read or check; use it as a context manager."""
-        return HttpClient(self.base_url(config), headers=self.headers(config), auth=self.auth(config))
+    def client(self, config: ConfigT, *, timeout: float = 30.0, max_retries: int = 5) -> HttpClient:
+        """A client for one read, check or write; use it as a context manager."""
+        return HttpClient(
+            self.base_url(config),
+            headers=self.headers(config),
+            auth=self.auth(config),
+            timeout=timeout,
+            max_retries=max_retries,
+        )
 
     def check(self, config: ConfigT) -> CheckResult:
         try:

@@ -114,9 +114,7 @@ class HubSpotConnector(HttpConnector[HubSpotConfig]):
         """Activities, QBRs and tasks upserted as engagements (:mod:`acctgraph_hubspot.writeback`)."""
         if not isinstance(config, HubSpotConfig):
             raise TypeError(f"expected a HubSpotConfig, got {type(config).__name__}")
-        client = HttpClient(
-            config.base_url, headers=self.headers(config), timeout=config.write_timeout_seconds, max_retries=2
-        )
+        client = self.client(config, timeout=config.write_timeout_seconds, max_retries=2)
         return writeback.write(change, config, client)
 
     def base_url(self, config: HubSpotConfig) -> str:
