@@ -5,7 +5,7 @@ a SQLite file and, when ACCTGRAPH_TEST_POSTGRES_URL is set, a throwaway PostgreS
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,6 +18,7 @@ from acctgraph.app import create_app
 from acctgraph.db import sync_sessionmaker
 from acctgraph.settings import Settings
 from acctgraph.testing.databases import database_backends
+from tests.receivers import Receiver, served_receiver
 
 pytest_plugins = ["tests.fixtures", "tests.served_api"]
 
@@ -94,3 +95,9 @@ async def graphql(api_settings: Settings, engine: Engine) -> AsyncIterator[Graph
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
         yield GraphQLClient(http, statements, engine).acting_as(role=m.Role.ADMIN)
     await app.state.shutdown()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A local HTTP receiver recording every POST (webhooks, Slack), on its own port."""
+    yield from served_receiver()

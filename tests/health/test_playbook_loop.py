@@ -5,10 +5,8 @@ itself and the run's remaining task closes with it; a webhook subscriber hears e
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 
-import pytest
 from sqlalchemy import select
 from standardwebhooks import Webhook
 
@@ -20,23 +18,13 @@ from acctgraph.domain.tasks.playbooks import ALERT_RESOLVED_OUTCOME, run_playboo
 from acctgraph.notifications.endpoints import CreateWebhookEndpoint, create_webhook_endpoint
 from acctgraph.notifications.outbox import process_outbox
 from acctgraph.settings import Settings
-from acctgraph.testing.http import serve
 from tests.api.mutation_cases import mutate
 from tests.fixtures import TODAY
-from tests.notifications.conftest import Receiver
 
 TO_DO = "{ me { tasks { nodes { id version title origin alert { rule } playbookRun { playbook trigger } } } } }"
 
 
 LOOP_EVENTS = ["alert.raised", "alert.resolved", "task.created", "task.completed"]
-
-
-@pytest.fixture
-def loop_receiver() -> Iterator[Receiver]:
-    stand_in = Receiver()
-    with serve(stand_in.app()) as base_url:
-        stand_in.url = base_url
-        yield stand_in
 
 
 def _daily_refresh(sample, config, catalogue, playbooks, day):  # type: ignore[no-untyped-def]
@@ -49,10 +37,10 @@ def _daily_refresh(sample, config, catalogue, playbooks, day):  # type: ignore[n
 
 
 async def test_health_drop_alert_playbook_tasks_recovery_closes_the_loop(
-    graphql, sample, scorecard, catalogue, engine, db_url, loop_receiver
+    graphql, sample, scorecard, catalogue, engine, db_url, receiver
 ) -> None:
     endpoint = create_webhook_endpoint(
-        sample.session, None, CreateWebhookEndpoint(url=f"{loop_receiver.url}/loop", event_types=LOOP_EVENTS)
+        sample.session, None, CreateWebhookEndpoint(url=f"{receiver.url}/loop", event_types=LOOP_EVENTS)
     )
     sample.session.commit()
     config = scorecard({"nps_latest": 1})
@@ -100,11 +88,11 @@ async def test_health_drop_alert_playbook_tasks_recovery_closes_the_loop(
 
     # The loop, as a subscriber hears it: each step once, signed per Standard Webhooks.
     outcome = process_outbox(engine, Settings(database_url=db_url, _env_file=None), None)
-    heard = [Webhook(endpoint.signing_key).verify(item.body, item.headers) for item in loop_receiver.on("/loop")]
+    heard = [Webhook(endpoint.signing_key).verify(item.body, item.headers) for item in receiver.on("/loop")]
     assert outcome.delivery.delivered == len(heard)
     raised_alerts = set(sample.session.scalars(select(m.Alert.id)))
     by_type = Counter(body["type"] for body in heard)
     assert (by_type["alert.raised"], by_type["task.created"], by_type["task.completed"]) == (len(raised_alerts), 2, 1)
     assert {body["data"]["alert_id"] for body in heard if body["type"] == "alert.raised"} == raised_alerts
     assert {body["data"]["alert_id"] for body in heard if body["type"] == "alert.resolved"} == {alert.id}
-    assert len({item.headers["webhook-id"] for item in loop_receiver.on("/loop")}) == len(heard)
+    assert len({item.headers["webhook-id"] for item in receiver.on("/loop")}) == len(heard)
