@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(PROJECT_ROOT / "plugins" / "salesforce" / "tests"), str(Path(__file__).resolve().parent)]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sync_csv import fresh_database, peak_rss_mib, rss_mib  # noqa: E402
 
@@ -37,7 +37,7 @@ def serve(records: int, port_file: Path) -> None:
     import socket
 
     import uvicorn
-    from fake_salesforce import FakeSalesforce
+    from acctgraph_salesforce.testing import FakeSalesforce
 
     org = FakeSalesforce(api_limit=10**9)
     accounts = [org.add("Account", Name=f"Account {n}")["Id"] for n in range(ACCOUNTS)]

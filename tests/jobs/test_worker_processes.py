@@ -20,7 +20,7 @@ from acctgraph import migrations
 from acctgraph.db import create_sync_engine, sync_sessionmaker
 from acctgraph.jobs.connection_schedules import SYNC_JOB, set_connection_schedule
 from acctgraph.jobs.runs import enqueue_job
-from acctgraph.models import Connection, JobRun, JobRunStatus, JobSchedule, SyncRun, SyncRunStatus
+from acctgraph.models import Connection, JobRun, JobRunStatus, JobSchedule, SyncRun, SyncRunStatus, SyncRunStream
 from acctgraph.settings import Settings
 from acctgraph.testing.engine_runs import synced_snapshot
 from tests.integration.conftest import add_csv_connection, sync, write_csv_files
@@ -115,9 +115,11 @@ def test_a_worker_killed_mid_sync_is_replaced_and_the_data_equal_a_clean_run(
     schedule_connection(engine, "sheet", "1d")
     seed = random.randrange(1_000_000)
 
+    total = sum(len(path.read_text().splitlines()) - 1 for path in exports.glob("*.csv"))
+    target = random.Random(seed).randint(40, total // 3)  # records committed before the kill
+
     first = start_worker(job_settings)
-    wait_for_sync_run(engine, first)
-    time.sleep(random.Random(seed).uniform(0.2, 1.0))
+    wait_for_committed_reads(engine, first, target)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=30)
     with sync_sessionmaker(engine)() as session:
@@ -138,11 +140,12 @@ def test_a_worker_killed_mid_sync_is_replaced_and_the_data_equal_a_clean_run(
     clean.dispose()
 
 
-def wait_for_sync_run(engine: Engine, worker: Any) -> None:
+def wait_for_committed_reads(engine: Engine, worker: Any, target: int) -> None:
+    """Until the worker's sync has committed at least ``target`` records read (its checkpoints)."""
     deadline = time.monotonic() + 90
     while True:
         with sync_sessionmaker(engine)() as session:
-            if session.scalar(select(func.count()).select_from(SyncRun)):
+            if (session.scalar(select(func.sum(SyncRunStream.read))) or 0) >= target:
                 return
         assert worker.poll() is None, "the worker exited"
         assert time.monotonic() < deadline, "the worker never started the scheduled sync"

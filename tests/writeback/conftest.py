@@ -3,13 +3,15 @@ synced into the test database as an account, with its connection set to time out
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
+from acctgraph_hubspot import HubSpotConnector
+from acctgraph_hubspot.testing import ENGAGEMENT_TYPES, FakeHubSpot
+from acctgraph_salesforce import SalesforceConnector
+from acctgraph_salesforce.testing import FakeSalesforce
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -17,16 +19,6 @@ from acctgraph import models as m
 from acctgraph.integration.connector import Connector
 from acctgraph.settings import Settings
 from acctgraph.testing.http import TEST_SECRET_KEY, serving, sync_connection
-
-PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
-for stand_ins in (PLUGINS / "salesforce" / "tests", PLUGINS / "hubspot" / "tests"):
-    if str(stand_ins) not in sys.path:
-        sys.path.append(str(stand_ins))
-
-from acctgraph_hubspot import HubSpotConnector  # noqa: E402
-from acctgraph_salesforce import SalesforceConnector  # noqa: E402
-from fake_hubspot import ENGAGEMENT_TYPES, FakeHubSpot  # noqa: E402
-from fake_salesforce import FakeSalesforce  # noqa: E402
 
 WRITE_TIMEOUT = 0.5
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from acctgraph_hubspot import HubSpotConnector
 from acctgraph_hubspot.connector import HubSpotConfig
-from fake_hubspot import FakeHubSpot
+from acctgraph_hubspot.testing import FakeHubSpot
 
 from acctgraph.testing.http import serving
 

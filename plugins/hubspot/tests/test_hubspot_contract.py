@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from acctgraph_hubspot import HubSpotConnector
-from fake_hubspot import FakeHubSpot
+from acctgraph_hubspot.testing import FakeHubSpot
 from test_hubspot_reads import crm
 
 from acctgraph.testing import ConnectorContract

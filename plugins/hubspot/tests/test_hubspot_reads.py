@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from acctgraph_hubspot import HubSpotConnector
-from fake_hubspot import ENGAGEMENT_TYPES
+from acctgraph_hubspot.testing import ENGAGEMENT_TYPES
 
 from acctgraph.integration.connector import Checkpoint, StreamState
 from acctgraph.integration.errors import ConfigError, ConnectorError

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from acctgraph_salesforce import SalesforceConnector
 from acctgraph_salesforce.config import SalesforceConfig
-from fake_salesforce import FakeSalesforce
+from acctgraph_salesforce.testing import FakeSalesforce
 
 from acctgraph.testing.http import serving
 

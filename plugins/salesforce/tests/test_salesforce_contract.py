@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from acctgraph_salesforce import SalesforceConnector
-from fake_salesforce import FakeSalesforce
+from acctgraph_salesforce.testing import FakeSalesforce
 from test_salesforce_reads import org
 
 from acctgraph.testing import ConnectorContract

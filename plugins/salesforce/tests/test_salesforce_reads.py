@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from acctgraph_salesforce.config import SalesforceConfig
+from acctgraph_salesforce.testing import FakeSalesforce
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from fake_salesforce import FakeSalesforce
 from pydantic import ValidationError
 
 from acctgraph.integration.connector import StreamState

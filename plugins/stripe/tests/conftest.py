@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from acctgraph_stripe import StripeConnector
 from acctgraph_stripe.connector import StripeConfig
-from fake_stripe import FakeStripe
+from acctgraph_stripe.testing import FakeStripe
 
 from acctgraph.testing.http import serving
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from acctgraph_stripe import StripeConnector
-from fake_stripe import FakeStripe
+from acctgraph_stripe.testing import FakeStripe
 from test_stripe_reads import book
 
 from acctgraph.testing import ConnectorContract

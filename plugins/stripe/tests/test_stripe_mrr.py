@@ -8,7 +8,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 from acctgraph_stripe import StripeConnector, mapping
-from fake_stripe import FakeStripe
+from acctgraph_stripe.testing import FakeStripe
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_stripe_reads import STRIPE_FIXTURES

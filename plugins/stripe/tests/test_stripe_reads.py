@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from acctgraph_stripe import StripeConnector
 from acctgraph_stripe.connector import StripeConfig
-from fake_stripe import FakeStripe
+from acctgraph_stripe.testing import FakeStripe
 
 from acctgraph.integration.errors import ConfigError
 from acctgraph.testing.http import StreamMessages, read_messages

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from acctgraph_zendesk import ZendeskConnector
 from acctgraph_zendesk.connector import ZendeskConfig
-from fake_zendesk import FakeZendesk
+from acctgraph_zendesk.testing import FakeZendesk
 
 from acctgraph.testing.http import serving
 

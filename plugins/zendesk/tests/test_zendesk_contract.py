@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from acctgraph_zendesk import ZendeskConnector
-from fake_zendesk import FakeZendesk
+from acctgraph_zendesk.testing import FakeZendesk
 from test_zendesk_reads import helpdesk
 
 from acctgraph.testing import ConnectorContract

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -149,7 +149,7 @@ class _VendorGate:
 
 
 def vendor_app(
-    routes: list[BaseRoute],
+    routes: Sequence[BaseRoute],
     controls: VendorControls,
     authorized: Callable[[Request], bool],
     unauthorized: Callable[[], Response] = lambda: JSONResponse({"error": "unauthorized"}, status_code=401),
@@ -159,7 +159,7 @@ def vendor_app(
 
     ``unauthorized`` and ``throttled`` build the vendor's own error bodies (status 401 and 429).
     """
-    return _VendorGate(Starlette(routes=routes), controls, authorized, unauthorized, throttled)
+    return _VendorGate(Starlette(routes=list(routes)), controls, authorized, unauthorized, throttled)
 
 
 class VendorStandIn(Protocol):

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from acctgraph_hubspot.mapping import modified_property
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from acctgraph.testing.http import VendorControls, vendor_app
+from acctgraph_hubspot.mapping import modified_property
 
 TOKEN = "pat-na1-acctgraph-test"
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -65,6 +66,7 @@ class FakeHubSpot:
         self.token = token
         self.search_window = search_window
         self.controls = VendorControls()
+        self.base_url = ""  # set by ``acctgraph.testing.http.serving``
         self.now = START
         self.objects: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in OBJECT_TYPES}
         self.associations: dict[tuple[str, str], dict[str, list[str]]] = {}
@@ -79,7 +81,7 @@ class FakeHubSpot:
     def tick(self, seconds: float = 60) -> None:
         self.now += timedelta(seconds=seconds)
 
-    def add(self, object_type: str, properties: dict[str, Any], companies: list[str] = ()) -> dict[str, Any]:
+    def add(self, object_type: str, properties: dict[str, Any], companies: Sequence[str] = ()) -> dict[str, Any]:
         """Create an object (associated with ``companies``), stamped with the current time."""
         object_id, stamp = str(next(self._ids)), hubspot_time(self.now)
         system = {

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -53,6 +54,7 @@ class FakeZendesk:
     def __init__(self, email: str = EMAIL, api_token: str = API_TOKEN) -> None:
         self.email, self.api_token = email, api_token
         self.controls = VendorControls()
+        self.base_url = ""  # set by ``acctgraph.testing.http.serving``
         self.now = START
         self.tickets: dict[int, dict[str, Any]] = {}
         self.organizations: dict[int, dict[str, Any]] = {}
@@ -65,7 +67,7 @@ class FakeZendesk:
         """Advance the clock; by default past the minute the exports hold recent changes back."""
         self.now += seconds
 
-    def add_organization(self, name: str, domain_names: list[str] = (), **fields: Any) -> dict[str, Any]:
+    def add_organization(self, name: str, domain_names: Sequence[str] = (), **fields: Any) -> dict[str, Any]:
         org_id = next(self._ids)
         organization = {
             "url": f"https://acme.zendesk.com/api/v2/organizations/{org_id}.json",

@@ -41,6 +41,7 @@ class FakeStripe:
     def __init__(self, api_key: str = API_KEY) -> None:
         self.api_key = api_key
         self.controls = VendorControls()
+        self.base_url = ""  # set by ``acctgraph.testing.http.serving``
         self.now = int(time.time()) - 3600  # Stripe keeps events 30 days: a clock near the real one
         self.objects: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in EVENT_PREFIX}
         self.events: list[dict[str, Any]] = []
@@ -54,7 +55,7 @@ class FakeStripe:
         self.now += seconds
 
     def add_customer(self, name: str, email: str | None = None, **fields: Any) -> dict[str, Any]:
-        customer = {
+        customer: dict[str, Any] = {
             "id": self._id("cus"),
             "object": "customer",
             "address": None,
@@ -103,7 +104,7 @@ class FakeStripe:
         """A subscription of ``items``: (product id, unit amount per interval in cents, quantity)."""
         subscription_id = self._id("sub")
         period_end = self.now + (365 if interval == "year" else 30) * 86_400
-        subscription = {
+        subscription: dict[str, Any] = {
             "id": subscription_id,
             "object": "subscription",
             "application": None,
@@ -208,7 +209,7 @@ class FakeStripe:
             "valid": True,
             **coupon_fields,
         }
-        discount = {
+        discount: dict[str, Any] = {
             "id": self._id("di"),
             "object": "discount",
             "end": None,
