@@ -17,8 +17,7 @@ from acctgraph import migrations
 from acctgraph import models as m
 from acctgraph.cli import app
 from acctgraph.db import create_sync_engine, sync_sessionmaker
-from acctgraph.domain.account_facts import account_mrr
-from acctgraph.domain.demo import (
+from acctgraph.demo import (
     ADMIN_EMAIL,
     SOURCE,
     BookPlan,
@@ -27,7 +26,8 @@ from acctgraph.domain.demo import (
     load_book,
     plan_book,
 )
-from acctgraph.domain.demo.loader import object_types
+from acctgraph.demo.loader import object_types
+from acctgraph.domain.account_facts import account_mrr
 from acctgraph.domain.mrr import mrr_by_account
 from acctgraph.domain.tasks.playbook_config import load_playbooks
 from acctgraph.domain.tasks.playbooks import run_playbooks

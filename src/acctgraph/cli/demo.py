@@ -12,7 +12,7 @@ from acctgraph.cli.context import connected_engine, settings
 from acctgraph.cli.errors import CommandError
 from acctgraph.cli.keys import demo_admin_key, print_demo_key
 from acctgraph.db import sync_sessionmaker
-from acctgraph.domain.demo import (
+from acctgraph.demo import (
     ADMIN_EMAIL,
     DEFAULT_ACCOUNTS,
     DEFAULT_SEED,

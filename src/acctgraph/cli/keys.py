@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from acctgraph.cli.context import connected_engine, settings
 from acctgraph.cli.errors import CommandError
 from acctgraph.db import sync_sessionmaker
+from acctgraph.demo import ADMIN_EMAIL
 from acctgraph.domain.api_keys import create_api_key, replace_api_key, revoke_api_key
-from acctgraph.domain.demo import ADMIN_EMAIL
 from acctgraph.models import ApiKey, User
 
 app = typer.Typer(help="API keys: `Authorization: Bearer <key>` on every GraphQL request.", no_args_is_help=True)

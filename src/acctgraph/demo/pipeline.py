@@ -9,11 +9,11 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from acctgraph.domain.demo.accounts import Fate
-from acctgraph.domain.demo.contracts import Term
-from acctgraph.domain.demo.plan import PlannedRow, Ref, at, stream
-from acctgraph.domain.demo.story import Story
-from acctgraph.domain.demo.vocabulary import LOST_REASONS
+from acctgraph.demo.accounts import Fate
+from acctgraph.demo.contracts import Term
+from acctgraph.demo.plan import PlannedRow, Ref, at, stream
+from acctgraph.demo.story import Story
+from acctgraph.demo.vocabulary import LOST_REASONS
 from acctgraph.models import ForecastCategory, OpportunityKind, OpportunityStatus
 
 RENEWAL_LEAD_DAYS = 150

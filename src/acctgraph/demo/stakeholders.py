@@ -8,11 +8,11 @@ import itertools
 import random
 from dataclasses import dataclass
 
-from acctgraph.domain.demo.accounts import Fate
-from acctgraph.domain.demo.plan import PlannedRow, Ref, stream
-from acctgraph.domain.demo.segments import SEGMENTS
-from acctgraph.domain.demo.story import Story
-from acctgraph.domain.demo.vocabulary import FIRST_NAMES, LAST_NAMES, TITLES
+from acctgraph.demo.accounts import Fate
+from acctgraph.demo.plan import PlannedRow, Ref, stream
+from acctgraph.demo.segments import SEGMENTS
+from acctgraph.demo.story import Story
+from acctgraph.demo.vocabulary import FIRST_NAMES, LAST_NAMES, TITLES
 from acctgraph.models import BuyingRole, Influence, Sentiment
 
 INFLUENCE = {

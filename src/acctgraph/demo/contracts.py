@@ -8,10 +8,10 @@ import random
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from acctgraph.domain.demo.accounts import AccountProfile, Fate
-from acctgraph.domain.demo.catalog import ADD_ONS, LIST_PRICES, SEAT_SKU, price_in
-from acctgraph.domain.demo.plan import PlannedRow, Ref, Window, stream
-from acctgraph.domain.demo.segments import SEGMENTS
+from acctgraph.demo.accounts import AccountProfile, Fate
+from acctgraph.demo.catalog import ADD_ONS, LIST_PRICES, SEAT_SKU, price_in
+from acctgraph.demo.plan import PlannedRow, Ref, Window, stream
+from acctgraph.demo.segments import SEGMENTS
 from acctgraph.models import ContractStatus, Segment
 
 NOTICE_DAYS = {

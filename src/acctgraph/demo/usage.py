@@ -7,9 +7,9 @@ import math
 from collections.abc import Iterator, Sequence
 from datetime import date
 
-from acctgraph.domain.demo.catalog import ACTIVE_USERS, VOLUME_METRIC
-from acctgraph.domain.demo.plan import LazyRows, PlannedRow, Ref, stream
-from acctgraph.domain.demo.story import Story
+from acctgraph.demo.catalog import ACTIVE_USERS, VOLUME_METRIC
+from acctgraph.demo.plan import LazyRows, PlannedRow, Ref, stream
+from acctgraph.demo.story import Story
 
 WEEKEND_SHARE = 0.25
 """Weekend activity relative to a weekday: the customers are businesses."""

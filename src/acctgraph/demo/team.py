@@ -6,8 +6,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from acctgraph.domain.demo.plan import PlannedRow, Ref, stream
-from acctgraph.domain.demo.vocabulary import FIRST_NAMES, LAST_NAMES
+from acctgraph.demo.plan import PlannedRow, Ref, stream
+from acctgraph.demo.vocabulary import FIRST_NAMES, LAST_NAMES
 from acctgraph.models import Role, Segment
 
 ADMIN_EMAIL = "admin@demo.acctgraph.dev"

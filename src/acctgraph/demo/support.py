@@ -6,11 +6,11 @@ import math
 import random
 from datetime import UTC, datetime, time, timedelta
 
-from acctgraph.domain.demo.plan import PlannedRow, Ref, at, poisson, stream
-from acctgraph.domain.demo.segments import SEGMENTS
-from acctgraph.domain.demo.stakeholders import Stakeholder
-from acctgraph.domain.demo.story import Story
-from acctgraph.domain.demo.vocabulary import TICKET_SUBJECTS
+from acctgraph.demo.plan import PlannedRow, Ref, at, poisson, stream
+from acctgraph.demo.segments import SEGMENTS
+from acctgraph.demo.stakeholders import Stakeholder
+from acctgraph.demo.story import Story
+from acctgraph.demo.vocabulary import TICKET_SUBJECTS
 from acctgraph.models import Satisfaction, TicketPriority, TicketStatus
 
 MEDIAN_HOURS_TO_SOLVE = {

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from acctgraph.domain.demo.plan import Formatted, PlannedRow, Ref, at, stream
-from acctgraph.domain.demo.story import Story
+from acctgraph.demo.plan import Formatted, PlannedRow, Ref, at, stream
+from acctgraph.demo.story import Story
 from acctgraph.domain.tasks.playbook_config import (
     DetractorTrigger,
     LifecycleTrigger,

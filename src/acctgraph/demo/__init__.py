@@ -4,12 +4,12 @@
 one transaction and records every row in ``external_refs`` under source ``demo``.
 """
 
-from acctgraph.domain.demo.accounts import MAX_ACCOUNTS
-from acctgraph.domain.demo.book import DEFAULT_ACCOUNTS, DEFAULT_SEED, MIN_ACCOUNTS, plan_book
-from acctgraph.domain.demo.catalog import UnsupportedReportingCurrency
-from acctgraph.domain.demo.loader import SOURCE, DemoConflict, LoadResult, load_book, loaded_demo_accounts
-from acctgraph.domain.demo.plan import BookPlan
-from acctgraph.domain.demo.team import ADMIN_EMAIL
+from acctgraph.demo.accounts import MAX_ACCOUNTS
+from acctgraph.demo.book import DEFAULT_ACCOUNTS, DEFAULT_SEED, MIN_ACCOUNTS, plan_book
+from acctgraph.demo.catalog import UnsupportedReportingCurrency
+from acctgraph.demo.loader import SOURCE, DemoConflict, LoadResult, load_book, loaded_demo_accounts
+from acctgraph.demo.plan import BookPlan
+from acctgraph.demo.team import ADMIN_EMAIL
 
 __all__ = [
     "ADMIN_EMAIL",

@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from acctgraph.domain.demo.contracts import Term, add_months
-from acctgraph.domain.demo.plan import PlannedRow, Ref, at, stream
-from acctgraph.domain.demo.story import Story
+from acctgraph.demo.contracts import Term, add_months
+from acctgraph.demo.plan import PlannedRow, Ref, at, stream
+from acctgraph.demo.story import Story
 from acctgraph.models import BillingPeriod, InvoiceStatus
 
 MONTHS_BILLED = {BillingPeriod.MONTHLY: 1, BillingPeriod.QUARTERLY: 3, BillingPeriod.ANNUAL: 12}

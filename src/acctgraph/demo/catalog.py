@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from acctgraph.domain.demo.plan import PlannedRow
+from acctgraph.demo.plan import PlannedRow
 
 SEAT_SKU = "PLT-SEAT"
 ACTIVE_USERS = "active_users"

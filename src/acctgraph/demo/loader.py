@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from acctgraph.db import refresh_planner_statistics
-from acctgraph.domain.demo.plan import BookPlan, Formatted, PlannedRow, Ref
+from acctgraph.demo.plan import BookPlan, Formatted, PlannedRow, Ref
 from acctgraph.models import Base, ExchangeRate, ExternalRef
 
 SOURCE = "demo"

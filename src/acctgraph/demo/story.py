@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 
-from acctgraph.domain.demo.accounts import AccountProfile, Fate
-from acctgraph.domain.demo.contracts import ContractHistory, plan_contracts
-from acctgraph.domain.demo.plan import Window, clamp, stream
+from acctgraph.demo.accounts import AccountProfile, Fate
+from acctgraph.demo.contracts import ContractHistory, plan_contracts
+from acctgraph.demo.plan import Window, clamp, stream
 from acctgraph.models import LifecycleStage
 
 ONBOARDING_DAYS = 90

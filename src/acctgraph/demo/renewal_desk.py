@@ -11,9 +11,9 @@ import random
 from collections import defaultdict
 from datetime import date, timedelta
 
-from acctgraph.domain.demo.plan import PlannedRow, Ref, at, stream
-from acctgraph.domain.demo.story import Story
-from acctgraph.domain.demo.team import Team
+from acctgraph.demo.plan import PlannedRow, Ref, at, stream
+from acctgraph.demo.story import Story
+from acctgraph.demo.team import Team
 from acctgraph.domain.renewal_desk import DEFAULT_CHURN_REASONS
 from acctgraph.domain.revenue.period import Period
 from acctgraph.models import ContractStatus, OpportunityKind, OpportunityStatus, QuotaKind

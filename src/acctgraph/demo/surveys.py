@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from acctgraph.domain.demo.plan import PlannedRow, Ref, at, clamp, stream
-from acctgraph.domain.demo.stakeholders import Stakeholder
-from acctgraph.domain.demo.story import Story
-from acctgraph.domain.demo.vocabulary import NPS_COMMENTS
+from acctgraph.demo.plan import PlannedRow, Ref, at, clamp, stream
+from acctgraph.demo.stakeholders import Stakeholder
+from acctgraph.demo.story import Story
+from acctgraph.demo.vocabulary import NPS_COMMENTS
 from acctgraph.models import BuyingRole
 
 SURVEY_EVERY_DAYS = 182

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from acctgraph.domain.demo.catalog import ADD_ONS, LIST_PRICES, SEAT_SKU, price_in
-from acctgraph.domain.demo.plan import PlannedRow, Ref, Window, stream
-from acctgraph.domain.demo.segments import SEGMENTS, SegmentTraits, allocate_segments
-from acctgraph.domain.demo.vocabulary import (
+from acctgraph.demo.catalog import ADD_ONS, LIST_PRICES, SEAT_SKU, price_in
+from acctgraph.demo.plan import PlannedRow, Ref, Window, stream
+from acctgraph.demo.segments import SEGMENTS, SegmentTraits, allocate_segments
+from acctgraph.demo.vocabulary import (
     COMPANY_FIRST,
     COMPANY_SECOND,
     INDUSTRIES,

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from acctgraph.domain.demo.accounts import MAX_ACCOUNTS, account_row, domain_rows, plan_profiles
-from acctgraph.domain.demo.billing import invoice_rows
-from acctgraph.domain.demo.catalog import exchange_rate_rows, product_rows
-from acctgraph.domain.demo.contracts import contract_rows
-from acctgraph.domain.demo.engagement import activity_rows
-from acctgraph.domain.demo.pipeline import opportunity_rows
-from acctgraph.domain.demo.plan import BookPlan, PlannedRow, Window
-from acctgraph.domain.demo.renewal_desk import add_cancellation_reasons, add_renewal_details, quota_rows
-from acctgraph.domain.demo.stakeholders import plan_stakeholders
-from acctgraph.domain.demo.story import tell_story
-from acctgraph.domain.demo.support import ticket_rows
-from acctgraph.domain.demo.surveys import nps_rows
-from acctgraph.domain.demo.tasks import AccountRows, task_rows
-from acctgraph.domain.demo.team import plan_team
-from acctgraph.domain.demo.usage import usage_rows
+from acctgraph.demo.accounts import MAX_ACCOUNTS, account_row, domain_rows, plan_profiles
+from acctgraph.demo.billing import invoice_rows
+from acctgraph.demo.catalog import exchange_rate_rows, product_rows
+from acctgraph.demo.contracts import contract_rows
+from acctgraph.demo.engagement import activity_rows
+from acctgraph.demo.pipeline import opportunity_rows
+from acctgraph.demo.plan import BookPlan, PlannedRow, Window
+from acctgraph.demo.renewal_desk import add_cancellation_reasons, add_renewal_details, quota_rows
+from acctgraph.demo.stakeholders import plan_stakeholders
+from acctgraph.demo.story import tell_story
+from acctgraph.demo.support import ticket_rows
+from acctgraph.demo.surveys import nps_rows
+from acctgraph.demo.tasks import AccountRows, task_rows
+from acctgraph.demo.team import plan_team
+from acctgraph.demo.usage import usage_rows
 from acctgraph.domain.tasks.playbook_config import load_playbooks
 
 DEFAULT_ACCOUNTS = 500

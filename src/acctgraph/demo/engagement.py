@@ -8,11 +8,11 @@ import math
 import random
 from datetime import date, timedelta
 
-from acctgraph.domain.demo.plan import PlannedRow, Ref, at, poisson, stream
-from acctgraph.domain.demo.segments import SEGMENTS
-from acctgraph.domain.demo.stakeholders import Stakeholder
-from acctgraph.domain.demo.story import Story
-from acctgraph.domain.demo.vocabulary import ACTIVITY_SUBJECTS
+from acctgraph.demo.plan import PlannedRow, Ref, at, poisson, stream
+from acctgraph.demo.segments import SEGMENTS
+from acctgraph.demo.stakeholders import Stakeholder
+from acctgraph.demo.story import Story
+from acctgraph.demo.vocabulary import ACTIVITY_SUBJECTS
 from acctgraph.models import ActivityKind, BuyingRole, Segment
 
 TOUCH_MIX = {
