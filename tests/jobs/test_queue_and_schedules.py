@@ -155,6 +155,7 @@ def redis_reachable() -> bool:
 
 
 @pytest.mark.skipif(not redis_reachable(), reason="no Redis at 127.0.0.1:6379")
+@pytest.mark.xdist_group("redis")  # both databases share one Redis queue: one xdist worker runs them in turn
 def test_a_redis_queue_runs_a_job(engine: Engine, db_url: str) -> None:
     settings = settings_for(db_url, queue_url=f"redis://127.0.0.1:6379/{os.getpid() % 16}")
     queue = job_queue(settings)

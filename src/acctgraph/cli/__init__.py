@@ -6,62 +6,53 @@ import sys
 
 import typer
 
-from acctgraph.cli import (
-    accounts,
-    alerts,
-    connections,
-    db,
-    demo,
-    doctor,
-    health,
-    identities,
-    init,
-    jobs,
-    keys,
-    notifications,
-    playbooks,
-    plugins,
-    quotas,
-    revenue,
-    schema,
-    serve,
-    sync,
-    users,
-    webhooks,
-    writeback,
-)
 from acctgraph.cli.errors import EXIT_ERROR, UserFacingError, report
+from acctgraph.cli.lazy import LazyGroup
+
+
+class Commands(LazyGroup):
+    """Every ``acctgraph`` command, by the module that holds it (imported only when it runs)."""
+
+    lazy_commands = {
+        "db": "acctgraph.cli.db:app",
+        "schema": "acctgraph.cli.schema:app",
+        "keys": "acctgraph.cli.keys:app",
+        "health": "acctgraph.cli.health:app",
+        "alerts": "acctgraph.cli.alerts:app",
+        "playbooks": "acctgraph.cli.playbooks:app",
+        "accounts": "acctgraph.cli.accounts:app",
+        "renewals": "acctgraph.cli.revenue:renewals_app",
+        "forecast": "acctgraph.cli.revenue:forecast_app",
+        "plugins": "acctgraph.cli.plugins:app",
+        "connections": "acctgraph.cli.connections:app",
+        "sync": "acctgraph.cli.sync:app",
+        "identities": "acctgraph.cli.identities:app",
+        "users": "acctgraph.cli.users:app",
+        "webhooks": "acctgraph.cli.webhooks:app",
+        "notifications": "acctgraph.cli.notifications:app",
+        "jobs": "acctgraph.cli.jobs:app",
+        "worker": "acctgraph.cli.jobs:worker",
+        "writeback": "acctgraph.cli.writeback:app",
+        "quotas": "acctgraph.cli.quotas:app",
+        "serve": "acctgraph.cli.serve:serve",
+        "demo": "acctgraph.cli.demo:demo",
+        "init": "acctgraph.cli.init:init",
+        "doctor": "acctgraph.cli.doctor:doctor",
+    }
+
 
 app = typer.Typer(
     name="acctgraph",
     help="acctgraph: the account-management backend. Serve the API, migrate, sync, load demo data.",
+    cls=Commands,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-app.add_typer(db.app, name="db")
-app.add_typer(schema.app, name="schema")
-app.add_typer(keys.app, name="keys")
-app.add_typer(health.app, name="health")
-app.add_typer(alerts.app, name="alerts")
-app.add_typer(playbooks.app, name="playbooks")
-app.add_typer(accounts.app, name="accounts")
-app.add_typer(revenue.renewals_app, name="renewals")
-app.add_typer(revenue.forecast_app, name="forecast")
-app.add_typer(plugins.app, name="plugins")
-app.add_typer(connections.app, name="connections")
-app.add_typer(sync.app, name="sync")
-app.add_typer(identities.app, name="identities")
-app.add_typer(users.app, name="users")
-app.add_typer(webhooks.app, name="webhooks")
-app.add_typer(notifications.app, name="notifications")
-app.add_typer(jobs.app, name="jobs")
-app.command("worker")(jobs.worker)
-app.add_typer(writeback.app, name="writeback")
-app.add_typer(quotas.app, name="quotas")
-app.command("serve")(serve.serve)
-app.command("demo")(demo.demo)
-app.command("init")(init.init)
-app.command("doctor")(doctor.doctor)
+
+
+@app.callback()
+def root() -> None:
+    """The root group: its subcommands are ``Commands.lazy_commands``."""
 
 
 def main() -> None:
