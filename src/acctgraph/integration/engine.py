@@ -25,6 +25,7 @@ from acctgraph.db import sync_sessionmaker
 from acctgraph.domain.events import EventType, publish
 from acctgraph.integration import deletions, triage, writers
 from acctgraph.integration.batches import Batch, BatchOutcome, record_key
+from acctgraph.integration.collector import long_lived_objects_frozen
 from acctgraph.integration.connections import Connectors, connector_and_config, get_connection
 from acctgraph.integration.connector import (
     Checkpoint,
@@ -54,7 +55,7 @@ ProgressCallback = Callable[[SyncRunStream], None]
 class SyncOptions:
     streams: Sequence[str] | None = None
     full_refresh: bool = False
-    batch_size: int = 2000
+    batch_size: int = 5000
     transient_retries: int = 3
     retry_backoff: float = 2.0
 
@@ -110,7 +111,7 @@ def run_sync(
         connection = get_connection(session, connection_name)
         connector, config = connector_and_config(connection, connectors, secret_key)
         streams = _selected_streams(connector, config, options.streams)
-        with connection_lock(engine, connection_name):
+        with connection_lock(engine, connection_name), long_lived_objects_frozen():
             _fail_interrupted_runs(session, connection.id)
             run = SyncRun(connection_id=connection.id, full_refresh=options.full_refresh, started_at=utcnow())
             session.add(run)
