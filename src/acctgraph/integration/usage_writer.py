@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from acctgraph.integration.batches import Batch, BatchOutcome, update_rows
 from acctgraph.integration.entity_specs import SPECS
-from acctgraph.integration.records import CanonicalRecord, Entity
+from acctgraph.integration.records import CanonicalRecord, Entity, UsageMetricRecord
 from acctgraph.integration.value_lists import dialect_name, one_of
 
 UsageKey = tuple[int, str, date]
@@ -24,35 +24,34 @@ def upsert_usage(batch: Batch, records: list[CanonicalRecord], resolved: dict[in
     when some were held, read the batch's rows back and update those whose value changed. A batch of new
     days (the usual case) costs one statement."""
     outcome = BatchOutcome(written=list(records))
-    values: dict[UsageKey, float] = {}
-    for record in records:
-        account_id = resolved[id(record)]["account_id"]
-        values[(account_id, record.metric, record.day)] = record.value  # type: ignore[attr-defined]
-    outcome.created = _insert_new(batch, values)
-    if outcome.created == len(values):
+    rows: dict[UsageKey, dict[str, Any]] = {}
+    for record in cast(list[UsageMetricRecord], records):
+        key = (resolved[id(record)]["account_id"], record.metric, record.day)
+        rows[key] = {"account_id": key[0], "metric": key[1], "day": key[2], "value": record.value}
+    outcome.created = _insert_new(batch, list(rows.values()))
+    if outcome.created == len(rows):
         return outcome
     # The rows just inserted hold their record's value, so only rows held before can differ.
     updates = [
-        {"id": row.id, "value": values[key], "updated_at": batch.now}
-        for key, row in _existing_usage(batch.session, list(values)).items()
-        if row.value != values[key]
+        {"id": held.id, "value": rows[key]["value"], "updated_at": batch.now}
+        for key, held in _existing_usage(batch.session, list(rows)).items()
+        if held.value != rows[key]["value"]
     ]
     if updates:
         update_rows(batch.session, _USAGE, updates)
     outcome.updated = len(updates)
-    outcome.unchanged = len(values) - outcome.created - outcome.updated
+    outcome.unchanged = len(rows) - outcome.created - outcome.updated
     return outcome
 
 
-def _insert_new(batch: Batch, values: dict[UsageKey, float]) -> int:
+def _insert_new(batch: Batch, rows: list[dict[str, Any]]) -> int:
     """INSERT ... ON CONFLICT DO NOTHING of the batch's rows, as one executemany; returns how many rows
     were new (the driver's row count: a row already held, or committed by another process a moment ago,
     is skipped and not counted). Without RETURNING the drivers run one prepared statement over all the
     rows (psycopg pipelines them), where RETURNING made SQLAlchemy send multi-row VALUES statements
     whose long text the driver parsed anew every batch. The timestamps are bound once a batch."""
-    if not values:
+    if not rows:
         return 0
-    rows = [{"account_id": key[0], "metric": key[1], "day": key[2], "value": value} for key, value in values.items()]
     statement = _insert_skipping_held(dialect_name(batch.session)).values(
         created_at=batch.stamp(_USAGE.c.created_at), updated_at=batch.stamp(_USAGE.c.updated_at)
     )
