@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from acctgraph.integration.connector import (
     StreamState,
     SyncMode,
 )
-from acctgraph.integration.records import Entity
+from acctgraph.integration.records import CanonicalRecord, Entity
 
 __version__ = "0.1.0"
 
@@ -133,18 +133,21 @@ class CsvConnector(Connector[CsvConfig]):
             # (payload key, position): the mapped fields the header has, then its other columns as extra fields.
             keys = [(field, position[column]) for field, column in column_of.items() if column in position]
             keys += [(column, position[column]) for column in header if column and column not in column_of.values()]
-            rows = (cells for cells in reader if cells)  # blank lines are neither read nor numbered
-            for row_number, cells in enumerate(rows, start=2):
+            validate, row_number = stream.record_type.model_validate, 1
+            for cells in reader:
+                if not cells:
+                    continue  # a blank line is neither read nor numbered
+                row_number += 1
                 if row_number <= done:
                     continue
-                yield self._message(stream, header, cells, row_number, column_of, keys)
+                yield self._message(validate, header, cells, row_number, column_of, keys)
                 if (row_number - 1) % config.checkpoint_every == 0:
                     yield Checkpoint(cursor=modified, resume={"row": row_number})
         yield Checkpoint(cursor=modified)
 
     @staticmethod
     def _message(
-        stream: Stream,
+        validate: Callable[[dict[str, Any]], CanonicalRecord],
         header: list[str],
         cells: list[str],
         row_number: int,
@@ -156,7 +159,7 @@ class CsvConnector(Connector[CsvConfig]):
         filled = cells if len(cells) >= len(header) else cells + [""] * (len(header) - len(cells))
         payload: dict[str, Any] = {key: value for key, index in keys if (value := filled[index])}
         try:
-            return stream.record_type.model_validate(payload)
+            return validate(payload)
         except ValidationError as error:
             problems = []
             for item in error.errors(include_url=False):
