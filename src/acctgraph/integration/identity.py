@@ -96,8 +96,9 @@ def _mapped_accounts_query(dialect: str) -> Select[Any]:
 
 @cache
 def _users_by_email_query(dialect: str) -> Select[Any]:
-    email = func.lower(User.__table__.c.email)
-    return select(email, User.__table__.c.id).where(one_of(email, "emails", dialect))
+    users = User.__table__.c
+    email = func.lower(users.email, type_=users.email.type)  # typed: PostgreSQL's array parameter needs it
+    return select(email, users.id).where(one_of(email, "emails", dialect))
 
 
 def resolve_accounts(session: Session, source: Source, wanted: dict[str, list[str]]) -> dict[str, int]:
