@@ -79,6 +79,20 @@ def fresh_database(base_url: str | None, scratch: Path) -> str:
     return url
 
 
+def drop_database(base_url: str | None, url: str) -> None:
+    """Drop a PostgreSQL database ``fresh_database`` made (a SQLite file goes with the scratch folder)."""
+    if base_url is None:
+        return
+    from sqlalchemy import create_engine, make_url, text
+
+    from acctgraph.db import create_sync_engine
+
+    admin = create_engine(create_sync_engine(base_url).url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def measure_sync(url: str, directory: Path) -> dict[str, float]:
     """The usage stream synced by the engine (a whole run: lock, run record, counts, checkpoints). The
     accounts the rows name are synced by a run before it, untimed, as the bulk insert's are inserted."""
@@ -253,7 +267,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.phase:
         url = fresh_database(args.database_url, args.scratch)
-        print(json.dumps(MEASURES[args.phase](url, args.files)))
+        try:
+            print(json.dumps(MEASURES[args.phase](url, args.files)))
+        finally:
+            drop_database(args.database_url, url)
         return
     phases = ["sync", "bulk"] + (["copy"] if args.database_url else [])
     runs: dict[str, list[dict[str, float]]] = {phase: [] for phase in phases}
