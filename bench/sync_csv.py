@@ -23,6 +23,10 @@ import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Insert
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.append(str(PROJECT_ROOT / "plugins" / "csv" / "src"))
@@ -75,12 +79,28 @@ def fresh_database(base_url: str | None, scratch: Path) -> str:
     return url
 
 
+def drop_database(base_url: str | None, url: str) -> None:
+    """Drop a PostgreSQL database ``fresh_database`` made (a SQLite file goes with the scratch folder)."""
+    if base_url is None:
+        return
+    from sqlalchemy import create_engine, make_url, text
+
+    from acctgraph.db import create_sync_engine
+
+    admin = create_engine(create_sync_engine(base_url).url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def measure_sync(url: str, directory: Path) -> dict[str, float]:
+    """The usage stream synced by the engine (a whole run: lock, run record, counts, checkpoints). The
+    accounts the rows name are synced by a run before it, untimed, as the bulk insert's are inserted."""
     import acctgraph_csv
 
     from acctgraph.db import create_sync_engine, sync_sessionmaker
     from acctgraph.integration.connections import Connectors, add_connection
-    from acctgraph.integration.engine import run_sync
+    from acctgraph.integration.engine import SyncOptions, run_sync
     from acctgraph.integration.plugins import connector_classes, create_plugin_manager
 
     manager = create_plugin_manager(load_entry_points=False)
@@ -97,8 +117,10 @@ def measure_sync(url: str, directory: Path) -> dict[str, float]:
             bucket = counts.read // 100_000
             samples.setdefault(bucket, rss_mib())
 
+    run_sync(engine, "bench", connectors, options=SyncOptions(streams=["accounts"]), hook=manager.hook)
     started, cpu_started = time.perf_counter(), time.process_time()
-    run = run_sync(engine, "bench", connectors, hook=manager.hook, on_progress=on_progress)
+    options = SyncOptions(streams=["usage_metrics"])
+    run = run_sync(engine, "bench", connectors, options=options, hook=manager.hook, on_progress=on_progress)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     usage = next(stream for stream in run.streams if stream.stream == "usage_metrics")
     assert run.status == "succeeded" and usage.created == usage.read, (run.status, run.error)
@@ -124,15 +146,18 @@ def _bench_accounts(engine) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 
 def measure_bulk_insert(url: str, directory: Path) -> dict[str, float]:
-    """The floor: the same rows, account ids looked up in a dict, inserted 10,000 at a time in multi-row
-    VALUES batches (the statement the engine sends), no checks, one transaction."""
+    """The floor: the same rows, account ids looked up in a dict, sent as a plain executemany ``INSERT``
+    of the engine's batch size at a time (timestamps bound once a chunk, as the engine binds them): no
+    checks, no conflict handling, no RETURNING, one transaction."""
     from sqlalchemy import insert
 
     from acctgraph.db import create_sync_engine
+    from acctgraph.integration.engine import SyncOptions
     from acctgraph.models import UsageMetric
 
     engine = create_sync_engine(url)
     account_ids = _bench_accounts(engine)
+    chunk_size = SyncOptions().batch_size
     started, cpu_started = time.perf_counter(), time.process_time()
     rows = 0
     with engine.begin() as connection, (directory / "usage_metrics.csv").open(newline="") as handle:
@@ -146,19 +171,28 @@ def measure_bulk_insert(url: str, directory: Path) -> dict[str, float]:
                     "value": float(row["value"]),
                 }
             )
-            if len(chunk) == 10_000:
-                connection.execute(insert(UsageMetric).returning(UsageMetric.id), chunk)
-                rows += len(chunk)
+            if len(chunk) == chunk_size:
+                rows += _insert_chunk(connection, insert(UsageMetric), chunk)
                 chunk = []
         if chunk:
-            connection.execute(insert(UsageMetric).returning(UsageMetric.id), chunk)
-            rows += len(chunk)
+            rows += _insert_chunk(connection, insert(UsageMetric), chunk)
     return {
         "rows": rows,
         "seconds": time.perf_counter() - started,
         "cpu_seconds": time.process_time() - cpu_started,
         "peak_rss_mib": peak_rss_mib(),
     }
+
+
+def _insert_chunk(connection: Connection, statement: Insert, chunk: list[dict[str, Any]]) -> int:
+    """One executemany of the chunk, its timestamps converted once for the chunk."""
+    from acctgraph.integration.batches import bound_as_stored
+    from acctgraph.models.base import utcnow
+
+    now, columns = utcnow(), statement.table.c  # type: ignore[attr-defined]
+    stamps = {name: bound_as_stored(columns[name], now, connection.dialect) for name in ("created_at", "updated_at")}
+    connection.execute(statement.values(stamps), chunk)
+    return len(chunk)
 
 
 def measure_copy(url: str, directory: Path) -> dict[str, float]:
@@ -233,7 +267,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.phase:
         url = fresh_database(args.database_url, args.scratch)
-        print(json.dumps(MEASURES[args.phase](url, args.files)))
+        try:
+            print(json.dumps(MEASURES[args.phase](url, args.files)))
+        finally:
+            drop_database(args.database_url, url)
         return
     phases = ["sync", "bulk"] + (["copy"] if args.database_url else [])
     runs: dict[str, list[dict[str, float]]] = {phase: [] for phase in phases}

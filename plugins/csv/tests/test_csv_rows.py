@@ -7,7 +7,7 @@ from pathlib import Path
 
 from acctgraph_csv import CsvConnector
 
-from acctgraph.integration.connector import RecordError, StreamState
+from acctgraph.integration.connector import Checkpoint, RecordError, StreamState
 from acctgraph.integration.records import AccountRecord, InvoiceRecord
 
 
@@ -51,3 +51,16 @@ def test_mapping_file_renames_file_and_columns_and_keeps_unknown_columns(tmp_pat
     assert isinstance(record, AccountRecord)
     assert (record.external_id, record.name, record.domain) == ("42", "Acme", "acme.com")
     assert record.extra == {"Employees": "500"}
+
+
+def test_blank_lines_are_not_numbered_and_a_short_row_is_reported_with_its_missing_cells(tmp_path: Path) -> None:
+    (tmp_path / "accounts.csv").write_text("external_id,name,domain\nA1,Acme,acme.example\n\nA2\nA3,Beta,,extra\n")
+    messages = read(tmp_path, "accounts")
+    rows = [message for message in messages if not isinstance(message, Checkpoint)]
+    assert isinstance(rows[0], AccountRecord)
+    short = rows[1]
+    assert isinstance(short, RecordError)
+    assert short.location == "row 3", "the blank line is skipped, not counted"
+    assert short.payload == {"external_id": "A2", "name": None, "domain": None}
+    assert isinstance(rows[2], AccountRecord)
+    assert rows[2].name == "Beta"

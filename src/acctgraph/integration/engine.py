@@ -25,6 +25,7 @@ from acctgraph.db import sync_sessionmaker
 from acctgraph.domain.events import EventType, publish
 from acctgraph.integration import deletions, triage, writers
 from acctgraph.integration.batches import Batch, BatchOutcome, record_key
+from acctgraph.integration.collector import collector_tuned_for_sync
 from acctgraph.integration.connections import Connectors, connector_and_config, get_connection
 from acctgraph.integration.connector import (
     Checkpoint,
@@ -54,7 +55,7 @@ ProgressCallback = Callable[[SyncRunStream], None]
 class SyncOptions:
     streams: Sequence[str] | None = None
     full_refresh: bool = False
-    batch_size: int = 2000
+    batch_size: int = 5000
     transient_retries: int = 3
     retry_backoff: float = 2.0
 
@@ -110,7 +111,7 @@ def run_sync(
         connection = get_connection(session, connection_name)
         connector, config = connector_and_config(connection, connectors, secret_key)
         streams = _selected_streams(connector, config, options.streams)
-        with connection_lock(engine, connection_name):
+        with connection_lock(engine, connection_name), collector_tuned_for_sync():
             _fail_interrupted_runs(session, connection.id)
             run = SyncRun(connection_id=connection.id, full_refresh=options.full_refresh, started_at=utcnow())
             session.add(run)
@@ -276,12 +277,15 @@ class StreamSync:
     def _consume(self, messages: Iterator[Message]) -> None:
         buffer, pending = Buffer(), None
         batch_size = self.context.options.batch_size
+        bound = 4 * batch_size  # a connector that checkpoints rarely is cut here, without a checkpoint
         record_type = self.stream.record_type
         try:
             for message in messages:
                 if type(message) is record_type:  # the common case, taken without further checks
                     buffer.read += 1
                     buffer.records.append(message)
+                    if len(buffer.records) < bound:
+                        continue
                 elif isinstance(message, Checkpoint):
                     pending = self._bounded(message)
                     if len(buffer) >= batch_size:
@@ -290,7 +294,7 @@ class StreamSync:
                     continue
                 else:
                     self._take(buffer, message)
-                if len(buffer) >= 4 * batch_size:
+                if len(buffer) >= bound:
                     self._commit(buffer, None)
                     buffer = Buffer()
         except ConnectorError:

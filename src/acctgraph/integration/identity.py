@@ -2,16 +2,22 @@
 
 An account is found through ``external_refs`` (what this connection synced before), then by domain
 (``account_domains``), then by an admin's explicit mapping (``identity_mappings``).
+
+The bulk lookups are Core selects of table columns, built once per database: a batch's lookup needs no
+ORM entity, and the ORM's statement compilation cost more than the query (see ``value_lists``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
+from acctgraph.integration.value_lists import dialect_name, one_of
 from acctgraph.models import AccountDomain, ExternalRef, IdentityMapping, User
 
 
@@ -28,16 +34,7 @@ def known_refs(session: Session, source: Source, object_type: str, external_ids:
     if not external_ids:
         return {}
     parameters = {"source": source.name, "object_type": object_type, "external_ids": list(set(external_ids))}
-    return {key: value for key, value in session.execute(_KNOWN_REFS, parameters)}
-
-
-# Built once with an expanding parameter: SQLAlchemy then neither rebuilds nor coerces a long IN list
-# value by value, which cost more than the query itself in a large batch.
-_KNOWN_REFS = select(ExternalRef.external_id, ExternalRef.internal_id).where(
-    ExternalRef.source == bindparam("source"),
-    ExternalRef.object_type == bindparam("object_type"),
-    ExternalRef.external_id.in_(bindparam("external_ids", expanding=True)),
-)
+    return _pairs(session, _known_refs_query, parameters)
 
 
 def add_refs(session: Session, source: Source, object_type: str, pairs: Iterable[tuple[str, int]]) -> None:
@@ -52,29 +49,56 @@ def add_refs(session: Session, source: Source, object_type: str, pairs: Iterable
 def accounts_by_domain(session: Session, domains: Collection[str]) -> dict[str, int]:
     if not domains:
         return {}
-    rows = session.execute(
-        select(AccountDomain.domain, AccountDomain.account_id).where(AccountDomain.domain.in_(set(domains)))
-    )
-    return {key: value for key, value in rows}
+    return _pairs(session, _accounts_by_domain_query, {"domains": list(set(domains))})
 
 
 def mapped_accounts(session: Session, source: Source, external_ids: Collection[str]) -> dict[str, int]:
     if not external_ids:
         return {}
-    rows = session.execute(
-        select(IdentityMapping.external_id, IdentityMapping.account_id).where(
-            IdentityMapping.connection_id == source.id, IdentityMapping.external_id.in_(set(external_ids))
-        )
-    )
-    return {key: value for key, value in rows}
+    parameters = {"connection_id": source.id, "external_ids": list(set(external_ids))}
+    return _pairs(session, _mapped_accounts_query, parameters)
 
 
 def users_by_email(session: Session, emails: Collection[str]) -> dict[str, int]:
     if not emails:
         return {}
-    lowered = {email.lower() for email in emails}
-    rows = session.execute(select(func.lower(User.email), User.id).where(func.lower(User.email).in_(lowered)))
-    return {key: value for key, value in rows}
+    return _pairs(session, _users_by_email_query, {"emails": list({email.lower() for email in emails})})
+
+
+def _pairs(session: Session, query: Callable[[str], Select[Any]], parameters: dict[str, Any]) -> dict[str, int]:
+    """The (key, id) rows of the lookup ``query`` built for the session's database, as a dict."""
+    return {key: value for key, value in session.execute(query(dialect_name(session)), parameters)}
+
+
+@cache
+def _known_refs_query(dialect: str) -> Select[Any]:
+    refs = ExternalRef.__table__.c
+    return select(refs.external_id, refs.internal_id).where(
+        refs.source == bindparam("source"),
+        refs.object_type == bindparam("object_type"),
+        one_of(refs.external_id, "external_ids", dialect),
+    )
+
+
+@cache
+def _accounts_by_domain_query(dialect: str) -> Select[Any]:
+    domains = AccountDomain.__table__.c
+    return select(domains.domain, domains.account_id).where(one_of(domains.domain, "domains", dialect))
+
+
+@cache
+def _mapped_accounts_query(dialect: str) -> Select[Any]:
+    mappings = IdentityMapping.__table__.c
+    return select(mappings.external_id, mappings.account_id).where(
+        mappings.connection_id == bindparam("connection_id"), one_of(mappings.external_id, "external_ids", dialect)
+    )
+
+
+@cache
+def _users_by_email_query(dialect: str) -> Select[Any]:
+    users = User.__table__.c
+    email = func.lower(users.email, type_=users.email.type)  # typed: PostgreSQL's array parameter needs it
+    return select(email, users.id).where(one_of(email, "emails", dialect))
 
 
 def resolve_accounts(session: Session, source: Source, wanted: dict[str, list[str]]) -> dict[str, int]:

@@ -24,40 +24,40 @@ def domains_of(record: CanonicalRecord) -> list[str]:
 def resolve_references(
     batch: Batch, spec: EntitySpec, records: list[CanonicalRecord]
 ) -> tuple[dict[int, dict[str, Any]], BatchOutcome]:
-    """id(record) -> resolved foreign-key columns, for the records whose required references resolved."""
+    """id(record) -> resolved foreign-key columns, for the records whose required references resolved.
+
+    One lookup per reference (and one for users' e-mails) for the whole batch, then one pass over the
+    records that fills each one's columns from those lookups."""
     outcome = BatchOutcome()
-    lookups: dict[Reference, dict[str, int]] = {}
-    for reference in spec.references:
-        wanted = {getattr(r, reference.field) for r in records if getattr(r, reference.field, None)}
-        lookups[reference] = identity.known_refs(batch.session, batch.source, reference.entity, wanted)
-        if reference.entity is Entity.ACCOUNT and reference.required and len(lookups[reference]) < len(wanted):
-            lookups[reference].update(_accounts_by_hints(batch, reference, records, lookups[reference]))
-    emails = {getattr(r, attr) for r in records for attr in spec.users if getattr(r, attr, None)}
+    references = [(reference, _lookup(batch, reference, records)) for reference in spec.references]
+    emails = {email for r in records for attr in spec.users if (email := getattr(r, attr, None))}
     users = identity.users_by_email(batch.session, emails)
-    # One column of values per reference and per user field, then one row per record: a batch costs a
-    # few list comprehensions, not a function call and dict lookups per record and reference.
-    names = [reference.column for reference in spec.references] + list(spec.users.values())
-    if not names:
-        return {id(record): {} for record in records}, outcome
-    value_columns = [_internal_ids(records, reference.field, lookups[reference]) for reference in spec.references]
-    value_columns += [_user_ids(records, attr, users) for attr in spec.users]
-    required = [n for n, reference in enumerate(spec.references) if reference.required]
+    user_columns = list(spec.users.items())
     resolved: dict[int, dict[str, Any]] = {}
-    for record, values in zip(records, zip(*value_columns, strict=True), strict=True):
-        unresolved = next((n for n in required if values[n] is None), None)
-        if unresolved is None:
-            resolved[id(record)] = dict(zip(names, values, strict=True))
+    for record in records:
+        columns: dict[str, Any] = {}
+        for reference, internal_ids in references:
+            external_id = getattr(record, reference.field, None)
+            columns[reference.column] = internal_id = internal_ids.get(external_id) if external_id else None
+            if internal_id is None and reference.required:
+                outcome.waiting.append(_waiting(batch.source, reference, record))
+                break
         else:
-            outcome.waiting.append(_waiting(batch.source, spec.references[unresolved], record))
+            for attr, column in user_columns:
+                email = getattr(record, attr)
+                columns[column] = users.get(email.lower()) if email else None
+            resolved[id(record)] = columns
     return resolved, outcome
 
 
-def _internal_ids(records: list[CanonicalRecord], field: str, lookup: dict[str, int]) -> list[int | None]:
-    return [lookup.get(external_id) if (external_id := getattr(r, field, None)) else None for r in records]
-
-
-def _user_ids(records: list[CanonicalRecord], attr: str, users: dict[str, int]) -> list[int | None]:
-    return [users.get(email.lower()) if (email := getattr(r, attr)) else None for r in records]
+def _lookup(batch: Batch, reference: Reference, records: list[CanonicalRecord]) -> dict[str, int]:
+    """external id -> internal id of the records' ``reference``; a required account reference the source
+    has not synced is looked for by domain and mapping too."""
+    wanted = {external_id for r in records if (external_id := getattr(r, reference.field, None))}
+    found = identity.known_refs(batch.session, batch.source, reference.entity, wanted)
+    if reference.entity is Entity.ACCOUNT and reference.required and len(found) < len(wanted):
+        found.update(_accounts_by_hints(batch, reference, records, found))
+    return found
 
 
 def _accounts_by_hints(

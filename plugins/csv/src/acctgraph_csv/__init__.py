@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from acctgraph.integration.connector import (
     StreamState,
     SyncMode,
 )
-from acctgraph.integration.records import Entity
+from acctgraph.integration.records import CanonicalRecord, Entity
 
 __version__ = "0.1.0"
 
@@ -127,32 +127,39 @@ class CsvConnector(Connector[CsvConfig]):
         column_of = {field: columns.get(field, field) for field in stream.record_type.model_fields}
         done = int(state.resume.get("row", 1))
         with path.open(newline="", encoding=config.encoding) as handle:
-            reader = csv.DictReader(handle, delimiter=config.delimiter)
-            header = list(reader.fieldnames or ())
-            # (payload key, column): the mapped fields the header has, then its other columns as extra fields.
-            keys = [(field, column) for field, column in column_of.items() if column in header]
-            keys += [(column, column) for column in header if column and column not in column_of.values()]
-            for row_number, row in enumerate(reader, start=2):
+            reader = csv.reader(handle, delimiter=config.delimiter)
+            header = next(reader, [])
+            position = {column: index for index, column in enumerate(header)}  # a repeated name: its last
+            # (payload key, position): the mapped fields the header has, then its other columns as extra fields.
+            keys = [(field, position[column]) for field, column in column_of.items() if column in position]
+            keys += [(column, position[column]) for column in header if column and column not in column_of.values()]
+            validate, row_number = stream.record_type.model_validate, 1
+            for cells in reader:
+                if not cells:
+                    continue  # a blank line is neither read nor numbered
+                row_number += 1
                 if row_number <= done:
                     continue
-                yield self._message(stream, row, row_number, column_of, keys)
+                yield self._message(validate, header, cells, row_number, column_of, keys)
                 if (row_number - 1) % config.checkpoint_every == 0:
                     yield Checkpoint(cursor=modified, resume={"row": row_number})
         yield Checkpoint(cursor=modified)
 
     @staticmethod
     def _message(
-        stream: Stream,
-        row: dict[str, Any],
+        validate: Callable[[dict[str, Any]], CanonicalRecord],
+        header: list[str],
+        cells: list[str],
         row_number: int,
         column_of: Mapping[str, str],
-        keys: list[tuple[str, str]],
+        keys: list[tuple[str, int]],
     ) -> Message:
         """The row as a canonical record, or a RecordError naming the row, the column and the problem.
-        ``keys``: (payload key, column) pairs of the header's columns; empty cells are left out."""
-        payload: dict[str, Any] = {key: value for key, column in keys if (value := row[column])}
+        ``keys``: (payload key, position) pairs of the header's columns; empty cells are left out."""
+        filled = cells if len(cells) >= len(header) else cells + [""] * (len(header) - len(cells))
+        payload: dict[str, Any] = {key: value for key, index in keys if (value := filled[index])}
         try:
-            return stream.record_type.model_validate(payload)
+            return validate(payload)
         except ValidationError as error:
             problems = []
             for item in error.errors(include_url=False):
@@ -164,10 +171,20 @@ class CsvConnector(Connector[CsvConfig]):
                 )
             return RecordError(
                 reason="; ".join(problems),
-                payload=row,
+                payload=_as_read(header, cells),
                 location=f"row {row_number}",
                 external_id=payload.get("external_id") and f"{payload['external_id']}",
             )
+
+
+def _as_read(header: list[str], cells: list[str]) -> dict[str, Any]:
+    """The row keyed by column, as the file has it: a missing cell is None, cells beyond the header are
+    listed under ``"..."``."""
+    row: dict[str, Any] = {column: None for column in header}
+    row.update(zip(header, cells, strict=False))
+    if len(cells) > len(header):
+        row["..."] = cells[len(header) :]
+    return row
 
 
 @hookimpl
