@@ -50,8 +50,8 @@ def page_statement(read: CompiledRead, listed: ListedAccounts, page: PageRequest
     columns: list[Any] = []
     connection = read.connection
     decoders: list[Decoder] = []
+    paged, directed = directed_page(listed.statement, listed.ordering, page)  # refuses a bad cursor
     if connection.rows_wanted:
-        paged, directed = directed_page(listed.statement, listed.ordering, page)
         sorts = sort_columns(listed.ordering)
         inner = read.nodes.joined(paged.with_only_columns(*read.nodes.columns.expressions, *sorts))
         rows = inner.order_by(*directed.order_by()).limit(page.limit + 1).subquery("page")
