@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 import itertools
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any

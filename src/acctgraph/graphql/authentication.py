@@ -17,8 +17,8 @@ import anyio
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.responses import JSONResponse
 
-from acctgraph.domain.actors import Actor
 from acctgraph.domain import api_keys
+from acctgraph.domain.actors import Actor
 from acctgraph.domain.api_keys import TOKEN_PREFIX, AuthenticationFailed, VerifiedKey, hash_token, verify_api_key
 from acctgraph.domain.single_sign_on import JwtVerifier, Provisioning, authenticate_email
 from acctgraph.graphql.error_responses import error_response

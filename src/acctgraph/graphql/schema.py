@@ -9,12 +9,12 @@ import strawberry
 from graphql import DocumentNode, GraphQLSchema
 from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.schema.config import StrawberryConfig
-from strawberry.utils.await_maybe import await_maybe
 from strawberry.tools import merge_types
+from strawberry.utils.await_maybe import await_maybe
 
+from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.descriptions import describe
 from acctgraph.graphql.extensions import schema_extensions
-from acctgraph.graphql.projection import CompiledReads
 from acctgraph.graphql.mutations.accounts import AccountMutations
 from acctgraph.graphql.mutations.activities import ActivityMutations
 from acctgraph.graphql.mutations.alerts import AlertMutations
@@ -33,6 +33,7 @@ from acctgraph.graphql.mutations.sync import SyncMutations
 from acctgraph.graphql.mutations.tasks import TaskMutations
 from acctgraph.graphql.mutations.users import UserMutations
 from acctgraph.graphql.mutations.webhooks import WebhookMutations
+from acctgraph.graphql.projection import CompiledReads
 from acctgraph.graphql.queries.accounts import AccountQueries
 from acctgraph.graphql.queries.alerts import AlertQueries
 from acctgraph.graphql.queries.audit import AuditQueries
@@ -115,7 +116,7 @@ class AcctgraphSchema(strawberry.Schema):
         def execute_compiled_or_resolved(schema: GraphQLSchema, document: DocumentNode, **kwargs: Any) -> Any:
             context = kwargs.get("context_value")
             read = compiled_reads.plan(schema, document, kwargs.get("operation_name"), context)
-            if read is None:
+            if read is None or not isinstance(context, RequestContext):
                 return execute(schema, document, **kwargs)
 
             async def compiled_or_resolved() -> Any:

@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
-from acctgraph.graphql.projection.values import MAX_COLUMNS, Decoder, decoder
 from acctgraph.graphql.projection.selection import NotCovered
+from acctgraph.graphql.projection.values import MAX_COLUMNS, Decoder, decoder
 
 
 class PageColumns:

@@ -104,7 +104,9 @@ def _page(
 ) -> Page:
     rows: list[Row] = []
     if read.connection.rows_wanted:
-        rows = [[decode(value) for decode, value in zip(decoders, raw, strict=True)] for raw in orjson.loads(result["rows"])]
+        rows = [
+            [decode(value) for decode, value in zip(decoders, raw, strict=True)] for raw in orjson.loads(result["rows"])
+        ]
     has_more = len(rows) > page.limit
     rows = rows[: page.limit]
     if not page.forward:

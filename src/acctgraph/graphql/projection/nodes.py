@@ -16,14 +16,14 @@ from typing import Any
 
 from graphql import (
     FragmentDefinitionNode,
-    VariableNode,
-    Visitor,
     GraphQLEnumType,
     GraphQLField,
     GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
     SelectionSetNode,
+    VariableNode,
+    Visitor,
     get_named_type,
     visit,
 )
@@ -86,11 +86,8 @@ class NodeCompiler:
 
     def leaf(self, definition: GraphQLField, expression: Any) -> Produce:
         """The field's value from its column, serialized by its own scalar or enum."""
-        named = get_named_type(definition.type)
-        if not isinstance(named, GraphQLScalarType | GraphQLEnumType):
-            raise NotCovered("an object field read as a column")
+        serialize = _serializer(definition)
         index = self.columns.add(expression)
-        serialize = named.serialize
 
         def value(row: Row) -> Any:
             raw = row[index]
@@ -181,8 +178,7 @@ class NodeCompiler:
             if child.name == "__typename":
                 fields.append((child.key, _constant("Money")))
             elif child.name == "amountMinor":
-                serialize = get_named_type(definition.type).serialize  # type: ignore[union-attr]
-                fields.append((child.key, lambda row, s=serialize: s(months * row[mrr])))
+                fields.append((child.key, _amount(_serializer(definition), mrr, months)))
             elif child.name == "currency":
                 fields.append((child.key, _constant(currency)))
             elif child.name == "formatted":
@@ -208,7 +204,7 @@ class NodeCompiler:
 
     def _empty_page(self, selected: Selected, type_name: str, count: int) -> Produce:
         fields: Fields = []
-        for child, definition in self.fields(selected.node.selection_set, type_name):
+        for child, _definition in self.fields(selected.node.selection_set, type_name):
             if child.name == "__typename":
                 fields.append((child.key, _constant(type_name)))
             elif child.name == "totalCount":
@@ -248,6 +244,18 @@ class NodeCompiler:
 
 
 COMPUTED_ACCOUNT_FIELDS = frozenset({"owner", "nextRenewal", "health", "arr", "mrr", "isStrategic", "alerts"})
+
+
+def _serializer(definition: GraphQLField) -> Callable[[Any], Any]:
+    """How the executor serializes the field's values: its scalar's or enum's own ``serialize``."""
+    named = get_named_type(definition.type)
+    if not isinstance(named, GraphQLScalarType | GraphQLEnumType):
+        raise NotCovered("an object field read as a column")
+    return named.serialize
+
+
+def _amount(serialize: Callable[[Any], Any], mrr: int, months: int) -> Produce:
+    return lambda row: serialize(months * row[mrr])
 
 
 def _constant(value: Any) -> Produce:

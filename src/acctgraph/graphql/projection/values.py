@@ -27,7 +27,7 @@ MAX_COLUMNS = 100
 """PostgreSQL's limit on a function's arguments (``json_build_array``)."""
 
 
-class json_rows(FunctionElement[str]):  # noqa: N801 (SQL functions are lower case, like SQLAlchemy's)
+class json_rows(FunctionElement[str]):
     """Aggregate: the rows of its FROM as a JSON array of arrays of the given columns, as text."""
 
     type = Text()
