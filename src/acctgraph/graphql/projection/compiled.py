@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from graphql import (
     DocumentNode,
@@ -20,6 +23,28 @@ from acctgraph.graphql.projection.connection import CompiledConnection, compile_
 from acctgraph.graphql.projection.nodes import DEFINITION, NodeCompiler
 from acctgraph.graphql.projection.selection import NotCovered
 from acctgraph.settings import Settings
+
+T = TypeVar("T")
+
+
+class Recent(Generic[T]):
+    """A small LRU of values by key."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._values: OrderedDict[Hashable, T] = OrderedDict()
+
+    def get(self, key: Hashable) -> T | None:
+        value = self._values.get(key)
+        if value is not None:
+            self._values.move_to_end(key)
+        return value
+
+    def put(self, key: Hashable, value: T) -> T:
+        self._values[key] = value
+        if len(self._values) > self.size:
+            self._values.popitem(last=False)
+        return value
 
 
 @dataclass(frozen=True)
@@ -41,6 +66,8 @@ class CompiledRead:
     accounts_field: StrawberryField
     nodes: NodeCompiler
     guard: SummaryGuard | None
+    bound: Recent[Any] = field(default_factory=Recent)
+    """Statements by (arguments, day): ``execution.BoundRead``s."""
 
 
 def compile_read(

@@ -114,7 +114,8 @@ class NodeCompiler:
             else:
                 strawberry_field = definition.extensions.get(DEFINITION)
                 column = getattr(entity, getattr(strawberry_field, "python_name", ""), None)
-                if strawberry_field is None or strawberry_field.base_resolver is not None or column is None:
+                plain = strawberry_field is not None and strawberry_field.base_resolver is None
+                if not plain or getattr(column, "type", None) is None:
                     raise NotCovered(f"{type_name}.{selected.name} has a resolver")
                 fields.append((selected.key, self.leaf(definition, column)))
         return fields
