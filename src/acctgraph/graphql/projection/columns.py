@@ -15,7 +15,7 @@ class PageColumns:
 
     def __init__(self) -> None:
         self.expressions: list[ColumnElement[Any]] = []
-        self.decoders: list[Decoder] = []
+        self.decoders: list[Decoder | None] = []
         self._indexes: dict[Any, int] = {}
 
     def add(self, expression: Any) -> int:

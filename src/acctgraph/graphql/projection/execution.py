@@ -50,7 +50,8 @@ class BoundRead:
     """A compiled read with its arguments bound: the statement to run and how to read its answer."""
 
     statement: Select[Any]
-    decoders: list[Decoder]
+    decoders: list[tuple[int, Decoder]]
+    """(column index, decoder) of the columns JSON does not give as SQLAlchemy would."""
     ordering: Ordering
     page: PageRequest
     needs_rates: bool
@@ -74,18 +75,21 @@ def bind(
     return BoundRead(statement, decoders, listed.ordering, page, listed.needs_rates)
 
 
-def page_statement(read: CompiledRead, listed: ListedAccounts, page: PageRequest) -> tuple[Select[Any], list[Decoder]]:
+def page_statement(
+    read: CompiledRead, listed: ListedAccounts, page: PageRequest
+) -> tuple[Select[Any], list[tuple[int, Decoder]]]:
     """One statement for the whole answer: the page as JSON, the total count, the missing-rates check."""
     columns: list[Any] = []
     connection = read.connection
-    decoders: list[Decoder] = []
+    decoders: list[tuple[int, Decoder]] = []
     paged, directed = directed_page(listed.statement, listed.ordering, page)  # refuses a bad cursor
     if connection.rows_wanted:
         sorts = sort_columns(listed.ordering)
         inner = read.nodes.joined(paged.with_only_columns(*read.nodes.columns.expressions, *sorts))
         rows = inner.order_by(*directed.order_by()).limit(page.limit + 1).subquery("page")
         columns.append(select(json_rows(*rows.c)).scalar_subquery().label("rows"))
-        decoders = [*read.nodes.columns.decoders, *(decoder(sort.type) for sort in sorts)]
+        every = [*read.nodes.columns.decoders, *(decoder(sort.type) for sort in sorts)]
+        decoders = [(index, decode) for index, decode in enumerate(every) if decode is not None]
     if connection.total_wanted:
         columns.append(count_of(listed.statement).scalar_subquery().label("total"))
     if listed.needs_rates:
@@ -122,9 +126,10 @@ def _page(read: CompiledRead, bound: BoundRead, result: Any, context: RequestCon
     page, decoders = bound.page, bound.decoders
     rows: list[Row] = []
     if read.connection.rows_wanted:
-        rows = [
-            [decode(value) for decode, value in zip(decoders, raw, strict=True)] for raw in orjson.loads(result["rows"])
-        ]
+        rows = orjson.loads(result["rows"])
+        for row in rows:
+            for index, decode in decoders:
+                row[index] = decode(row[index])
     has_more = len(rows) > page.limit
     rows = rows[: page.limit]
     if not page.forward:
