@@ -150,13 +150,15 @@ def uvicorn_command(app: str, port: int, workers: int, app_dir: Path | None = No
     return command + (["--app-dir", str(app_dir)] if app_dir else [])
 
 
-def acctgraph_server(env: dict[str, str], key: str, workers: int, stack: contextlib.ExitStack) -> Server:
+def acctgraph_server(
+    env: dict[str, str], key: str, workers: int, stack: contextlib.ExitStack, name: str = "acctgraph"
+) -> Server:
     port = free_port()
     stack.enter_context(
         process(uvicorn_command("acctgraph.app:create_app", port, workers), env, f"http://127.0.0.1:{port}/healthz")
     )
     return Server(
-        "acctgraph",
+        name,
         f"http://127.0.0.1:{port}/graphql",
         lambda first: {
             "query": DASHBOARD,
@@ -325,7 +327,8 @@ async def _python_load(server: Server, first: int, clients: int, seconds: float)
     errors = 0
     stop = time.monotonic() + seconds
     body = json.dumps(server.body(first)).encode()
-    headers = {**server.headers, "Content-Type": "application/json"}
+    # wrk asks for no compression; httpx would ask for gzip, which only some servers here apply.
+    headers = {**server.headers, "Content-Type": "application/json", "Accept-Encoding": "identity"}
     limits = httpx.Limits(max_connections=clients)
     async with httpx.AsyncClient(limits=limits, timeout=30) as client:
 
@@ -454,6 +457,9 @@ def main() -> None:
     parser.add_argument("--orderings-only", action="store_true", help="With --accounts: skip the load runs.")
     parser.add_argument("--reuse-database", default=None, help="A loaded database to use as is (with --api-key).")
     parser.add_argument("--api-key", default=None)
+    parser.add_argument(
+        "--with-resolvers", action="store_true", help="Also acctgraph with ACCTGRAPH_COMPILED_READS=false."
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(BENCH))
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; cores: {os.cpu_count()}")
@@ -467,6 +473,9 @@ def main() -> None:
         )
         with contextlib.ExitStack() as stack:
             servers = [acctgraph_server(env, key, args.workers, stack), bare_server(env, args.workers, stack)]
+            if args.with_resolvers:
+                resolvers_env = {**env, "ACCTGRAPH_COMPILED_READS": "false"}
+                servers.append(acctgraph_server(resolvers_env, key, args.workers, stack, "resolvers"))
             if make_url(database_url).get_backend_name() == "postgresql" and not args.no_postgraphile:
                 graphile = postgraphile_server(database_url, stack)
                 if graphile is not None:

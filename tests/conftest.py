@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -84,7 +85,14 @@ def api_settings(db_url: str) -> Settings:
 
 @pytest.fixture
 async def graphql(api_settings: Settings, engine: Engine) -> AsyncIterator[GraphQLClient]:
-    app = create_app(api_settings)
+    async with serving(api_settings, engine) as client:
+        yield client
+
+
+@asynccontextmanager
+async def serving(settings: Settings, engine: Engine) -> AsyncIterator[GraphQLClient]:
+    """A client of an app built from ``settings``, acting as an admin, counting the app's statements."""
+    app = create_app(settings)
     statements: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:

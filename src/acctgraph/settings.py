@@ -34,6 +34,18 @@ class Settings(BaseSettings):
     debug: bool = Field(default=False, description="Show GraphiQL and detailed errors.")
     graphiql: bool = Field(default=True, description="Serve the GraphiQL IDE on GET /graphql.")
 
+    api_key_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="A verified API key is trusted this long without asking the database again (0: never); a key "
+        "revoked or a user changed by another process keeps its old rights that long (docs/api.md).",
+    )
+    compiled_reads: bool = Field(
+        default=True,
+        description="Answer `accounts` list queries from one compiled SQL statement (docs/architecture.md); "
+        "off: every query runs through the field resolvers.",
+    )
+
     default_page_size: int = Field(default=20, ge=1)
     max_page_size: int = Field(default=100, ge=1)
     max_query_depth: int = Field(default=10, ge=1)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session, UOWTransaction
 
 from acctgraph.domain.actors import Actor
 from acctgraph.models import ApiKey, User
@@ -43,7 +46,22 @@ def create_api_key(
     return key, token
 
 
+@dataclass(frozen=True)
+class VerifiedKey:
+    """A token's actor, until when the key is valid (None: no expiry), and whether its last use was noted
+    (the session then has a write to commit)."""
+
+    actor: Actor
+    expires_at: datetime | None
+    noted_use: bool
+
+
 def authenticate(session: Session, token: str, now: datetime | None = None) -> Actor:
+    """The actor a token stands for (see :func:`verify_api_key`)."""
+    return verify_api_key(session, token, now).actor
+
+
+def verify_api_key(session: Session, token: str, now: datetime | None = None) -> VerifiedKey:
     """The actor a token stands for. Notes the key's last use at most once a minute, so that reads do not
     write (and wait for a write lock) on every request."""
     now = now or utcnow()
@@ -59,9 +77,11 @@ def authenticate(session: Session, token: str, now: datetime | None = None) -> A
         raise AuthenticationFailed(f"API key {key.prefix}... expired at {key.expires_at.isoformat()}; create a new one")
     if not user.active:
         raise AuthenticationFailed(f"user {user.email} is deactivated")
-    if key.last_used_at is None or key.last_used_at < now - LAST_USED_RESOLUTION:
+    noted_use = key.last_used_at is None or key.last_used_at < now - LAST_USED_RESOLUTION
+    if noted_use:
         key.last_used_at = now
-    return Actor(user_id=user.id, role=user.role, api_key_id=key.id, integration=key.integration)
+    actor = Actor(user_id=user.id, role=user.role, api_key_id=key.id, integration=key.integration)
+    return VerifiedKey(actor, key.expires_at, noted_use)
 
 
 def revoke_api_key(session: Session, key: ApiKey) -> None:
@@ -73,3 +93,42 @@ def replace_api_key(session: Session, user: User, name: str) -> str:
     for key in session.scalars(select(ApiKey).where(ApiKey.user_id == user.id, ApiKey.name == name)):
         revoke_api_key(session, key)
     return create_api_key(session, user, name)[1]
+
+
+_credential_changes = itertools.count(1)
+credentials_version = 0
+"""Bumped when this process commits a change to a key or a user (revoked, deactivated, role changed):
+caches of verified keys (``graphql.authentication``) drop what they verified before."""
+CHANGES_CREDENTIALS = "acctgraph.credentials_changed"
+
+
+CREDENTIAL_COLUMNS: dict[type, tuple[str, ...]] = {
+    ApiKey: ("revoked_at", "expires_at", "integration", "user_id", "token_hash"),
+    User: ("role", "active"),
+}
+"""What, changed, changes what a key may do (a key's last use does not)."""
+
+
+def _changes_credentials(row: Any) -> bool:
+    columns = CREDENTIAL_COLUMNS.get(type(row), ())
+    state = inspect(row)
+    return any(state.attrs[column].history.has_changes() for column in columns)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_credential_writes(session: Session, _flush_context: UOWTransaction) -> None:
+    deleted = any(isinstance(row, ApiKey | User) for row in session.deleted)
+    if deleted or any(_changes_credentials(row) for row in session.dirty):
+        session.info[CHANGES_CREDENTIALS] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _bump_credentials_version(session: Session) -> None:
+    global credentials_version
+    if session.info.pop(CHANGES_CREDENTIALS, False):
+        credentials_version = next(_credential_changes)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_credential_writes(session: Session, _previous_transaction: Any) -> None:
+    session.info.pop(CHANGES_CREDENTIALS, None)

@@ -7,20 +7,25 @@ with a JSON body in GraphQL's error shape. Websockets send the same header value
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 import anyio
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.responses import JSONResponse
 
+from acctgraph.domain import api_keys
 from acctgraph.domain.actors import Actor
-from acctgraph.domain.api_keys import TOKEN_PREFIX, AuthenticationFailed, authenticate
+from acctgraph.domain.api_keys import TOKEN_PREFIX, AuthenticationFailed, VerifiedKey, hash_token, verify_api_key
 from acctgraph.domain.single_sign_on import JwtVerifier, Provisioning, authenticate_email
 from acctgraph.graphql.error_responses import error_response
 from acctgraph.graphql.errors import Unauthenticated
 from acctgraph.graphql.media_types import response_media_type
 from acctgraph.models import Role
+from acctgraph.models.base import utcnow
 from acctgraph.settings import Settings
 
 IDE_HINT = 'In GraphiQL, paste it in the Headers tab: {"Authorization": "Bearer ag_..."}.'
@@ -53,12 +58,52 @@ def unauthorized(message: str, accept: str | None = None) -> JSONResponse:
     )
 
 
+class VerifiedKeys:
+    """Keys verified in the last ``seconds``, by token hash, so that a client's every request does not
+    SELECT (and COMMIT) its key again.
+
+    The window is the price: a key revoked, or a user deactivated or given another role, by another
+    process (the CLI, another worker) keeps its old rights for up to ``seconds`` here; in this process
+    any such commit empties the cache at once (``api_keys.credentials_version``). An entry never outlives
+    its key's expiry."""
+
+    def __init__(self, seconds: float, size: int = 4096, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.size = size
+        self.clock = clock
+        self._version = api_keys.credentials_version
+        self._entries: OrderedDict[str, tuple[float, datetime | None, Actor]] = OrderedDict()
+
+    def get(self, token_hash: str) -> Actor | None:
+        if self._version != api_keys.credentials_version:
+            self._entries.clear()
+            self._version = api_keys.credentials_version
+        entry = self._entries.get(token_hash)
+        if entry is None:
+            return None
+        until, expires_at, actor = entry
+        if self.clock() >= until or (expires_at is not None and expires_at <= utcnow()):
+            del self._entries[token_hash]
+            return None
+        return actor
+
+    def remember(self, token_hash: str, verified: VerifiedKey, version: int) -> None:
+        """Keep ``verified`` unless credentials changed (``version``) while it was being verified."""
+        if self.seconds <= 0 or version != api_keys.credentials_version:
+            return
+        self._entries[token_hash] = (self.clock() + self.seconds, verified.expires_at, verified.actor)
+        self._entries.move_to_end(token_hash)
+        if len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
 class Authenticator:
     """Resolves an ``Authorization`` header value to an ``Actor``: API keys (``ag_...``), and SSO JWTs
     when configured; raises ``AuthenticationFailed`` saying what to send."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
         self.sessions = sessions
+        self.verified = VerifiedKeys(settings.api_key_cache_seconds)
         self.jwt = (
             JwtVerifier(settings.jwt_issuer, settings.jwt_jwks_url, settings.jwt_audience, settings.jwt_email_claim)
             if settings.jwt_issuer and settings.jwt_jwks_url
@@ -73,11 +118,22 @@ class Authenticator:
     async def actor(self, authorization: str) -> Actor:
         token = bearer_token(authorization)
         if token.startswith(TOKEN_PREFIX) or self.jwt is None:
-            async with self.sessions() as session:
-                actor = await session.run_sync(lambda sync: authenticate(sync, token))
-                await session.commit()
-            return actor
+            return await self._api_key(token)
         claims = await anyio.to_thread.run_sync(self.jwt.claims, token)
         email = claims[self.jwt.email_claim]
         async with self.sessions() as session:
             return await session.run_sync(lambda sync: authenticate_email(sync, email, claims, self.provisioning))
+
+    async def _api_key(self, token: str) -> Actor:
+        """From the cache, or one SELECT; a COMMIT only when the key's last use is noted (once a minute)."""
+        token_hash = hash_token(token)
+        actor = self.verified.get(token_hash)
+        if actor is not None:
+            return actor
+        version = api_keys.credentials_version
+        async with self.sessions() as session:
+            verified = await session.run_sync(lambda sync: verify_api_key(sync, token))
+            if verified.noted_use:
+                await session.commit()
+        self.verified.remember(token_hash, verified, version)
+        return verified.actor

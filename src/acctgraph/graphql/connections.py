@@ -63,11 +63,11 @@ def build_connection(
     return Connection(edges=edges, page_info=page_info, nodes=[edge.node for edge in edges], _count=count)
 
 
-def _sort_columns(ordering: Ordering) -> list[ColumnElement[Any]]:
+def sort_columns(ordering: Ordering) -> list[ColumnElement[Any]]:
     return [key.column.label(f"sort_{index}") for index, key in enumerate(ordering.keys)]
 
 
-def _directed(statement: Select[Any], ordering: Ordering, page: PageRequest) -> tuple[Select[Any], Ordering]:
+def directed_page(statement: Select[Any], ordering: Ordering, page: PageRequest) -> tuple[Select[Any], Ordering]:
     """The statement restricted to rows past the cursor, and the ordering to read them in."""
     directed = ordering if page.forward else ordering.reversed()
     if page.cursor is not None:
@@ -100,14 +100,14 @@ async def paginate(
 
     Without ``rows_wanted`` (the query asks only for totalCount) no page is fetched: only the COUNT runs."""
     count_statement = select(func.count()).select_from(statement.order_by(None).subquery())
-    paged, directed = _directed(statement, ordering, page)
+    paged, directed = directed_page(statement, ordering, page)
     width = 0
     if look_ahead is not None:
         paged, width = look_ahead.widen(paged)
     rows: Sequence[Any] = []
     if rows_wanted:
         rows = await context.db.all(
-            paged.add_columns(*_sort_columns(ordering)).order_by(*directed.order_by()).limit(page.limit + 1)
+            paged.add_columns(*sort_columns(ordering)).order_by(*directed.order_by()).limit(page.limit + 1)
         )
     if look_ahead is not None:
         nodes = await look_ahead.nodes(context, rows, width)
@@ -182,9 +182,9 @@ async def _child_page_rows(
     context: RequestContext, children: ChildList, parent_ids: list[int], page: PageRequest, filter_key: FilterKey
 ) -> list[tuple[int, Any]]:
     """Up to ``limit + 1`` rows per parent, numbered by a window function: one query for all parents."""
-    statement, directed = _directed(children.base(parent_ids, filter_key), children.ordering, page)
+    statement, directed = directed_page(children.base(parent_ids, filter_key), children.ordering, page)
     position = func.row_number().over(partition_by=children.parent, order_by=directed.order_by())
-    numbered = statement.add_columns(*_sort_columns(children.ordering), position.label("position")).subquery()
+    numbered = statement.add_columns(*sort_columns(children.ordering), position.label("position")).subquery()
     child = aliased(children.model, numbered)
     sort_values = [numbered.c[f"sort_{index}"] for index in range(len(children.ordering.keys))]
     parent_column = numbered.c[children.parent.key]

@@ -12,6 +12,7 @@ from typing import Any
 from graphql import DocumentNode, StringValueNode, Visitor, visit
 from strawberry.extensions import SchemaExtension
 
+from acctgraph.graphql.document_cache import DocumentCache
 from acctgraph.graphql.errors import InvalidArgument
 
 NUL = "\x00"
@@ -36,10 +37,18 @@ class _NulLiterals(Visitor):
         self.found = self.found or NUL in node.value
 
 
-def _literal_has_nul(document: DocumentNode) -> bool:
+def _visit_literals(document: DocumentNode) -> bool:
     visitor = _NulLiterals()
     visit(document, visitor)
     return visitor.found
+
+
+_LITERALS: DocumentCache[bool] = DocumentCache()
+
+
+def _literal_has_nul(document: DocumentNode) -> bool:
+    """Whether a string literal of ``document`` holds NUL: walked once per parsed document, not per request."""
+    return _LITERALS.get(document, None, lambda: _visit_literals(document))
 
 
 class RefuseNulCharacters(SchemaExtension):

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import strawberry
+from graphql import DocumentNode, GraphQLSchema
+from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.utils.await_maybe import await_maybe
 
+from acctgraph.graphql.context import RequestContext
 from acctgraph.graphql.descriptions import describe
 from acctgraph.graphql.extensions import schema_extensions
 from acctgraph.graphql.mutations.accounts import AccountMutations
@@ -26,6 +33,7 @@ from acctgraph.graphql.mutations.sync import SyncMutations
 from acctgraph.graphql.mutations.tasks import TaskMutations
 from acctgraph.graphql.mutations.users import UserMutations
 from acctgraph.graphql.mutations.webhooks import WebhookMutations
+from acctgraph.graphql.projection import CompiledReads
 from acctgraph.graphql.queries.accounts import AccountQueries
 from acctgraph.graphql.queries.alerts import AlertQueries
 from acctgraph.graphql.queries.audit import AuditQueries
@@ -88,10 +96,44 @@ MUTATIONS: tuple[type, ...] = (
 )
 
 
+class AcctgraphSchema(strawberry.Schema):
+    """Strawberry's schema, answering the reads ``graphql.projection`` covers from compiled SQL.
+
+    The hook is the execute function strawberry calls once the document is parsed and validated, inside
+    its ``executing`` phase: every extension (limits, cost, policy, error codes, masking, tracing, the
+    session's lifetime) runs around a compiled answer as around a resolved one. Overriding ``execute``
+    itself would mean copying strawberry's whole operation pipeline.
+    """
+
+    compiled_reads: CompiledReads | None = None
+
+    def _get_execute_function(self) -> Callable[..., Any]:
+        execute = super()._get_execute_function()
+        compiled_reads = self.compiled_reads
+        if compiled_reads is None:
+            return execute
+
+        def execute_compiled_or_resolved(schema: GraphQLSchema, document: DocumentNode, **kwargs: Any) -> Any:
+            context = kwargs.get("context_value")
+            read = compiled_reads.plan(schema, document, kwargs.get("operation_name"), context)
+            if read is None or not isinstance(context, RequestContext):
+                return execute(schema, document, **kwargs)
+
+            async def compiled_or_resolved() -> Any:
+                data = await compiled_reads.data(read, schema, context, kwargs.get("variable_values"))
+                if data is not None:
+                    return GraphQLExecutionResult(data=data, errors=None)
+                return await await_maybe(execute(schema, document, **kwargs))
+
+            return compiled_or_resolved()
+
+        return execute_compiled_or_resolved
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     query = merge_types("Query", QUERIES)
     mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None
-    schema = strawberry.Schema(
+    schema = AcctgraphSchema(
         query=query,
         mutation=mutation,
         subscription=Subscription,
@@ -99,6 +141,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         config=StrawberryConfig(scalar_map=SCALARS, batching_config={"max_operations": settings.max_batch_operations}),
     )
     describe(schema._schema)
+    if settings.compiled_reads:
+        schema.compiled_reads = CompiledReads(settings, schema.config, schema.schema_converter.scalar_registry)
     return schema
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, false, func, select
+from sqlalchemy import ColumnElement, Exists, Select, exists, false, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from acctgraph.domain.revenue.money import MissingExchangeRate
@@ -145,6 +145,12 @@ def require_list_rates(session: Session, reporting_currency: str) -> None:
     if missing:
         currencies = {currency for listed, _day in missing for currency in (listed or "").split(",") if currency}
         raise MissingExchangeRate(currencies, reporting_currency, min(day for _listed, day in missing))
+
+
+def list_rates_missing() -> Exists:
+    """EXISTS an account whose MRR lacks a rate: what :func:`require_list_rates` refuses, for a statement
+    that checks it in passing (and then leaves the refusal to ``require_list_rates``)."""
+    return exists().where(AccountSummary.rates_missing)
 
 
 def count_of(statement: Select[Any]) -> Select[int]:

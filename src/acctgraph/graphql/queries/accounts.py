@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 import strawberry
+from sqlalchemy import Select
 from sqlalchemy.orm import defer
 
 from acctgraph import models
@@ -92,6 +96,30 @@ def _ordering(order: tuple[SortColumn, ...]) -> Ordering:
     return Ordering(tuple(SortKey(c.name, c.column, c.descending, value_type=c.value_type) for c in order))
 
 
+@dataclass(frozen=True)
+class ListedAccounts:
+    """The accounts a ``accounts(filter, orderBy)`` list holds: ``select(Account)`` filtered (unordered),
+    the keyset ordering to page it by, and whether it must first check that no ARR lacks a rate."""
+
+    statement: Select[Any]
+    ordering: Ordering
+    needs_rates: bool
+
+
+def listed_accounts(
+    settings: Settings, today: date, filter: AccountFilter | None, order_by: AccountOrder | None
+) -> ListedAccounts:
+    """The one definition of the list, shared by the resolver and the compiled projection
+    (``graphql.projection``): filters, orderings and cursors cannot drift apart. Raises ``ApiError``s."""
+    where = _list_filter(filter or AccountFilter(), settings)
+    order = order_by or AccountOrder()
+    order_key = AccountOrderKey(order.field.value)
+    listed = account_list(where, order_key, order.direction is OrderDirection.DESC, today)
+    # ``extra`` (a JSON document connectors keep) is not served: not read either.
+    statement = listed.statement.options(defer(models.Account.extra))
+    return ListedAccounts(statement, _ordering(listed.order), needs_rates(where, order_key))
+
+
 @strawberry.type
 class AccountQueries:
     @paginated("The book of accounts, filtered and ordered.", Connection[Account])
@@ -102,17 +130,12 @@ class AccountQueries:
         order_by: AccountOrder | None = None,
     ) -> RootList:
         context = info.context
-        where = _list_filter(filter or AccountFilter(), context.settings)
-        order = order_by or AccountOrder()
-        order_key = AccountOrderKey(order.field.value)
-        if needs_rates(where, order_key):
+        listed = listed_accounts(context.settings, context.today, filter, order_by)
+        if listed.needs_rates:
             currency = context.settings.reporting_currency
             with revenue_errors():  # an amount without a rate has no ARR: refuse rather than sort it as 0
                 await context.db.run_sync(lambda session: require_list_rates(session, currency))
-        listed = account_list(where, order_key, order.direction is OrderDirection.DESC, context.today)
-        # ``extra`` (a JSON document connectors keep) is not served: not read either.
-        statement = listed.statement.options(defer(models.Account.extra))
-        return RootList(statement, _ordering(listed.order), Account.from_row, account_look_ahead(info))
+        return RootList(listed.statement, listed.ordering, Account.from_row, account_look_ahead(info))
 
     @strawberry.field(description="One account by id.")
     async def account(self, info: strawberry.Info[RequestContext, None], id: strawberry.ID) -> Account | None:
