@@ -20,7 +20,7 @@ from strawberry.types.arguments import StrawberryArgument
 from strawberry.types.field import StrawberryField
 from strawberry.types.nodes import FragmentSpread, InlineFragment
 
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info, RequestContext
 from acctgraph.graphql.errors import InvalidCursor
 from acctgraph.graphql.keyset import Ordering, PageRequest, decode_cursor, encode_cursor
 from acctgraph.graphql.loaders import visible
@@ -265,7 +265,7 @@ class KeysetPagination(FieldExtension):
         self,
         next_: Any,
         source: Any,
-        info: strawberry.Info[RequestContext, None],
+        info: Info,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -281,9 +281,7 @@ class KeysetPagination(FieldExtension):
                 return planned
         return self._load(source_list, info, page)
 
-    async def _load(
-        self, source_list: Any, info: strawberry.Info[RequestContext, None], page: PageRequest
-    ) -> Connection[Any]:
+    async def _load(self, source_list: Any, info: Info, page: PageRequest) -> Connection[Any]:
         if inspect.isawaitable(source_list):
             source_list = await source_list
         if isinstance(source_list, RootList):  # a child list pages its parents' rows together anyway
@@ -294,7 +292,7 @@ class KeysetPagination(FieldExtension):
         self,
         next_: Any,
         source: Any,
-        info: strawberry.Info[RequestContext, None],
+        info: Info,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -308,7 +306,7 @@ class KeysetPagination(FieldExtension):
 COUNT_ONLY = frozenset({"totalCount", "__typename"})
 
 
-def _selects_rows(info: strawberry.Info[RequestContext, None]) -> bool:
+def _selects_rows(info: Info) -> bool:
     """Whether the query asks for anything of the connection but its totalCount (edges, nodes, pageInfo)."""
     if not info.selected_fields:
         return True

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+import strawberry
 from sqlalchemy import Result, Select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -96,3 +97,7 @@ class RequestContext:
     loaders: Loaders = field(default_factory=Loaders)
     today: date = field(default_factory=lambda: datetime.now(UTC).date())
     viewer: Actor | None = None
+
+
+Info = strawberry.Info[RequestContext, None]
+"""What every resolver receives: strawberry's ``Info`` over acctgraph's request context."""

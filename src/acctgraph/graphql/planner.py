@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import strawberry
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -38,7 +37,7 @@ from sqlalchemy.orm import aliased, defer
 
 from acctgraph import models
 from acctgraph.domain.account_facts import alert_count
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info, RequestContext
 from acctgraph.graphql.loaders import visible
 from acctgraph.graphql.policy import Reader, may_read, reader_of
 from acctgraph.graphql.types.accounts import Account
@@ -241,7 +240,7 @@ class AccountLookAhead:
         return node
 
 
-def account_look_ahead(info: strawberry.Info[RequestContext, None]) -> AccountLookAhead | None:
+def account_look_ahead(info: Info) -> AccountLookAhead | None:
     """The look-ahead of an ``accounts`` connection field for this request, or None if nothing is planned."""
     raw = info._raw_info
     context = info.context

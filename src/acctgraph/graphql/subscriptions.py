@@ -24,14 +24,13 @@ from acctgraph.domain.live_events import (
     sync_run_progress,
     sync_runs_active_since,
 )
-from acctgraph.graphql.context import Loaders, RequestContext
+from acctgraph.graphql.context import Info, Loaders
 from acctgraph.graphql.ids import decode_id
 from acctgraph.graphql.policy import authorize
 from acctgraph.graphql.types.alerts import Alert
 from acctgraph.graphql.types.sync import SyncRun
 
 T = TypeVar("T")
-Info = strawberry.Info[RequestContext, None]
 
 
 def _caller(info: Info, returns: str) -> Actor:

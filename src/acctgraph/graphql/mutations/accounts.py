@@ -11,14 +11,12 @@ from strawberry import UNSET, relay
 from acctgraph import models
 from acctgraph.domain import accounts as domain
 from acctgraph.domain.actors import Actor
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.mutations.base import run, run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.accounts import Account
 from acctgraph.graphql.types.enums import LifecycleStage, Segment
 from acctgraph.graphql.types.ownership import OwnershipChange
-
-Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.input

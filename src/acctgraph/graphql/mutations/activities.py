@@ -8,14 +8,12 @@ import strawberry
 from strawberry import UNSET, relay
 
 from acctgraph.domain import engagement as domain
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.mutations.base import run, run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.activities import Activity
 from acctgraph.graphql.types.enums import ActivityKind
 from acctgraph.graphql.types.tasks import Task
-
-Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.input(description="A call, email, meeting or note that happened.")

@@ -6,12 +6,10 @@ import strawberry
 from strawberry import UNSET, relay
 
 from acctgraph.domain.alerts import lifecycle as domain
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.mutations.base import run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.alerts import Alert
-
-Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.input(description="The open alert to acknowledge.")

@@ -7,7 +7,6 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import strawberry
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -16,7 +15,7 @@ from acctgraph.domain.actors import Actor
 from acctgraph.domain.authorization import NotAuthorized, check_changes
 from acctgraph.domain.changes import ChangeSet
 from acctgraph.domain.rules import BusinessRuleError
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.errors import ErrorCode, Forbidden, Unauthenticated, error_code
 from acctgraph.graphql.mutations.inputs import InvalidInput, UserError, parse
 from acctgraph.graphql.types.node import ModelNode
@@ -57,9 +56,7 @@ def _in_transaction(
     return result, []
 
 
-async def mutate(
-    info: strawberry.Info[RequestContext, None], work: Callable[[Session, Actor], T]
-) -> tuple[T | None, list[UserError]]:
+async def mutate(info: Info, work: Callable[[Session, Actor], T]) -> tuple[T | None, list[UserError]]:
     """Run ``work`` as one audited, authorised transaction; business-rule failures come back as userErrors."""
     context = info.context
     actor = context.viewer
@@ -73,7 +70,7 @@ async def mutate(
 
 
 async def run(
-    info: strawberry.Info[RequestContext, None],
+    info: Info,
     command_type: type[C],
     value: Any,
     work: Callable[[Session, Actor, C], T],
@@ -88,7 +85,7 @@ async def run(
 
 
 async def run_for_node(
-    info: strawberry.Info[RequestContext, None],
+    info: Info,
     payload: type[P],
     node: type[ModelNode],
     command_type: type[C],

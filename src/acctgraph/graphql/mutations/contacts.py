@@ -6,13 +6,11 @@ import strawberry
 from strawberry import UNSET, relay
 
 from acctgraph.domain import relationships as domain
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.mutations.base import run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.contacts import Contact
 from acctgraph.graphql.types.enums import BuyingRole, Influence, Sentiment
-
-Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.input

@@ -8,12 +8,10 @@ import strawberry
 from strawberry import UNSET, relay
 
 from acctgraph.domain import renewal_desk as desk
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.mutations.base import run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.contracts import Contract
-
-Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.input(description="Cancel an active contract; a churn reason from churnReasons is required.")

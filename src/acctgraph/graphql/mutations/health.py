@@ -6,13 +6,11 @@ import strawberry
 from strawberry import UNSET, relay
 
 from acctgraph.domain.health import sentiment as domain
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.mutations.base import run
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.enums import Sentiment
 from acctgraph.graphql.types.health import AccountSentiment
-
-Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.input(description="Your sentiment on an account, as of today.")

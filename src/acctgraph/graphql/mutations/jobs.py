@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.mutations.base import run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.sync import DataSource
@@ -32,7 +32,7 @@ class SetDataSourceSchedulePayload:
 class JobMutations:
     @strawberry.mutation(description="Schedule a connection's sync (or stop scheduling it); admins only.")
     async def set_data_source_schedule(
-        self, info: strawberry.Info[RequestContext, None], input: SetDataSourceScheduleInput
+        self, info: Info, input: SetDataSourceScheduleInput
     ) -> SetDataSourceSchedulePayload:
         return await run_for_node(
             info, SetDataSourceSchedulePayload, DataSource, ScheduleConnectionSync, input, schedule_connection_sync

@@ -9,14 +9,12 @@ from strawberry import UNSET, relay
 
 from acctgraph.domain import pipeline as domain
 from acctgraph.domain import renewal_desk as desk
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.mutations.base import run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.enums import ForecastCategory, OpportunityKind
 from acctgraph.graphql.types.opportunities import Opportunity
 from acctgraph.graphql.types.scalars import BigInt
-
-Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.input

@@ -8,13 +8,11 @@ import strawberry
 from strawberry import UNSET, relay
 
 from acctgraph.domain import plans as domain
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.mutations.base import run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.enums import PlanItemStatus
 from acctgraph.graphql.types.plans import PlanItem
-
-Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.input(description="A goal of the account's plan, or with `goalId` an initiative under that goal.")

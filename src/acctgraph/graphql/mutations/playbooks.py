@@ -6,14 +6,12 @@ import strawberry
 from strawberry import relay
 
 from acctgraph.domain.tasks import playbooks as domain
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.mutations.base import run
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.queries.playbooks import configured_playbooks
 from acctgraph.graphql.types.playbooks import PlaybookRun
 from acctgraph.graphql.types.tasks import Task
-
-Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.input(description="The playbook to start, and on which account.")

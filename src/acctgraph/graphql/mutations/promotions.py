@@ -11,14 +11,12 @@ from strawberry import UNSET, relay
 from acctgraph import models
 from acctgraph.domain import promotions as domain
 from acctgraph.domain.actors import Actor
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.mutations.base import run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.enums import PromotionOutcome
 from acctgraph.graphql.types.promotions import Promotion, PromotionTarget
 from acctgraph.graphql.types.scalars import BigInt
-
-Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.input(description="Target accounts must be strategic (segment STRATEGIC or MRR at the threshold).")

@@ -8,13 +8,11 @@ import strawberry
 from strawberry import UNSET, relay
 
 from acctgraph.domain import engagement as domain
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.mutations.activities import CompleteQbrPayload, NextStepInput
 from acctgraph.graphql.mutations.base import run
 from acctgraph.graphql.types.activities import Activity
 from acctgraph.graphql.types.tasks import Task
-
-Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.input(description="A QBR that was held, with what it decided.")

@@ -6,14 +6,12 @@ import strawberry
 from strawberry import relay
 
 from acctgraph.domain import quotas as domain
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.mutations.base import run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.quotas import Quota
 from acctgraph.graphql.types.scalars import BigInt
 from acctgraph.models import QuotaKind
-
-Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.input(description="A quota; setting one for the same user, kind and period again replaces its amount.")

@@ -8,15 +8,13 @@ import strawberry
 from strawberry import UNSET, relay
 
 from acctgraph.domain import quotes as domain
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.mutations.base import run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.enums import QuoteStatus
 from acctgraph.graphql.types.quotes import Quote
 from acctgraph.graphql.types.scalars import BigInt
 from acctgraph.settings import Settings
-
-Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.input

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from strawberry import relay
 
 from acctgraph.domain.sync_requests import RequestSync, request_sync
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info, RequestContext
 from acctgraph.graphql.mutations.base import run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.sync import SyncRequest
@@ -37,9 +37,7 @@ class SyncMutations:
         description="Queue a sync of a connection for the job engine (`acctgraph worker`); a request already "
         "waiting for the connection is returned instead of a second one."
     )
-    async def trigger_sync(
-        self, info: strawberry.Info[RequestContext, None], input: TriggerSyncInput
-    ) -> TriggerSyncPayload:
+    async def trigger_sync(self, info: Info, input: TriggerSyncInput) -> TriggerSyncPayload:
         payload = await run_for_node(info, TriggerSyncPayload, SyncRequest, RequestSync, input, request_sync)
         if payload.sync_request is not None and payload.sync_request.claimed_at is None:
             await _enqueue(info.context, payload.sync_request)

@@ -13,12 +13,11 @@ from strawberry import UNSET, relay
 
 from acctgraph.domain.actors import Actor
 from acctgraph.domain.tasks import commands as domain
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.mutations.base import run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.tasks import Task, TaskPriority
 
-Info = strawberry.Info[RequestContext, None]
 C = TypeVar("C", bound=BaseModel)
 
 VERSION = "The version you read (optimistic concurrency)."

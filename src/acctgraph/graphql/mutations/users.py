@@ -6,13 +6,11 @@ import strawberry
 from strawberry import UNSET, relay
 
 from acctgraph.domain import users as domain
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.mutations.base import run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.enums import Role
 from acctgraph.graphql.types.users import User
-
-Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.input(

@@ -7,14 +7,12 @@ import strawberry
 from strawberry import UNSET, relay
 
 from acctgraph import models
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.mutations.base import run, run_for_node
 from acctgraph.graphql.mutations.inputs import UserError
 from acctgraph.graphql.types.webhooks import NotificationSettings, WebhookDelivery, WebhookEndpoint
 from acctgraph.notifications import endpoints as domain
 from acctgraph.notifications.preferences import UpdateNotificationSettings, update_notification_settings
-
-Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.input(description="A new endpoint; its signing key is generated and answered once.")

@@ -21,7 +21,7 @@ from acctgraph.domain.read_model.account_list import (
     require_list_rates,
 )
 from acctgraph.graphql.connections import Connection, RootList, paginated
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.errors import InvalidArgument, NotFound
 from acctgraph.graphql.ids import decode_id, decode_ids
 from acctgraph.graphql.keyset import Ordering, SortKey
@@ -125,7 +125,7 @@ class AccountQueries:
     @paginated("The book of accounts, filtered and ordered.", Connection[Account])
     async def accounts(
         self,
-        info: strawberry.Info[RequestContext, None],
+        info: Info,
         filter: AccountFilter | None = None,
         order_by: AccountOrder | None = None,
     ) -> RootList:
@@ -138,7 +138,7 @@ class AccountQueries:
         return RootList(listed.statement, listed.ordering, Account.from_row, account_look_ahead(info))
 
     @strawberry.field(description="One account by id.")
-    async def account(self, info: strawberry.Info[RequestContext, None], id: strawberry.ID) -> Account | None:
+    async def account(self, info: Info, id: strawberry.ID) -> Account | None:
         row = await load_by_id(info.context, models.Account, decode_id(id, "Account"))
         if row is None:
             raise NotFound(f"no Account with id {id!r}")

@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 
 from acctgraph import models
 from acctgraph.domain.health.service import configured_health
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.date_ranges import date_range
 from acctgraph.graphql.ids import decode_id
 from acctgraph.graphql.types.alerts import HealthMeasurePoint
@@ -26,7 +26,7 @@ class HealthQueries:
     )
     async def health_measure_history(
         self,
-        info: strawberry.Info[RequestContext, None],
+        info: Info,
         account_id: strawberry.ID,
         measures: list[str] | None = None,
         since: Annotated[date | None, strawberry.argument(name="from")] = None,
@@ -43,7 +43,7 @@ class HealthQueries:
         return [HealthMeasurePoint.from_row(row) for row in rows]
 
     @strawberry.field(description="The scorecards (per segment) and alert settings in force, as a JSON document.")
-    async def health_configuration(self, info: strawberry.Info[RequestContext, None]) -> JSON:
+    async def health_configuration(self, info: Info) -> JSON:
         config, _ = await asyncio.to_thread(
             configured_health, info.context.settings, plugin_manager(info.context.settings)
         )

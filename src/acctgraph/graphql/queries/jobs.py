@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.types.jobs import ScheduledJob
 from acctgraph.jobs.reads import MOST_SCHEDULES, scheduled_jobs
 
@@ -14,6 +14,6 @@ class JobQueries:
     @strawberry.field(
         description=f"Every scheduled job by name (at most {MOST_SCHEDULES}): schedule, next run, last run, outcome."
     )
-    async def jobs(self, info: strawberry.Info[RequestContext, None]) -> list[ScheduledJob]:
+    async def jobs(self, info: Info) -> list[ScheduledJob]:
         rows = await info.context.db.run_sync(scheduled_jobs)
         return [ScheduledJob.from_row(row) for row in rows]

@@ -8,7 +8,7 @@ import strawberry
 
 from acctgraph import models
 from acctgraph.graphql.connections import ChildPage, Connection, paginated
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.errors import Unauthenticated
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.queries.tasks import viewer_tasks
@@ -45,7 +45,7 @@ class Viewer:
 @strawberry.type
 class MeQueries:
     @strawberry.field(description="The authenticated caller: user, role, key and book.")
-    async def me(self, info: strawberry.Info[RequestContext, None]) -> Viewer:
+    async def me(self, info: Info) -> Viewer:
         actor = info.context.viewer
         if actor is None:
             raise Unauthenticated("send an API key: Authorization: Bearer <key>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from acctgraph.domain.tasks.playbook_config import PlaybookConfig, PlaybookConfigError, load_playbooks
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info, RequestContext
 from acctgraph.graphql.errors import ApiError, ErrorCode
 from acctgraph.graphql.types.playbooks import Playbook
 
@@ -25,6 +25,6 @@ def configured_playbooks(context: RequestContext) -> PlaybookConfig:
 @strawberry.type
 class PlaybookQueries:
     @strawberry.field(description="The configured playbooks (ACCTGRAPH_PLAYBOOKS_FILE, or the shipped default).")
-    def playbooks(self, info: strawberry.Info[RequestContext, None]) -> list[Playbook]:
+    def playbooks(self, info: Info) -> list[Playbook]:
         config = configured_playbooks(info.context)
         return [Playbook.from_config(key, playbook) for key, playbook in config.playbooks.items()]

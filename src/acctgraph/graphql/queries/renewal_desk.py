@@ -10,12 +10,10 @@ from sqlalchemy.orm import Session
 
 from acctgraph.domain.renewal_risk import renewal_desk
 from acctgraph.domain.revenue.scope import check_scope
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.errors import InvalidArgument
 from acctgraph.graphql.queries.revenue import RevenueScope, _compute, _scope
 from acctgraph.graphql.types.renewal_desk import RenewalDesk, RenewalDeskFilter
-
-Info = strawberry.Info[RequestContext, None]
 
 
 @strawberry.type

@@ -21,7 +21,7 @@ from acctgraph.domain.revenue.period import Granularity as GranularityData
 from acctgraph.domain.revenue.scope import Scope
 from acctgraph.domain.revenue.team import team_metrics
 from acctgraph.graphql.connections import ReportConnection, ReportRows, paginated
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.errors import InvalidArgument
 from acctgraph.graphql.ids import decode_id
 from acctgraph.graphql.types.enums import Segment
@@ -72,12 +72,12 @@ def _scope(scope: RevenueScope | None) -> Scope:
     return Scope.everything()
 
 
-async def _compute(info: strawberry.Info[RequestContext, None], function: Callable[[Session], T]) -> T:
+async def _compute(info: Info, function: Callable[[Session], T]) -> T:
     with revenue_errors():
         return await info.context.db.run_sync(function)
 
 
-def _period(info: strawberry.Info[RequestContext, None], text: str) -> Period:
+def _period(info: Info, text: str) -> Period:
     with revenue_errors():
         return Period.parse(text, info.context.settings.fiscal_year_start_month)
 
@@ -88,9 +88,7 @@ class RevenueQueries:
         description=f"MRR movements, NRR, GRR, logo churn and renewal rates; period: {PERIOD_HELP}. Measured up "
         "to today (period.measuredThrough); a period that has not started is refused (PERIOD_IN_FUTURE)."
     )
-    async def revenue_metrics(
-        self, info: strawberry.Info[RequestContext, None], period: str, scope: RevenueScope | None = None
-    ) -> RevenueMetrics:
+    async def revenue_metrics(self, info: Info, period: str, scope: RevenueScope | None = None) -> RevenueMetrics:
         wanted, accounts, currency = _period(info, period), _scope(scope), info.context.settings.reporting_currency
         today = info.context.today
         metrics, reasons = await _compute(
@@ -112,7 +110,7 @@ class RevenueQueries:
         )
 
     @strawberry.field(description="An owner's book of business today: ARR, health bands, renewals due, ARR at risk.")
-    async def book(self, info: strawberry.Info[RequestContext, None], owner_id: strawberry.ID) -> Book:
+    async def book(self, info: Info, owner_id: strawberry.ID) -> Book:
         owner, today = decode_id(owner_id, "User"), info.context.today
         currency = info.context.settings.reporting_currency
         return Book.of(await _compute(info, lambda session: book(session, owner, today, currency)))
@@ -122,7 +120,7 @@ class RevenueQueries:
         ReportConnection[AccountManagerMetrics],
     )
     async def team_metrics(
-        self, info: strawberry.Info[RequestContext, None], manager_id: strawberry.ID, period: str
+        self, info: Info, manager_id: strawberry.ID, period: str
     ) -> ReportRows[AccountManagerMetrics]:
         manager, wanted, today = decode_id(manager_id, "User"), _period(info, period), info.context.today
         settings = info.context.settings
@@ -146,7 +144,7 @@ class RevenueQueries:
     )
     async def forecast(
         self,
-        info: strawberry.Info[RequestContext, None],
+        info: Info,
         period: str,
         scope: RevenueScope | None = None,
         granularity: Granularity = GranularityData.MONTH,
@@ -161,7 +159,7 @@ class RevenueQueries:
         ReportConnection[OwnerForecastAccuracy],
     )
     async def forecast_accuracy(
-        self, info: strawberry.Info[RequestContext, None], period: str, scope: RevenueScope | None = None
+        self, info: Info, period: str, scope: RevenueScope | None = None
     ) -> ReportRows[OwnerForecastAccuracy]:
         wanted, owners, currency = _period(info, period), _scope(scope), info.context.settings.reporting_currency
         rows = await _compute(info, lambda session: forecast_accuracy(session, wanted, owners, currency))

@@ -10,7 +10,7 @@ import strawberry
 
 from acctgraph.domain.tasks import lists
 from acctgraph.graphql.connections import RootList
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.ids import decode_ids
 from acctgraph.graphql.types.tasks import OVERDUE_FIRST, Task, TaskPriority, TaskStatus
 
@@ -45,7 +45,7 @@ class TaskFilter:
 
 def viewer_tasks(
     root: Any,
-    info: strawberry.Info[RequestContext, None],
+    info: Info,
     filter: Annotated[TaskFilter | None, strawberry.argument(description="Which tasks; default: open ones.")] = None,
     scope: Annotated[
         TaskScope, strawberry.argument(description="The caller's tasks or their team's.")

@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 
 from acctgraph import models
 from acctgraph.graphql.connections import Connection, RootList, paginated
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.errors import NotFound
 from acctgraph.graphql.ids import decode_id
 from acctgraph.graphql.keyset import Ordering, SortKey
@@ -51,12 +51,12 @@ def _conditions(where: UserFilter, settings: Settings) -> list[ColumnElement[boo
 @strawberry.type
 class UserQueries:
     @paginated("Users, by name.", Connection[User])
-    def users(self, info: strawberry.Info[RequestContext, None], filter: UserFilter | None = None) -> RootList:
+    def users(self, info: Info, filter: UserFilter | None = None) -> RootList:
         statement = select(models.User).where(*_conditions(filter or UserFilter(), info.context.settings))
         return RootList(statement, USER_ORDER, User.from_row)
 
     @strawberry.field(description="One user by id.")
-    async def user(self, info: strawberry.Info[RequestContext, None], id: strawberry.ID) -> User | None:
+    async def user(self, info: Info, id: strawberry.ID) -> User | None:
         row = await load_by_id(info.context, models.User, decode_id(id, "User"))
         if row is None:
             raise NotFound(f"no User with id {id!r}")

@@ -9,7 +9,7 @@ import strawberry
 from acctgraph import models
 from acctgraph.domain import voice
 from acctgraph.domain.revenue.period import InvalidPeriod, Period
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.errors import InvalidArgument
 from acctgraph.graphql.queries.revenue import PERIOD_HELP
 from acctgraph.graphql.types.accounts import Account
@@ -17,7 +17,6 @@ from acctgraph.graphql.types.enums import Segment
 from acctgraph.graphql.types.lookup import node_of
 from acctgraph.graphql.types.users import User
 
-Info = strawberry.Info[RequestContext, None]
 NpsGrouping = voice.NpsGrouping
 strawberry.enum(NpsGrouping, description="What npsReport groups by: the whole BOOK, SEGMENT, OWNER or ACCOUNT.")
 

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, select
 
 from acctgraph import models
 from acctgraph.graphql.connections import Connection, RootList, paginated
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.errors import Unauthenticated
 from acctgraph.graphql.ids import decode_id
 from acctgraph.graphql.keyset import Ordering, SortKey
@@ -66,7 +66,7 @@ class WebhookQueries:
         return RootList(statement, DELIVERY_ORDER, WebhookDelivery.from_row)
 
     @strawberry.field(description="The caller's notification settings (every channel off until they set one).")
-    async def my_notification_settings(self, info: strawberry.Info[RequestContext, None]) -> NotificationSettings:
+    async def my_notification_settings(self, info: Info) -> NotificationSettings:
         actor = info.context.viewer
         if actor is None:
             raise Unauthenticated("send an API key: Authorization: Bearer <key>")

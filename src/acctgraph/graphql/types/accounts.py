@@ -14,7 +14,7 @@ from strawberry import relay
 from acctgraph import models
 from acctgraph.domain.account_facts import account_mrr, is_strategic, latest_health_snapshots, next_renewals
 from acctgraph.graphql.connections import ChildList, ChildPage, Connection, FilterKey, paginated
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info, RequestContext
 from acctgraph.graphql.date_ranges import date_range
 from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id, load_children
@@ -132,7 +132,7 @@ class Account(ModelNode):
     )
     async def relationship_map(
         self,
-        info: strawberry.Info[RequestContext, None],
+        info: Info,
         first: Annotated[
             int | None,
             strawberry.argument(description="At most this many stakeholders (default and maximum in settings)."),
@@ -145,40 +145,40 @@ class Account(ModelNode):
         return ChildPage(PLAN_GOALS, self.id, PlanItem.from_row)
 
     @strawberry.field(description="Catalogue products the account does not have under an active contract.")
-    async def whitespace(self, info: strawberry.Info[RequestContext, None]) -> list[Product]:
+    async def whitespace(self, info: Info) -> list[Product]:
         return await whitespace(info, self.id)
 
     @paginated("Quotes, newest first.", Connection[Quote])
     def quotes(self) -> ChildPage:
         return ChildPage(QUOTES, self.id, Quote.from_row)
 
-    async def _domains(self, info: strawberry.Info[RequestContext, None]) -> list[models.AccountDomain]:
+    async def _domains(self, info: Info) -> list[models.AccountDomain]:
         return await load_children(
             info.context, models.AccountDomain.account_id, self.id, order_by=[models.AccountDomain.is_primary.desc()]
         )
 
     @strawberry.field(description="The primary web domain.")
-    async def domain(self, info: strawberry.Info[RequestContext, None]) -> str | None:
+    async def domain(self, info: Info) -> str | None:
         domains = await self._domains(info)
         return domains[0].domain if domains else None
 
     @strawberry.field(description="Every domain of the account, the primary first.")
-    async def domains(self, info: strawberry.Info[RequestContext, None]) -> list[str]:
+    async def domains(self, info: Info) -> list[str]:
         return [row.domain for row in await self._domains(info)]
 
     @strawberry.field(description="The account manager who owns the account.", graphql_type=User | None)
-    def owner(self, info: strawberry.Info[RequestContext, None]) -> User | Awaitable[User | None] | None:
+    def owner(self, info: Info) -> User | Awaitable[User | None] | None:
         planned = self.planned()
         if "owner" in planned:
             return planned["owner"]  # type: ignore[no-any-return]
         return self._load_owner(info)
 
-    async def _load_owner(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+    async def _load_owner(self, info: Info) -> User | None:
         row = await load_by_id(info.context, models.User, self.owner_id)
         return None if row is None else User.from_row(row)
 
     @strawberry.field(description="The parent account in a hierarchy (e.g. the group a subsidiary belongs to).")
-    async def parent(self, info: strawberry.Info[RequestContext, None]) -> Account | None:
+    async def parent(self, info: Info) -> Account | None:
         row = await load_by_id(info.context, models.Account, self.parent_id)
         return None if row is None else Account.from_row(row)
 
@@ -191,17 +191,17 @@ class Account(ModelNode):
         "(an error, never 0, while a contract's currency has no exchange rate).",
         graphql_type=Money,
     )
-    def mrr(self, info: strawberry.Info[RequestContext, None]) -> Money | Awaitable[Money]:
+    def mrr(self, info: Info) -> Money | Awaitable[Money]:
         planned = self.planned()
         if "mrr" in planned:
             return Money(amount_minor=BigInt(planned["mrr"]), currency=info.context.settings.reporting_currency)
         return self._load_mrr(info)
 
-    async def _monthly(self, info: strawberry.Info[RequestContext, None]) -> Money:
+    async def _monthly(self, info: Info) -> Money:
         monthly = self.mrr(info)
         return monthly if isinstance(monthly, Money) else await monthly
 
-    async def _load_mrr(self, info: strawberry.Info[RequestContext, None]) -> Money:
+    async def _load_mrr(self, info: Info) -> Money:
         context = info.context
         currency, today = context.settings.reporting_currency, context.today
 
@@ -214,7 +214,7 @@ class Account(ModelNode):
         return Money(amount_minor=amount, currency=currency)
 
     @strawberry.field(description="Annual recurring revenue: 12 x MRR, in the reporting currency.", graphql_type=Money)
-    def arr(self, info: strawberry.Info[RequestContext, None]) -> Money | Awaitable[Money]:
+    def arr(self, info: Info) -> Money | Awaitable[Money]:
         monthly = self.mrr(info)
         if isinstance(monthly, Money):
             return Money(amount_minor=BigInt(12 * monthly.amount_minor), currency=monthly.currency)
@@ -229,7 +229,7 @@ class Account(ModelNode):
         description="Strategic segment, or MRR at the strategic threshold (ACCTGRAPH_STRATEGIC_MRR_THRESHOLD_MINOR): "
         "the definition team metrics and promotions use."
     )
-    async def is_strategic(self, info: strawberry.Info[RequestContext, None]) -> bool:
+    async def is_strategic(self, info: Info) -> bool:
         monthly = await self._monthly(info)
         return is_strategic(self.segment, monthly.amount_minor, info.context.settings.strategic_mrr_threshold_minor)
 
@@ -280,13 +280,13 @@ class Account(ModelNode):
     @strawberry.field(
         description="The latest health snapshot; null until health has been computed.", graphql_type=Health | None
     )
-    def health(self, info: strawberry.Info[RequestContext, None]) -> Health | Awaitable[Health | None] | None:
+    def health(self, info: Info) -> Health | Awaitable[Health | None] | None:
         planned = self.planned()
         if "health" in planned:
             return planned["health"]  # type: ignore[no-any-return]
         return self._load_health(info)
 
-    async def _load_health(self, info: strawberry.Info[RequestContext, None]) -> Health | None:
+    async def _load_health(self, info: Info) -> Health | None:
         context = info.context
 
         async def batch(account_ids: list[int]) -> list[Health | None]:
@@ -299,7 +299,7 @@ class Account(ModelNode):
     @strawberry.field(description="Daily health snapshots between two days (default: the last 90 days), oldest first.")
     async def health_history(
         self,
-        info: strawberry.Info[RequestContext, None],
+        info: Info,
         since: Annotated[date | None, strawberry.argument(name="from")] = None,
         until: Annotated[date | None, strawberry.argument(name="to")] = None,
     ) -> list[Health]:
@@ -313,7 +313,7 @@ class Account(ModelNode):
     @strawberry.field(description="A usage metric's daily values between two days (default: the last 90 days).")
     async def usage(
         self,
-        info: strawberry.Info[RequestContext, None],
+        info: Info,
         metric: str,
         since: Annotated[date | None, strawberry.argument(name="from")] = None,
         until: Annotated[date | None, strawberry.argument(name="to")] = None,
@@ -335,13 +335,13 @@ class Account(ModelNode):
     @strawberry.field(
         description="The active contract that ends soonest: the next renewal.", graphql_type=Contract | None
     )
-    def next_renewal(self, info: strawberry.Info[RequestContext, None]) -> Contract | Awaitable[Contract | None] | None:
+    def next_renewal(self, info: Info) -> Contract | Awaitable[Contract | None] | None:
         planned = self.planned()
         if "nextRenewal" in planned:
             return planned["nextRenewal"]  # type: ignore[no-any-return]
         return self._load_next_renewal(info)
 
-    async def _load_next_renewal(self, info: strawberry.Info[RequestContext, None]) -> Contract | None:
+    async def _load_next_renewal(self, info: Info) -> Contract | None:
         context = info.context
 
         async def batch(account_ids: list[int]) -> list[Contract | None]:
@@ -352,7 +352,7 @@ class Account(ModelNode):
         return await context.loaders.get("account-next-renewal", batch).load(self.id)
 
     @strawberry.field(description="The account's ids in the systems it was synced from.")
-    async def external_refs(self, info: strawberry.Info[RequestContext, None]) -> list[ExternalRef]:
+    async def external_refs(self, info: Info) -> list[ExternalRef]:
         context = info.context
 
         async def batch(account_ids: list[int]) -> list[list[ExternalRef]]:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from strawberry import relay
 
 from acctgraph import models
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.contacts import Contact
 from acctgraph.graphql.types.enums import ActivityKind, ActivityStatus
@@ -41,12 +41,12 @@ class Activity(ModelNode):
     assignee_id: strawberry.Private[int | None]
 
     @strawberry.field(description="Tasks: who must do it.")
-    async def assignee(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+    async def assignee(self, info: Info) -> User | None:
         row = await load_by_id(info.context, models.User, self.assignee_id)
         return None if row is None else User.from_row(row)
 
     @strawberry.field(description="The user who logged it.")
-    async def author(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+    async def author(self, info: Info) -> User | None:
         row = await load_by_id(info.context, models.User, self.author_id)
         return None if row is None else User.from_row(row)
 
@@ -54,12 +54,12 @@ class Activity(ModelNode):
         description="Its write-back to the CRM the account came from (status, the CRM's id, the CRM's refusal); "
         "null when nothing is written back (the account came from no CRM that writes activities)."
     )
-    async def crm_writeback(self, info: strawberry.Info[RequestContext, None]) -> CrmWriteback | None:
+    async def crm_writeback(self, info: Info) -> CrmWriteback | None:
         entities = (models.WritebackEntity.ACTIVITY, models.WritebackEntity.QBR)
         return await load_crm_writeback(info.context, entities, self.id)
 
     @strawberry.field(description="The customer's contacts who took part.")
-    async def attendees(self, info: strawberry.Info[RequestContext, None]) -> list[Contact]:
+    async def attendees(self, info: Info) -> list[Contact]:
         context = info.context
 
         async def batch(activity_ids: list[int]) -> list[list[Contact]]:

@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 
 from acctgraph import models
 from acctgraph.graphql.connections import ChildList, FilterKey
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.node import ModelNode
@@ -61,7 +61,7 @@ class Alert(ModelNode):
     resolved_by_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The account the alert is about.")
-    async def account(self, info: strawberry.Info[RequestContext, None]) -> AccountRef | None:
+    async def account(self, info: Info) -> AccountRef | None:
         from acctgraph.graphql.types.accounts import Account
 
         row = await load_by_id(info.context, models.Account, self.account_id)
@@ -71,12 +71,12 @@ class Alert(ModelNode):
         description="Who should act: the account's owner when the alert was raised, or the new owner a "
         "transfer moved it to."
     )
-    async def owner(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+    async def owner(self, info: Info) -> User | None:
         row = await load_by_id(info.context, models.User, self.owner_id)
         return None if row is None else User.from_row(row)
 
     @strawberry.field(description="Who resolved it.")
-    async def resolved_by(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+    async def resolved_by(self, info: Info) -> User | None:
         row = await load_by_id(info.context, models.User, self.resolved_by_id)
         return None if row is None else User.from_row(row)
 

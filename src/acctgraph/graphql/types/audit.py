@@ -9,7 +9,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from acctgraph import models
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.users import User
@@ -34,11 +34,11 @@ class AuditEntry(ModelNode):
         return strawberry.ID(str(relay.GlobalID(self.entity_type, str(self.entity_id))))
 
     @strawberry.field(description="The user who made the change.")
-    async def actor(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+    async def actor(self, info: Info) -> User | None:
         row = await load_by_id(info.context, models.User, self.actor_id)
         return None if row is None else User.from_row(row)
 
     @strawberry.field(description="The name of the API key used.")
-    async def api_key_name(self, info: strawberry.Info[RequestContext, None]) -> str | None:
+    async def api_key_name(self, info: Info) -> str | None:
         row = await load_by_id(info.context, models.ApiKey, self.api_key_id)
         return None if row is None else row.name

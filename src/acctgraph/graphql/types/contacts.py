@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 
 from acctgraph import models
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.enums import BuyingRole, Influence, Sentiment
 from acctgraph.graphql.types.node import ModelNode
@@ -33,6 +33,6 @@ class Contact(ModelNode):
     reports_to_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The contact this one reports to (the relationship map).")
-    async def reports_to(self, info: strawberry.Info[RequestContext, None]) -> Contact | None:
+    async def reports_to(self, info: Info) -> Contact | None:
         row = await load_by_id(info.context, models.Contact, self.reports_to_id)
         return None if row is None else Contact.from_row(row)

@@ -9,7 +9,7 @@ from strawberry import relay
 
 from acctgraph import models
 from acctgraph.domain.renewal_risk import notice_date
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.loaders import load_by_id, load_children
 from acctgraph.graphql.types.catalog import Product
 from acctgraph.graphql.types.enums import BillingPeriod, ContractStatus
@@ -55,7 +55,7 @@ class ContractLine(ModelNode):
         return Money(amount_minor=BigInt(self.quantity * self.unit_price_minor), currency=self.currency)
 
     @strawberry.field
-    async def product(self, info: strawberry.Info[RequestContext, None]) -> Product | None:
+    async def product(self, info: Info) -> Product | None:
         row = await load_by_id(info.context, models.Product, self.product_id)
         return None if row is None else Product.from_row(row)
 
@@ -91,37 +91,37 @@ class Contract(ModelNode):
         description="An active auto-renewing contract past its notice date: it renews unless cancelled, and "
         "can no longer be cancelled in time."
     )
-    def past_notice_date(self, info: strawberry.Info[RequestContext, None]) -> bool:
+    def past_notice_date(self, info: Info) -> bool:
         notice = self.notice_date()
         return notice is not None and self.status is models.ContractStatus.ACTIVE and info.context.today > notice
 
     @strawberry.field(description="The contract this one renewed.")
-    async def renewal_of(self, info: strawberry.Info[RequestContext, None]) -> Contract | None:
+    async def renewal_of(self, info: Info) -> Contract | None:
         row = await load_by_id(info.context, models.Contract, self.renewal_of_id)
         return None if row is None else Contract.from_row(row)
 
-    async def _line_versions(self, info: strawberry.Info[RequestContext, None]) -> list[models.ContractLine]:
+    async def _line_versions(self, info: Info) -> list[models.ContractLine]:
         return list(await load_children(info.context, models.ContractLine.contract_id, self.id))
 
     @strawberry.field(description="The current lines (for a contract that ended, its lines at the end).")
-    async def lines(self, info: strawberry.Info[RequestContext, None]) -> list[ContractLine]:
+    async def lines(self, info: Info) -> list[ContractLine]:
         rows = await self._line_versions(info)
         return [ContractLine.of_contract(row, self.currency) for row in rows if row.effective_to is None]
 
     @strawberry.field(
         description="Every version of every line: a change of quantity or price closes one, opens another."
     )
-    async def line_history(self, info: strawberry.Info[RequestContext, None]) -> list[ContractLine]:
+    async def line_history(self, info: Info) -> list[ContractLine]:
         rows = await self._line_versions(info)
         return [ContractLine.of_contract(row, self.currency) for row in rows]
 
     @strawberry.field(description="Monthly recurring revenue of the current lines, in the contract's currency.")
-    async def mrr(self, info: strawberry.Info[RequestContext, None]) -> Money:
+    async def mrr(self, info: Info) -> Money:
         rows = await self._line_versions(info)
         amount = sum(row.quantity * row.unit_price_minor for row in rows if row.effective_to is None)
         return Money(amount_minor=BigInt(amount), currency=self.currency)
 
     @strawberry.field(description="Annual recurring revenue: 12 x MRR.")
-    async def arr(self, info: strawberry.Info[RequestContext, None]) -> Money:
+    async def arr(self, info: Info) -> Money:
         monthly = await self.mrr(info)
         return Money(amount_minor=12 * monthly.amount_minor, currency=self.currency)

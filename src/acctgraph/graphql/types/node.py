@@ -7,10 +7,9 @@ import functools
 from collections.abc import Iterable
 from typing import Any, ClassVar, Literal, Self, overload
 
-import strawberry
 from strawberry import relay
 
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.errors import NotFound
 from acctgraph.graphql.loaders import load_many_by_id
 
@@ -33,25 +32,23 @@ class ModelNode(relay.Node):
 
     @overload
     @classmethod
-    async def resolve_nodes(
-        cls, *, info: strawberry.Info[RequestContext, None], node_ids: Iterable[str], required: Literal[True]
-    ) -> list[Self]: ...
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: Literal[True]) -> list[Self]: ...
 
     @overload
     @classmethod
     async def resolve_nodes(
-        cls, *, info: strawberry.Info[RequestContext, None], node_ids: Iterable[str], required: Literal[False] = ...
+        cls, *, info: Info, node_ids: Iterable[str], required: Literal[False] = ...
     ) -> list[Self | None]: ...
 
     @overload
     @classmethod
     async def resolve_nodes(
-        cls, *, info: strawberry.Info[RequestContext, None], node_ids: Iterable[str], required: bool
+        cls, *, info: Info, node_ids: Iterable[str], required: bool
     ) -> list[Self] | list[Self | None]: ...
 
     @classmethod
     async def resolve_nodes(
-        cls, *, info: strawberry.Info[RequestContext, None], node_ids: Iterable[str], required: bool = False
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self] | list[Self | None]:
         """The nodes in the order of ``node_ids``; None for ids with no row unless ``required``."""
         node_ids = list(node_ids)

@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 
 from acctgraph import models
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.loaders import load_by_id, load_children
 from acctgraph.graphql.types.enums import ForecastCategory, OpportunityKind, OpportunityStatus
 from acctgraph.graphql.types.money import Money
@@ -79,7 +79,7 @@ class Opportunity(ModelNode):
         return Money(amount_minor=BigInt(self.amount_minor), currency=self.currency)
 
     @strawberry.field(description="Every stage the opportunity went through, oldest first.")
-    async def stage_history(self, info: strawberry.Info[RequestContext, None]) -> list[StageChange]:
+    async def stage_history(self, info: Info) -> list[StageChange]:
         change = models.StageChange
         rows = await load_children(info.context, change.opportunity_id, self.id, order_by=[change.created_at])
         return [
@@ -89,7 +89,7 @@ class Opportunity(ModelNode):
     @strawberry.field(
         description="Every edit of the amount, close date, forecast category and next step, oldest first."
     )
-    async def field_history(self, info: strawberry.Info[RequestContext, None]) -> list[OpportunityFieldChange]:
+    async def field_history(self, info: Info) -> list[OpportunityFieldChange]:
         change = models.OpportunityFieldChange
         rows = await load_children(info.context, change.opportunity_id, self.id, order_by=[change.created_at])
         return [
@@ -103,11 +103,11 @@ class Opportunity(ModelNode):
         ]
 
     @strawberry.field
-    async def owner(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+    async def owner(self, info: Info) -> User | None:
         row = await load_by_id(info.context, models.User, self.owner_id)
         return None if row is None else User.from_row(row)
 
     @strawberry.field(description="Who owned it when it closed: the owner its win counts for in forecast accuracy.")
-    async def owner_at_close(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+    async def owner_at_close(self, info: Info) -> User | None:
         row = await load_by_id(info.context, models.User, self.owner_at_close_id)
         return None if row is None else User.from_row(row)

@@ -9,14 +9,14 @@ from strawberry import relay
 
 from acctgraph import models
 from acctgraph.graphql.connections import ChildList
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.users import User
 
 
-async def _user(info: strawberry.Info[RequestContext, None], user_id: int | None) -> User | None:
+async def _user(info: Info, user_id: int | None) -> User | None:
     row = await load_by_id(info.context, models.User, user_id)
     return None if row is None else User.from_row(row)
 
@@ -40,15 +40,15 @@ class OwnershipChange(ModelNode):
     changed_by_id: strawberry.Private[int | None]
 
     @strawberry.field
-    async def from_owner(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+    async def from_owner(self, info: Info) -> User | None:
         return await _user(info, self.from_owner_id)
 
     @strawberry.field
-    async def to_owner(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+    async def to_owner(self, info: Info) -> User | None:
         return await _user(info, self.to_owner_id)
 
     @strawberry.field(description="Who made the transfer.")
-    async def changed_by(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+    async def changed_by(self, info: Info) -> User | None:
         return await _user(info, self.changed_by_id)
 
 

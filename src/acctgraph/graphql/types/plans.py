@@ -11,7 +11,7 @@ from strawberry import relay
 from acctgraph import models
 from acctgraph.domain.plans import whitespace as whitespace_query
 from acctgraph.graphql.connections import ChildList
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id, load_children
 from acctgraph.graphql.types.catalog import Product
@@ -38,12 +38,12 @@ class PlanItem(ModelNode):
     account_id: strawberry.Private[int]
 
     @strawberry.field
-    async def owner(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+    async def owner(self, info: Info) -> User | None:
         row = await load_by_id(info.context, models.User, self.owner_id)
         return None if row is None else User.from_row(row)
 
     @strawberry.field(description="A goal's initiatives, by due date.")
-    async def initiatives(self, info: strawberry.Info[RequestContext, None]) -> list[PlanItem]:
+    async def initiatives(self, info: Info) -> list[PlanItem]:
         item = models.PlanItem
         rows = await load_children(info.context, item.goal_id, self.id, order_by=[item.due_on, item.title])
         return [PlanItem.from_row(row) for row in rows]
@@ -64,7 +64,7 @@ PLAN_GOALS = ChildList(
 """An account's goals, by due date (undated last), a page at a time."""
 
 
-async def whitespace(info: strawberry.Info[RequestContext, None], account_id: int) -> list[Product]:
+async def whitespace(info: Info, account_id: int) -> list[Product]:
     context = info.context
 
     async def batch(account_ids: list[int]) -> list[list[Product]]:

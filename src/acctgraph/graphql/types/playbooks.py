@@ -11,7 +11,7 @@ from strawberry import relay
 from acctgraph import models
 from acctgraph.domain.tasks import playbook_config as config
 from acctgraph.graphql.connections import ChildList, ChildPage, Connection, paginated
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.types.alerts import Alert
 from acctgraph.graphql.types.lookup import node_of
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from acctgraph.graphql.types.accounts import Account
 
 AccountRef = Annotated["Account", strawberry.lazy("acctgraph.graphql.types.accounts")]
-Info = strawberry.Info[RequestContext, None]
 
 StepOwner = config.StepOwner
 strawberry.enum(StepOwner, description="Who gets a playbook step's task: ACCOUNT_OWNER, or OWNER_MANAGER.")

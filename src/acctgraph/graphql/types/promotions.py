@@ -10,7 +10,7 @@ import strawberry
 from strawberry import relay
 
 from acctgraph import models
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id, load_children, load_many_by_id
 from acctgraph.graphql.types.enums import PromotionOutcome
@@ -42,7 +42,7 @@ class PromotionTarget(ModelNode):
         return Money(amount_minor=BigInt(self.revenue_minor), currency=self.currency) if self.currency else None
 
     @strawberry.field
-    async def account(self, info: strawberry.Info[RequestContext, None]) -> AccountRef | None:
+    async def account(self, info: Info) -> AccountRef | None:
         from acctgraph.graphql.types.accounts import Account
 
         row = await load_by_id(info.context, models.Account, self.account_id)
@@ -55,7 +55,7 @@ class PromotionBrand:
     targets: list[PromotionTarget] = strawberry.field(description="The brand's accounts targeted, and results.")
 
     @strawberry.field(description="The brand: the parent account of the targets, or the target itself.")
-    async def brand(self, info: strawberry.Info[RequestContext, None]) -> AccountRef | None:
+    async def brand(self, info: Info) -> AccountRef | None:
         from acctgraph.graphql.types.accounts import Account
 
         row = await load_by_id(info.context, models.Account, self.brand_id)
@@ -83,14 +83,14 @@ class Promotion(ModelNode):
     created_at: datetime
 
     @strawberry.field(description="The target accounts and their results.")
-    async def targets(self, info: strawberry.Info[RequestContext, None]) -> list[PromotionTarget]:
+    async def targets(self, info: Info) -> list[PromotionTarget]:
         rows = await load_children(info.context, models.PromotionTarget.promotion_id, self.id)
         return [PromotionTarget.from_row(row) for row in rows]
 
     @strawberry.field(
         description="The targets grouped by brand (an account's parent, or the account itself), by brand id."
     )
-    async def brands(self, info: strawberry.Info[RequestContext, None]) -> list[PromotionBrand]:
+    async def brands(self, info: Info) -> list[PromotionBrand]:
         rows = await load_children(info.context, models.PromotionTarget.promotion_id, self.id)
         accounts = await load_many_by_id(info.context, models.Account, [row.account_id for row in rows])
         grouped: dict[int, list[PromotionTarget]] = defaultdict(list)

@@ -9,7 +9,7 @@ from strawberry import relay
 
 from acctgraph import models
 from acctgraph.domain import quotas as domain
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.money import Money
 from acctgraph.graphql.types.node import ModelNode
@@ -41,7 +41,7 @@ class Quota(ModelNode):
         return Money(amount_minor=BigInt(self.amount_minor), currency=self.currency)
 
     @strawberry.field(description="Whose quota it is.")
-    async def user(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+    async def user(self, info: Info) -> User | None:
         row = await load_by_id(info.context, models.User, self.user_id)
         return None if row is None else User.from_row(row)
 

@@ -9,7 +9,7 @@ import strawberry
 from strawberry import relay
 
 from acctgraph import models
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.loaders import load_by_id, load_children
 from acctgraph.graphql.types.catalog import Product
 from acctgraph.graphql.types.enums import QuoteStatus
@@ -27,7 +27,7 @@ class QuoteLine:
     product_id: strawberry.Private[int]
 
     @strawberry.field
-    async def product(self, info: strawberry.Info[RequestContext, None]) -> Product | None:
+    async def product(self, info: Info) -> Product | None:
         row = await load_by_id(info.context, models.Product, self.product_id)
         return None if row is None else Product.from_row(row)
 
@@ -64,7 +64,7 @@ class Quote(ModelNode):
         return Money(amount_minor=BigInt(self.total_minor), currency=self.currency)
 
     @strawberry.field
-    async def lines(self, info: strawberry.Info[RequestContext, None]) -> list[QuoteLine]:
+    async def lines(self, info: Info) -> list[QuoteLine]:
         rows = await load_children(info.context, models.QuoteLine.quote_id, self.id)
         return [
             QuoteLine(
@@ -77,6 +77,6 @@ class Quote(ModelNode):
         ]
 
     @strawberry.field(description="Who approved or rejected it.")
-    async def decided_by(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+    async def decided_by(self, info: Info) -> User | None:
         row = await load_by_id(info.context, models.User, self.decided_by_id)
         return None if row is None else User.from_row(row)

@@ -8,7 +8,7 @@ import strawberry
 
 from acctgraph import models
 from acctgraph.graphql.connections import ChildList, child_connection
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.keyset import Ordering, PageRequest, SortKey
 from acctgraph.graphql.types.contacts import Contact
 
@@ -40,9 +40,7 @@ def stakeholder_tree(contacts: list[Contact]) -> list[Stakeholder]:
     return [build(root) for root in children[None]]
 
 
-async def relationship_map(
-    info: strawberry.Info[RequestContext, None], account_id: int, first: int | None
-) -> list[Stakeholder]:
+async def relationship_map(info: Info, account_id: int, first: int | None) -> list[Stakeholder]:
     """The tree of the account's first ``first`` active contacts by name (default and maximum: the page
     sizes in settings), loaded with every other account's map in one query; a contact whose manager is
     beyond the bound is a root."""

@@ -24,7 +24,7 @@ from acctgraph.domain.revenue.period import Period as PeriodData
 from acctgraph.domain.revenue.renewal_rates import RenewalRates as RenewalRatesData
 from acctgraph.domain.revenue.scope import ScopeError, UnknownUser
 from acctgraph.domain.revenue.team import AccountManagerMetrics as AccountManagerMetricsData
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.errors import ApiError, ErrorCode, InvalidArgument, NotFound
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.enums import HealthBand, OpportunityKind
@@ -222,7 +222,7 @@ class Book:
     open_alerts: int = strawberry.field(description="Alerts on the owner's accounts not yet resolved.")
 
     @strawberry.field
-    async def owner(self, info: strawberry.Info[RequestContext, None]) -> User:
+    async def owner(self, info: Info) -> User:
         return User.from_row(await load_by_id(info.context, models.User, self.owner_id))
 
     @strawberry.field(
@@ -231,7 +231,7 @@ class Book:
     )
     async def quota_attainment(
         self,
-        info: strawberry.Info[RequestContext, None],
+        info: Info,
         period: Annotated[
             str | None,
             strawberry.argument(description="FY2027-Q1, FY2027, 2026-Q3, ...; default: this fiscal quarter."),
@@ -302,7 +302,7 @@ class AccountManagerMetrics:
     )
 
     @strawberry.field
-    async def user(self, info: strawberry.Info[RequestContext, None]) -> User:
+    async def user(self, info: Info) -> User:
         return User.from_row(await load_by_id(info.context, models.User, self.user_id))
 
     @classmethod
@@ -399,7 +399,7 @@ class OwnerForecastAccuracy:
     accuracy: float | None = strawberry.field(description="max(0, 1 - |actual - forecast| / forecast).")
 
     @strawberry.field
-    async def owner(self, info: strawberry.Info[RequestContext, None]) -> User:
+    async def owner(self, info: Info) -> User:
         return User.from_row(await load_by_id(info.context, models.User, self.owner_id))
 
     @classmethod

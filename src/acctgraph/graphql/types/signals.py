@@ -9,7 +9,7 @@ import strawberry
 from strawberry import relay
 
 from acctgraph import models
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.contacts import Contact
 from acctgraph.graphql.types.enums import InvoiceStatus, Satisfaction, TicketPriority, TicketStatus
@@ -40,7 +40,7 @@ class Invoice(ModelNode):
         return Money(amount_minor=BigInt(self.amount_minor), currency=self.currency)
 
 
-async def _contact(info: strawberry.Info[RequestContext, None], contact_id: int | None) -> Contact | None:
+async def _contact(info: Info, contact_id: int | None) -> Contact | None:
     row = await load_by_id(info.context, models.Contact, contact_id)
     return None if row is None else Contact.from_row(row)
 
@@ -61,7 +61,7 @@ class SupportTicket(ModelNode):
     account_id: strawberry.Private[int]
 
     @strawberry.field
-    async def requester(self, info: strawberry.Info[RequestContext, None]) -> Contact | None:
+    async def requester(self, info: Info) -> Contact | None:
         return await _contact(info, self.requester_id)
 
 
@@ -90,7 +90,7 @@ class NpsResponse(ModelNode):
         return NpsCategory.PASSIVE if self.score >= 7 else NpsCategory.DETRACTOR
 
     @strawberry.field
-    async def contact(self, info: strawberry.Info[RequestContext, None]) -> Contact | None:
+    async def contact(self, info: Info) -> Contact | None:
         return await _contact(info, self.contact_id)
 
 

@@ -10,7 +10,7 @@ from strawberry import relay
 
 from acctgraph import models
 from acctgraph.graphql.connections import ChildList, ChildPage, Connection, paginated
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id, load_children
 from acctgraph.graphql.types.node import ModelNode
@@ -61,12 +61,12 @@ class DataSource(ModelNode):
         description="When the job engine syncs it (UTC): an interval (15m, 1h) or a cron expression; "
         "null when it syncs only by hand or by triggerSync."
     )
-    async def schedule(self, info: strawberry.Info[RequestContext, None]) -> str | None:
+    async def schedule(self, info: Info) -> str | None:
         rows = await load_children(info.context, models.JobSchedule.connection_id, self.id)
         return rows[0].schedule if rows and rows[0].enabled else None
 
     @strawberry.field(description="When its next scheduled sync is due; null without a schedule.")
-    async def next_sync_at(self, info: strawberry.Info[RequestContext, None]) -> datetime | None:
+    async def next_sync_at(self, info: Info) -> datetime | None:
         rows = await load_children(info.context, models.JobSchedule.connection_id, self.id)
         return rows[0].next_run_at if rows and rows[0].enabled else None
 
@@ -88,11 +88,11 @@ class SyncRun(ModelNode):
     connection_id: strawberry.Private[int]
 
     @strawberry.field(description="The connection synced.")
-    async def connection(self, info: strawberry.Info[RequestContext, None]) -> DataSource:
+    async def connection(self, info: Info) -> DataSource:
         return DataSource.from_row(await load_by_id(info.context, models.Connection, self.connection_id))
 
     @strawberry.field(description="Counts per stream, in the order the streams ran.")
-    async def streams(self, info: strawberry.Info[RequestContext, None]) -> list[SyncRunStream]:
+    async def streams(self, info: Info) -> list[SyncRunStream]:
         rows = await load_children(info.context, models.SyncRunStream.run_id, self.id)
         return [SyncRunStream.from_row(row) for row in rows]
 
@@ -111,11 +111,11 @@ class SyncRequest(ModelNode):
     sync_run_id: strawberry.Private[int | None]
 
     @strawberry.field
-    async def connection(self, info: strawberry.Info[RequestContext, None]) -> DataSource | None:
+    async def connection(self, info: Info) -> DataSource | None:
         row = await load_by_id(info.context, models.Connection, self.connection_id)
         return None if row is None else DataSource.from_row(row)
 
     @strawberry.field(description="The run the worker started for this request.")
-    async def sync_run(self, info: strawberry.Info[RequestContext, None]) -> SyncRun | None:
+    async def sync_run(self, info: Info) -> SyncRun | None:
         row = await load_by_id(info.context, models.SyncRun, self.sync_run_id)
         return None if row is None else SyncRun.from_row(row)

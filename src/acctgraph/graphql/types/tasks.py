@@ -12,7 +12,7 @@ from strawberry import relay
 from acctgraph import models
 from acctgraph.domain.tasks import lists
 from acctgraph.graphql.connections import ChildList, FilterKey
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.types.activities import Activity
 from acctgraph.graphql.types.alerts import Alert
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 AccountRef = Annotated["Account", strawberry.lazy("acctgraph.graphql.types.accounts")]
 PlaybookRunRef = Annotated["PlaybookRun", strawberry.lazy("acctgraph.graphql.types.playbooks")]
-Info = strawberry.Info[RequestContext, None]
 
 TaskStatus = models.TaskStatus
 TaskPriority = models.TaskPriority

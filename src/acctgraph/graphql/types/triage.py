@@ -10,7 +10,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from acctgraph import models
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.sync import DataSource, SyncRun
@@ -27,7 +27,7 @@ class UnwrittenRecord(ModelNode):
     connection_id: strawberry.Private[int]
 
     @strawberry.field(description="The connection it came from.")
-    async def connection(self, info: strawberry.Info[RequestContext, None]) -> DataSource:
+    async def connection(self, info: Info) -> DataSource:
         return DataSource.from_row(await load_by_id(info.context, models.Connection, self.connection_id))
 
 
@@ -39,7 +39,7 @@ class RejectedRecord(UnwrittenRecord):
     run_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The run that last rejected it.")
-    async def run(self, info: strawberry.Info[RequestContext, None]) -> SyncRun | None:
+    async def run(self, info: Info) -> SyncRun | None:
         row = await load_by_id(info.context, models.SyncRun, self.run_id)
         return None if row is None else SyncRun.from_row(row)
 

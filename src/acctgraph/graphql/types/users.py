@@ -10,7 +10,7 @@ from strawberry import relay
 
 from acctgraph import models
 from acctgraph.graphql.connections import ChildList, ChildPage, Connection, paginated
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.keyset import Ordering, SortKey
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.enums import Role
@@ -49,7 +49,7 @@ class User(ModelNode):
     manager_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The user's manager in the team hierarchy.")
-    async def manager(self, info: strawberry.Info[RequestContext, None]) -> User | None:
+    async def manager(self, info: Info) -> User | None:
         row = await load_by_id(info.context, models.User, self.manager_id)
         return None if row is None else User.from_row(row)
 

@@ -10,7 +10,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from acctgraph import models
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.node import ModelNode
 
@@ -55,12 +55,12 @@ class WebhookDelivery(ModelNode):
     event_id: strawberry.Private[int]
 
     @strawberry.field(description="The endpoint it goes to.")
-    async def endpoint(self, info: strawberry.Info[RequestContext, None]) -> WebhookEndpoint | None:
+    async def endpoint(self, info: Info) -> WebhookEndpoint | None:
         row = await load_by_id(info.context, models.WebhookEndpoint, self.endpoint_id)
         return None if row is None else WebhookEndpoint.from_row(row)
 
     @strawberry.field(description="The event: `webhook-id`, type, time and payload as sent.")
-    async def event(self, info: strawberry.Info[RequestContext, None]) -> WebhookEvent | None:
+    async def event(self, info: Info) -> WebhookEvent | None:
         row = await load_by_id(info.context, models.Event, self.event_id)
         return None if row is None else WebhookEvent.from_row(row)
 

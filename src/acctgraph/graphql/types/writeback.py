@@ -10,7 +10,7 @@ from sqlalchemy import select
 from strawberry import relay
 
 from acctgraph import models
-from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.context import Info, RequestContext
 from acctgraph.graphql.loaders import load_by_id
 from acctgraph.graphql.types.node import ModelNode
 from acctgraph.graphql.types.sync import DataSource
@@ -42,7 +42,7 @@ class CrmWriteback(ModelNode):
         return self.last_error
 
     @strawberry.field(description="The CRM connection it is written to.")
-    async def connection(self, info: strawberry.Info[RequestContext, None]) -> DataSource:
+    async def connection(self, info: Info) -> DataSource:
         return DataSource.from_row(await load_by_id(info.context, models.Connection, self.connection_id))
 
 
