@@ -8,7 +8,6 @@ with a JSON body in GraphQL's error shape. Websockets send the same header value
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -24,6 +23,7 @@ from acctgraph.domain.single_sign_on import JwtVerifier, Provisioning, authentic
 from acctgraph.graphql.error_responses import error_response
 from acctgraph.graphql.errors import Unauthenticated
 from acctgraph.graphql.media_types import response_media_type
+from acctgraph.graphql.recent import Recent
 from acctgraph.models import Role
 from acctgraph.models.base import utcnow
 from acctgraph.settings import Settings
@@ -69,10 +69,9 @@ class VerifiedKeys:
 
     def __init__(self, seconds: float, size: int = 4096, clock: Callable[[], float] = time.monotonic) -> None:
         self.seconds = seconds
-        self.size = size
         self.clock = clock
         self._version = api_keys.credentials_version
-        self._entries: OrderedDict[str, tuple[float, datetime | None, Actor]] = OrderedDict()
+        self._entries: Recent[str, tuple[float, datetime | None, Actor]] = Recent(size)
 
     def get(self, token_hash: str) -> Actor | None:
         if self._version != api_keys.credentials_version:
@@ -83,7 +82,7 @@ class VerifiedKeys:
             return None
         until, expires_at, actor = entry
         if self.clock() >= until or (expires_at is not None and expires_at <= utcnow()):
-            del self._entries[token_hash]
+            self._entries.pop(token_hash)
             return None
         return actor
 
@@ -91,10 +90,7 @@ class VerifiedKeys:
         """Keep ``verified`` unless credentials changed (``version``) while it was being verified."""
         if self.seconds <= 0 or version != api_keys.credentials_version:
             return
-        self._entries[token_hash] = (self.clock() + self.seconds, verified.expires_at, verified.actor)
-        self._entries.move_to_end(token_hash)
-        if len(self._entries) > self.size:
-            self._entries.popitem(last=False)
+        self._entries.put(token_hash, (self.clock() + self.seconds, verified.expires_at, verified.actor))
 
 
 class Authenticator:

@@ -1,36 +1,31 @@
-"""Values computed once per parsed document, in a small LRU keyed by the document's identity.
+"""Values computed once per parsed document (or a node of one), in a small LRU keyed by its identity.
 
 The parser cache (``ParserCache``) hands every request of the same text the same ``DocumentNode``, so
-its ``id`` is a cheap key (hashing a document walks all of it). Entries hold their document, so an id
-is never reused while its entry lives.
+its ``id`` (or the ``id`` of one of its nodes) is a cheap key (hashing a document walks all of it).
+Entries hold their node, so an id is never reused while its entry lives.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
-from graphql import DocumentNode
+from graphql.language import Node
+
+from acctgraph.graphql.recent import Recent
 
 T = TypeVar("T")
 
 
 class DocumentCache(Generic[T]):
-    """``get(document, key, compute)``: ``compute()`` the first time, the stored value afterwards."""
+    """``get(node, key, compute)``: ``compute()`` the first time, the stored value afterwards."""
 
     def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._entries: OrderedDict[tuple[int, Hashable], tuple[DocumentNode, T]] = OrderedDict()
+        self._entries: Recent[tuple[int, Hashable], tuple[Node, T]] = Recent(size)
 
-    def get(self, document: DocumentNode, key: Hashable, compute: Callable[[], T]) -> T:
-        entry_key = (id(document), key)
+    def get(self, node: Node, key: Hashable, compute: Callable[[], T]) -> T:
+        entry_key = (id(node), key)
         entry = self._entries.get(entry_key)
-        if entry is not None and entry[0] is document:
-            self._entries.move_to_end(entry_key)
+        if entry is not None and entry[0] is node:
             return entry[1]
-        value = compute()
-        self._entries[entry_key] = (document, value)
-        if len(self._entries) > self.size:
-            self._entries.popitem(last=False)
-        return value
+        return self._entries.put(entry_key, (node, compute()))[1]

@@ -11,20 +11,19 @@ worker that never saw a hash simply answers "not found" once and the client fall
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from dataclasses import replace
 
 from strawberry.http import GraphQLRequestData
 
 from acctgraph.graphql.errors import InvalidArgument, PersistedQueryMismatch, PersistedQueryNotFound
+from acctgraph.graphql.recent import Recent
 
 
 class PersistedQueries:
     """A bounded map from SHA-256 hex digests to query documents."""
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._queries: OrderedDict[str, str] = OrderedDict()
+        self._queries: Recent[str, str] = Recent(size)
 
     def resolve(self, request: GraphQLRequestData) -> GraphQLRequestData:
         """The request with its query filled in from the cache, or remembered; raises the APQ errors."""
@@ -36,18 +35,11 @@ class PersistedQueries:
             query = self._queries.get(digest)
             if query is None:
                 raise PersistedQueryNotFound("PersistedQueryNotFound")
-            self._queries.move_to_end(digest)
             return replace(request, query=query)
         if hashlib.sha256(request.query.encode()).hexdigest() != digest:
             raise PersistedQueryMismatch("provided sha256Hash does not match the query")
-        self._remember(digest, request.query)
+        self._queries.put(digest, request.query)
         return request
-
-    def _remember(self, digest: str, query: str) -> None:
-        self._queries[digest] = query
-        self._queries.move_to_end(digest)
-        while len(self._queries) > self.size:
-            self._queries.popitem(last=False)
 
 
 def _digest(persisted: object) -> str:

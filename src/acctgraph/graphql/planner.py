@@ -17,7 +17,6 @@ and ``EnforcePolicy`` still checks every field as it resolves.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +37,7 @@ from sqlalchemy.orm import aliased, defer
 from acctgraph import models
 from acctgraph.domain.account_facts import alert_count
 from acctgraph.graphql.context import Info, RequestContext
+from acctgraph.graphql.document_cache import DocumentCache
 from acctgraph.graphql.loaders import visible
 from acctgraph.graphql.policy import Reader, may_read, reader_of
 from acctgraph.graphql.types.accounts import Account
@@ -129,26 +129,13 @@ def plan_accounts(connection: FieldNode, fragments: dict[str, FragmentDefinition
 
 
 class PlanCache:
-    """Plans by field node: the parser cache hands every request of the same document the same nodes.
-
-    Entries keep their node alive, so an id is never reused while its plan is here.
-    """
+    """Plans by field node: the parser cache hands every request of the same document the same nodes."""
 
     def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._plans: OrderedDict[int, tuple[FieldNode, AccountPlan]] = OrderedDict()
+        self._plans: DocumentCache[AccountPlan] = DocumentCache(size)
 
     def plan(self, connection: FieldNode, fragments: dict[str, FragmentDefinitionNode]) -> AccountPlan:
-        key = id(connection)
-        cached = self._plans.get(key)
-        if cached is not None and cached[0] is connection:
-            self._plans.move_to_end(key)
-            return cached[1]
-        plan = plan_accounts(connection, fragments)
-        self._plans[key] = (connection, plan)
-        if len(self._plans) > self.size:
-            self._plans.popitem(last=False)
-        return plan
+        return self._plans.get(connection, None, lambda: plan_accounts(connection, fragments))
 
 
 ACCOUNT_PLANS = PlanCache()

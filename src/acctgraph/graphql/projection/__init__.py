@@ -84,5 +84,6 @@ class CompiledReads:
         except SQLAlchemyError:
             await context.db.session.rollback()  # the resolvers run next, in a usable transaction
             return None
-        except Exception:
+        except Exception:  # as in _compile: a mistake here costs speed, never an answer, and is logged
+            logger.exception("a compiled read failed; it runs through the resolvers")
             return None

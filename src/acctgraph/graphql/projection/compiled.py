@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from datetime import date
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -22,29 +21,8 @@ from acctgraph.graphql.policy import Reader
 from acctgraph.graphql.projection.connection import CompiledConnection, compile_connection
 from acctgraph.graphql.projection.nodes import DEFINITION, NodeCompiler
 from acctgraph.graphql.projection.selection import NotCovered
+from acctgraph.graphql.recent import Recent
 from acctgraph.settings import Settings
-
-T = TypeVar("T")
-
-
-class Recent(Generic[T]):
-    """A small LRU of values by key."""
-
-    def __init__(self, size: int = 64) -> None:
-        self.size = size
-        self._values: OrderedDict[Hashable, T] = OrderedDict()
-
-    def get(self, key: Hashable) -> T | None:
-        value = self._values.get(key)
-        if value is not None:
-            self._values.move_to_end(key)
-        return value
-
-    def put(self, key: Hashable, value: T) -> T:
-        self._values[key] = value
-        if len(self._values) > self.size:
-            self._values.popitem(last=False)
-        return value
 
 
 @dataclass(frozen=True)
@@ -66,7 +44,7 @@ class CompiledRead:
     accounts_field: StrawberryField
     nodes: NodeCompiler
     guard: SummaryGuard | None
-    bound: Recent[Any] = field(default_factory=Recent)
+    bound: Recent[tuple[str, date], Any] = field(default_factory=lambda: Recent(64))
     """Statements by (arguments, day): ``execution.BoundRead``s."""
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from graphql import FieldNode, GraphQLField, get_named_type
 
-from acctgraph.graphql.projection.nodes import Fields, NodeCompiler, Row, build
+from acctgraph.graphql.projection.nodes import Fields, NodeCompiler, Row, build, constant
 from acctgraph.graphql.projection.selection import NotCovered, Selected
 
 COUNT_ONLY = frozenset({"totalCount", "__typename"})
@@ -58,7 +58,7 @@ def compile_connection(compiler: NodeCompiler, selected: Selected, definition: G
     for child, child_definition in compiler.fields(selected.node.selection_set, type_name):
         names.add(child.name)
         if child.name == "__typename":
-            fields.append((child.key, _constant(type_name)))
+            fields.append((child.key, constant(type_name)))
         elif child.name == "totalCount":
             fields.append((child.key, _total_count))
         elif child.name == "nodes":
@@ -81,10 +81,6 @@ def compile_connection(compiler: NodeCompiler, selected: Selected, definition: G
         total_wanted="totalCount" in names,
         cursors_wanted=cursors_wanted,
     )
-
-
-def _constant(value: Any) -> PageProduce:
-    return lambda _page: value
 
 
 def _total_count(page: Page) -> Any:
@@ -123,7 +119,7 @@ def _edges(compiler: NodeCompiler, selected: Selected, type_name: str) -> tuple[
 
 
 PAGE_INFO: dict[str, PageProduce] = {
-    "__typename": _constant("PageInfo"),
+    "__typename": constant("PageInfo"),
     "hasNextPage": lambda page: page.has_next_page,
     "hasPreviousPage": lambda page: page.has_previous_page,
     "startCursor": lambda page: page.cursors[0] if page.cursors else None,

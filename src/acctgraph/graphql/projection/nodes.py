@@ -106,7 +106,7 @@ class NodeCompiler:
         fields: Fields = []
         for selected, definition in self.fields(selection_set, type_name):
             if selected.name == "__typename":
-                fields.append((selected.key, _constant(type_name)))
+                fields.append((selected.key, constant(type_name)))
             elif selected.name == "id":
                 fields.append((selected.key, self._global_id(type_name, entity.id)))
             elif computed is not None and selected.name in COMPUTED_ACCOUNT_FIELDS:
@@ -159,7 +159,7 @@ class NodeCompiler:
         fields: Fields = []
         for child, definition in self.fields(selected.node.selection_set, "Health"):
             if child.name == "__typename":
-                fields.append((child.key, _constant("Health")))
+                fields.append((child.key, constant("Health")))
             elif child.name in columns:
                 fields.append((child.key, self.leaf(definition, columns[child.name])))
             else:
@@ -177,11 +177,11 @@ class NodeCompiler:
         fields: Fields = []
         for child, definition in self.fields(selected.node.selection_set, "Money"):
             if child.name == "__typename":
-                fields.append((child.key, _constant("Money")))
+                fields.append((child.key, constant("Money")))
             elif child.name == "amountMinor":
                 fields.append((child.key, _amount(_serializer(definition), mrr, months)))
             elif child.name == "currency":
-                fields.append((child.key, _constant(currency)))
+                fields.append((child.key, constant(currency)))
             elif child.name == "formatted":
                 fields.append((child.key, lambda row: format_money(months * row[mrr], currency)))
             else:
@@ -207,7 +207,7 @@ class NodeCompiler:
         fields: Fields = []
         for child, _definition in self.fields(selected.node.selection_set, type_name):
             if child.name == "__typename":
-                fields.append((child.key, _constant(type_name)))
+                fields.append((child.key, constant(type_name)))
             elif child.name == "totalCount":
                 fields.append((child.key, lambda row: row[count]))
             elif child.name in ("edges", "nodes"):
@@ -220,11 +220,11 @@ class NodeCompiler:
 
     def _empty_page_info(self, selected: Selected, count: int) -> Produce:
         values: dict[str, Produce] = {
-            "__typename": _constant("PageInfo"),
+            "__typename": constant("PageInfo"),
             "hasNextPage": lambda row: row[count] > 0,
-            "hasPreviousPage": _constant(False),
-            "startCursor": _constant(None),
-            "endCursor": _constant(None),
+            "hasPreviousPage": constant(False),
+            "startCursor": constant(None),
+            "endCursor": constant(None),
         }
         fields: Fields = []
         for child, _definition in self.fields(selected.node.selection_set, "PageInfo"):
@@ -259,7 +259,8 @@ def _amount(serialize: Callable[[Any], Any], mrr: int, months: int) -> Produce:
     return lambda row: serialize(months * row[mrr])
 
 
-def _constant(value: Any) -> Produce:
+def constant(value: Any) -> Callable[[Any], Any]:
+    """A produce of one value, whatever it is given (a row, or a page)."""
     return lambda _row: value
 
 
