@@ -25,17 +25,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from acctgraph import migrations
 from acctgraph.app import create_app
-from acctgraph.db import create_sync_engine, sync_sessionmaker, sync_url
+from acctgraph.db import create_sync_engine, sync_sessionmaker
 from acctgraph.domain.api_keys import create_api_key
 from acctgraph.graphql.ids import decode_id, to_global_id
 from acctgraph.integration.connections import Connectors, add_connection
@@ -45,6 +43,7 @@ from acctgraph.jobs.connection_schedules import set_connection_schedule
 from acctgraph.models import Connection, JobRun, Role, SyncRequest, SyncRun, User
 from acctgraph.models.jobs import ACTIVE_STATUSES
 from acctgraph.settings import Settings
+from acctgraph.testing.databases import create_postgres_database, drop_postgres_database
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.append(str(PROJECT_ROOT / "plugins" / "csv" / "src"))
@@ -58,19 +57,7 @@ TRIGGER = (
 def fresh_database(server: str | None, directory: Path) -> str:
     if server is None:
         return f"sqlite:///{directory / 'bench.db'}"
-    name = f"acctgraph_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(sync_url(server), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return admin.url.set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(server: str, url: str) -> None:
-    admin = create_engine(sync_url(server), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
+    return create_postgres_database(server, prefix="acctgraph_bench")
 
 
 def csv_connectors() -> Connectors:
@@ -211,7 +198,7 @@ def main() -> None:
             worker.send_signal(signal.SIGINT)
             worker.wait(timeout=60)
             if arguments.database_url:
-                drop_database(arguments.database_url, url)
+                drop_postgres_database(url, arguments.database_url)
     backend = "postgresql" if arguments.database_url else "sqlite"
     print(f"job engine on {backend}, queue beside the database, worker tick 1 s, {arguments.triggers} triggers")
     print(f"  triggerSync -> sync start: median {statistics.median(queued):7.1f} ms, p99 {p99(queued):7.1f} ms")

@@ -61,36 +61,23 @@ def write_files(directory: Path, rows: int) -> None:
 
 def fresh_database(base_url: str | None, scratch: Path) -> str:
     """A new, migrated database: a SQLite file, or a new database on the given PostgreSQL server."""
-    from sqlalchemy import create_engine, text
-
     from acctgraph import migrations
-    from acctgraph.db import create_sync_engine
+    from acctgraph.testing.databases import create_postgres_database
 
     if base_url is None:
         url = f"sqlite:///{scratch / f'{uuid.uuid4().hex}.db'}"
     else:
-        name = f"acctgraph_bench_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(create_sync_engine(base_url).url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        url = create_sync_engine(base_url).url.set(database=name).render_as_string(hide_password=False)
+        url = create_postgres_database(base_url, prefix="acctgraph_bench")
     migrations.upgrade(url)
     return url
 
 
 def drop_database(base_url: str | None, url: str) -> None:
     """Drop a PostgreSQL database ``fresh_database`` made (a SQLite file goes with the scratch folder)."""
-    if base_url is None:
-        return
-    from sqlalchemy import create_engine, make_url, text
+    from acctgraph.testing.databases import drop_postgres_database
 
-    from acctgraph.db import create_sync_engine
-
-    admin = create_engine(create_sync_engine(base_url).url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
+    if base_url is not None:
+        drop_postgres_database(url, base_url)
 
 
 def measure_sync(url: str, directory: Path) -> dict[str, float]:

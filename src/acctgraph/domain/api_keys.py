@@ -110,7 +110,9 @@ CREDENTIAL_COLUMNS: dict[type, tuple[str, ...]] = {
 
 
 def _changes_credentials(row: Any) -> bool:
-    columns = CREDENTIAL_COLUMNS.get(type(row), ())
+    columns = CREDENTIAL_COLUMNS.get(type(row))
+    if columns is None:
+        return False  # most flushed rows: not inspected (this runs after every flush of every session)
     state = inspect(row)
     return any(state.attrs[column].history.has_changes() for column in columns)
 

@@ -40,20 +40,21 @@ def database_backends() -> list[str]:
     return ["sqlite", "postgresql"] if os.environ.get(POSTGRES_URL_VARIABLE) else ["sqlite"]
 
 
-def _admin_engine() -> Engine:
+def _admin_engine(server_url: str | None = None) -> Engine:
     from sqlalchemy import create_engine
 
     from acctgraph.db import sync_url
 
-    return create_engine(sync_url(os.environ[POSTGRES_URL_VARIABLE]), isolation_level="AUTOCOMMIT")
+    return create_engine(sync_url(server_url or os.environ[POSTGRES_URL_VARIABLE]), isolation_level="AUTOCOMMIT")
 
 
-def create_postgres_database() -> str:
-    """Create an empty PostgreSQL database next to the server's in the variable, and return its URL."""
+def create_postgres_database(server_url: str | None = None, prefix: str = "acctgraph_test") -> str:
+    """Create an empty PostgreSQL database next to ``server_url``'s (default: the server's in the
+    variable), and return its URL. The benchmarks make theirs with it too."""
     from sqlalchemy import text
 
-    name = f"acctgraph_test_{uuid.uuid4().hex[:12]}"
-    admin = _admin_engine()
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = _admin_engine(server_url)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = admin.url.set(database=name).render_as_string(hide_password=False)
@@ -61,11 +62,12 @@ def create_postgres_database() -> str:
     return url
 
 
-def drop_postgres_database(url: str) -> None:
+def drop_postgres_database(url: str, server_url: str | None = None) -> None:
+    """Drop the database of ``url`` (made by :func:`create_postgres_database` on ``server_url``)."""
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
-    admin = _admin_engine()
+    admin = _admin_engine(server_url)
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
     admin.dispose()

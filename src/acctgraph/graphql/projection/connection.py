@@ -14,10 +14,9 @@ from typing import Any
 
 from graphql import FieldNode, GraphQLField, get_named_type
 
+from acctgraph.graphql.connections import COUNT_ONLY
 from acctgraph.graphql.projection.nodes import Fields, NodeCompiler, Row, build, constant
 from acctgraph.graphql.projection.selection import NotCovered, Selected
-
-COUNT_ONLY = frozenset({"totalCount", "__typename"})
 
 
 @dataclass
