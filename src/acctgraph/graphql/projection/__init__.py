@@ -79,11 +79,12 @@ class CompiledReads:
         """The operation's ``data``, or None when this request must run through the resolvers."""
         try:
             return await answer(read, context, schema, self.config, self.scalars, variables)
-        except NotCovered:
-            return None
-        except SQLAlchemyError:
-            await context.db.session.rollback()  # the resolvers run next, in a usable transaction
+        except (NotCovered, SQLAlchemyError):
+            # The resolvers run next, on a connection of their own in a transaction (the compiled read's
+            # ran outside one, or failed).
+            await context.db.close()
             return None
         except Exception:  # as in _compile: a mistake here costs speed, never an answer, and is logged
             logger.exception("a compiled read failed; it runs through the resolvers")
+            await context.db.close()
             return None

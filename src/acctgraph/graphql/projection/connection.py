@@ -15,7 +15,7 @@ from typing import Any
 from graphql import FieldNode, GraphQLField, get_named_type
 
 from acctgraph.graphql.connections import COUNT_ONLY
-from acctgraph.graphql.projection.nodes import Fields, NodeCompiler, Row, build, constant
+from acctgraph.graphql.projection.nodes import NodeCompiler, Produce, Row, constant
 from acctgraph.graphql.projection.selection import NotCovered, Selected
 
 
@@ -86,12 +86,12 @@ def _total_count(page: Page) -> Any:
     return page.total_count
 
 
-def _nodes(fields: Fields) -> PageProduce:
-    return lambda page: [build(fields, row) for row in page.rows]
+def _nodes(node: Produce) -> PageProduce:
+    return lambda page: list(map(node, page.rows))
 
 
 def _edges(compiler: NodeCompiler, selected: Selected, type_name: str) -> tuple[PageProduce, bool]:
-    parts: list[tuple[str, str, Fields | None]] = []
+    parts: list[tuple[str, str, Produce | None]] = []
     for child, _definition in compiler.fields(selected.node.selection_set, type_name):
         if child.name == "node":
             parts.append((child.key, "node", compiler.account(child.node.selection_set)))
@@ -104,9 +104,9 @@ def _edges(compiler: NodeCompiler, selected: Selected, type_name: str) -> tuple[
         answered = []
         for position, row in enumerate(page.rows):
             edge: dict[str, Any] = {}
-            for key, kind, fields in parts:
+            for key, kind, node in parts:
                 if kind == "node":
-                    edge[key] = build(fields, row)  # type: ignore[arg-type]
+                    edge[key] = node(row)  # type: ignore[misc]
                 elif kind == "cursor":
                     edge[key] = page.cursors[position]
                 else:
@@ -114,7 +114,7 @@ def _edges(compiler: NodeCompiler, selected: Selected, type_name: str) -> tuple[
             answered.append(edge)
         return answered
 
-    return edges, any(kind == "cursor" for _key, kind, _fields in parts)
+    return edges, any(kind == "cursor" for _key, kind, _node in parts)
 
 
 PAGE_INFO: dict[str, PageProduce] = {

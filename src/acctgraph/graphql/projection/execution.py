@@ -114,7 +114,7 @@ async def answer(
     bound = read.bound.get(key)
     if bound is None:
         bound = read.bound.put(key, bind(read, raw, config, scalars, context))
-    result = (await context.db.execute(bound.statement)).one()._mapping
+    result = (await context.db.one_read(bound.statement))._mapping
     if bound.needs_rates and result["rates_missing"]:
         raise NotCovered("ARR without a rate: the resolvers say which")
     fetched = _page(read, bound, result, context)

@@ -6,6 +6,12 @@ Plain fields (no resolver) of model-backed types read their column; the computed
 that the read model holds (``arr``, ``mrr``, ``isStrategic``, ``health``, ``nextRenewal``, alert counts
 for ``alerts(first: 0)``) read its columns, under the same conditions the resolvers' look-ahead
 (``graphql.planner``) uses them; anything else is not covered.
+
+What a node selects becomes one Python expression of the page's ``row`` (nested dict displays, the row's
+values by index, the schema's serializers by name), compiled once into a function: a node is then one
+call, not a call per field (that was a fifth of a dashboard request's CPU). Values enter the generated
+code only as names bound in its namespace; the source holds nothing but response keys (GraphQL names,
+written with ``repr``), indexes and those names.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import Any
 from graphql import (
     FragmentDefinitionNode,
     GraphQLEnumType,
+    GraphQLError,
     GraphQLField,
     GraphQLObjectType,
     GraphQLScalarType,
@@ -43,13 +50,22 @@ from acctgraph.settings import Settings
 
 Row = list[Any]
 Produce = Callable[[Row], Any]
-Fields = list[tuple[str, Produce]]
+Source = str
+"""A Python expression of ``row``, in a ``NodeCompiler``'s namespace."""
+Fields = list[tuple[str, Source]]
 DEFINITION = "strawberry-definition"
 OPEN_ONLY = (models.AlertStatus.OPEN,)
+IDENTITY_ON_JSON = frozenset({"String", "Boolean"})
+"""Scalars whose ``serialize`` returns a value JSON gave (text; a boolean, once decoded) unchanged."""
 
 
-def build(fields: Fields, row: Row) -> dict[str, Any]:
-    return {key: produce(row) for key, produce in fields}
+def obj(fields: Fields) -> Source:
+    """A dict display of the fields, in their order."""
+    return "{" + ", ".join(f"{key!r}: {value}" for key, value in fields) + "}"
+
+
+def unless_null(index: int, source: Source) -> Source:
+    return f"(None if row[{index}] is None else {source})"
 
 
 @dataclass
@@ -61,6 +77,7 @@ class NodeCompiler:
     fragments: dict[str, FragmentDefinitionNode]
     settings: Settings
     columns: PageColumns = field(default_factory=PageColumns)
+    namespace: dict[str, Any] = field(default_factory=dict)
     owner: Any = None
     renewal: Any = None
     current_summary: bool = False
@@ -84,29 +101,41 @@ class NodeCompiler:
             chosen.append((selected, definition))
         return chosen
 
-    def leaf(self, definition: GraphQLField, expression: Any) -> Produce:
+    def name(self, value: Any) -> Source:
+        """A name that stands for ``value`` in the generated code."""
+        name = f"_{len(self.namespace)}"
+        self.namespace[name] = value
+        return name
+
+    def function(self, source: Source) -> Produce:
+        """``source`` compiled into a function of a row."""
+        return eval(compile(f"lambda row: {source}", "<compiled read>", "eval"), self.namespace)
+
+    def leaf(self, definition: GraphQLField, expression: Any) -> Source:
         """The field's value from its column, serialized by its own scalar or enum."""
-        serialize = _serializer(definition)
+        named = get_named_type(definition.type)
+        if not isinstance(named, GraphQLScalarType | GraphQLEnumType):
+            raise NotCovered("an object field read as a column")
         index = self.columns.add(expression)
-
-        def value(row: Row) -> Any:
-            raw = row[index]
-            return None if raw is None else serialize(raw)
-
-        return value
+        if isinstance(named, GraphQLScalarType) and named.name in IDENTITY_ON_JSON:
+            return f"row[{index}]"
+        names = _enum_names(named, expression)
+        if names is not None:
+            return unless_null(index, f"{self.name(names)}[row[{index}]]")
+        return unless_null(index, f"{self.name(named.serialize)}(row[{index}])")
 
     def model_object(
         self,
         selection_set: SelectionSetNode | None,
         type_name: str,
         entity: Any,
-        computed: Callable[[Selected, GraphQLField], Produce] | None = None,
+        computed: Callable[[Selected, GraphQLField], Source] | None = None,
     ) -> Fields:
         """A model-backed object: ``id`` and plain fields from ``entity``'s columns, others by ``computed``."""
         fields: Fields = []
         for selected, definition in self.fields(selection_set, type_name):
             if selected.name == "__typename":
-                fields.append((selected.key, constant(type_name)))
+                fields.append((selected.key, repr(type_name)))
             elif selected.name == "id":
                 fields.append((selected.key, self._global_id(type_name, entity.id)))
             elif computed is not None and selected.name in COMPUTED_ACCOUNT_FIELDS:
@@ -120,14 +149,14 @@ class NodeCompiler:
                 fields.append((selected.key, self.leaf(definition, column)))
         return fields
 
-    def _global_id(self, type_name: str, column: Any) -> Produce:
-        index = self.columns.add(column)
-        return lambda row: to_global_id(type_name, row[index])
+    def _global_id(self, type_name: str, column: Any) -> Source:
+        return f"{self.name(to_global_id)}({type_name!r}, row[{self.columns.add(column)}])"
 
-    def account(self, selection_set: SelectionSetNode | None) -> Fields:
-        return self.model_object(selection_set, "Account", models.Account, self._account_field)
+    def account(self, selection_set: SelectionSetNode | None) -> Produce:
+        """The function that builds an account node of this selection from a page row."""
+        return self.function(obj(self.model_object(selection_set, "Account", models.Account, self._account_field)))
 
-    def _account_field(self, selected: Selected, definition: GraphQLField) -> Produce:
+    def _account_field(self, selected: Selected, definition: GraphQLField) -> Source:
         name = selected.name
         if name == "owner":
             self.owner = self.owner or aliased(models.User, name="owner")
@@ -143,52 +172,51 @@ class NodeCompiler:
         if name == "isStrategic":
             mrr, segment = self._mrr(), self.columns.add(models.Account.segment)
             threshold = self.settings.strategic_mrr_threshold_minor
-            return lambda row: is_strategic(row[segment], row[mrr], threshold)
+            return f"{self.name(is_strategic)}(row[{segment}], row[{mrr}], {threshold!r})"
         if name == "alerts":
             return self._alert_count(selected, definition)
         raise NotCovered(f"Account.{name}")
 
-    def _joined(self, selected: Selected, type_name: str, entity: Any) -> Produce:
+    def _joined(self, selected: Selected, type_name: str, entity: Any) -> Source:
         fields = self.model_object(selected.node.selection_set, type_name, entity)
-        present = self.columns.add(entity.id)
-        return lambda row: None if row[present] is None else build(fields, row)
+        return unless_null(self.columns.add(entity.id), obj(fields))
 
-    def _health(self, selected: Selected) -> Produce:
+    def _health(self, selected: Selected) -> Source:
         summary = models.AccountSummary
         columns = {"day": summary.health_day, "score": summary.health_score, "band": summary.health_band}
         fields: Fields = []
         for child, definition in self.fields(selected.node.selection_set, "Health"):
             if child.name == "__typename":
-                fields.append((child.key, constant("Health")))
+                fields.append((child.key, repr("Health")))
             elif child.name in columns:
                 fields.append((child.key, self.leaf(definition, columns[child.name])))
             else:
                 raise NotCovered(f"Health.{child.name} is not in the read model")
-        present = self.columns.add(summary.health_score)
-        return lambda row: None if row[present] is None else build(fields, row)
+        return unless_null(self.columns.add(summary.health_score), obj(fields))
 
     def _mrr(self) -> int:
         self.current_summary = True
         return self.columns.add(models.AccountSummary.mrr_minor)
 
-    def _money(self, selected: Selected, months: int) -> Produce:
+    def _money(self, selected: Selected, months: int) -> Source:
         mrr = self._mrr()
         currency = self.settings.reporting_currency
+        amount = f"{months} * row[{mrr}]"
         fields: Fields = []
         for child, definition in self.fields(selected.node.selection_set, "Money"):
             if child.name == "__typename":
-                fields.append((child.key, constant("Money")))
+                fields.append((child.key, repr("Money")))
             elif child.name == "amountMinor":
-                fields.append((child.key, _amount(_serializer(definition), mrr, months)))
+                fields.append((child.key, f"{self.name(_serializer(definition))}({amount})"))
             elif child.name == "currency":
-                fields.append((child.key, constant(currency)))
+                fields.append((child.key, repr(currency)))
             elif child.name == "formatted":
-                fields.append((child.key, lambda row: format_money(months * row[mrr], currency)))
+                fields.append((child.key, f"{self.name(format_money)}({amount}, {currency!r})"))
             else:
                 raise NotCovered(f"Money.{child.name}")
-        return lambda row: build(fields, row)
+        return obj(fields)
 
-    def _alert_count(self, selected: Selected, definition: GraphQLField) -> Produce:
+    def _alert_count(self, selected: Selected, definition: GraphQLField) -> Source:
         """``alerts(statuses: [...], first: 0)``: an empty page and its count; arguments must be literals
         (the count is a column of the compiled page)."""
         if _has_variables(selected):
@@ -203,35 +231,35 @@ class NodeCompiler:
         index = self.columns.add(count if key == OPEN_ONLY else count.label(f"alerts_{len(self.columns.expressions)}"))
         return self._empty_page(selected, get_named_type(definition.type).name, index)
 
-    def _empty_page(self, selected: Selected, type_name: str, count: int) -> Produce:
+    def _empty_page(self, selected: Selected, type_name: str, count: int) -> Source:
         fields: Fields = []
         for child, _definition in self.fields(selected.node.selection_set, type_name):
             if child.name == "__typename":
-                fields.append((child.key, constant(type_name)))
+                fields.append((child.key, repr(type_name)))
             elif child.name == "totalCount":
-                fields.append((child.key, lambda row: row[count]))
+                fields.append((child.key, f"row[{count}]"))
             elif child.name in ("edges", "nodes"):
-                fields.append((child.key, lambda _row: []))
+                fields.append((child.key, "[]"))
             elif child.name == "pageInfo":
                 fields.append((child.key, self._empty_page_info(child, count)))
             else:
                 raise NotCovered(f"{type_name}.{child.name}")
-        return lambda row: build(fields, row)
+        return obj(fields)
 
-    def _empty_page_info(self, selected: Selected, count: int) -> Produce:
-        values: dict[str, Produce] = {
-            "__typename": constant("PageInfo"),
-            "hasNextPage": lambda row: row[count] > 0,
-            "hasPreviousPage": constant(False),
-            "startCursor": constant(None),
-            "endCursor": constant(None),
+    def _empty_page_info(self, selected: Selected, count: int) -> Source:
+        values = {
+            "__typename": repr("PageInfo"),
+            "hasNextPage": f"row[{count}] > 0",
+            "hasPreviousPage": "False",
+            "startCursor": "None",
+            "endCursor": "None",
         }
         fields: Fields = []
         for child, _definition in self.fields(selected.node.selection_set, "PageInfo"):
             if child.name not in values:
                 raise NotCovered(f"PageInfo.{child.name}")
             fields.append((child.key, values[child.name]))
-        return lambda row: build(fields, row)
+        return obj(fields)
 
     def joined(self, statement: Select[Any]) -> Select[Any]:
         """The page statement with the joins the compiled fields read."""
@@ -255,13 +283,21 @@ def _serializer(definition: GraphQLField) -> Callable[[Any], Any]:
     return named.serialize
 
 
-def _amount(serialize: Callable[[Any], Any], mrr: int, months: int) -> Produce:
-    return lambda row: serialize(months * row[mrr])
+def _enum_names(named: GraphQLScalarType | GraphQLEnumType, expression: Any) -> dict[Any, Any] | None:
+    """An enum column's members with what the GraphQL enum serializes each to, computed once; None when
+    the column is not an enum, or the GraphQL enum does not serialize every member."""
+    enum_class = getattr(expression.type, "enum_class", None)
+    if not isinstance(named, GraphQLEnumType) or enum_class is None:
+        return None
+    try:
+        return {member: named.serialize(member) for member in enum_class}
+    except GraphQLError:
+        return None
 
 
 def constant(value: Any) -> Callable[[Any], Any]:
-    """A produce of one value, whatever it is given (a row, or a page)."""
-    return lambda _row: value
+    """A produce of one value, whatever it is given (a page)."""
+    return lambda _page: value
 
 
 class _Variables(Visitor):
