@@ -36,6 +36,7 @@ from graphql.type.definition import GraphQLOutputType
 from strawberry.extensions import SchemaExtension
 
 from acctgraph.graphql.date_ranges import DEFAULT_HISTORY_DAYS, MAX_HISTORY_DAYS
+from acctgraph.graphql.document_cache import DocumentCache
 from acctgraph.graphql.errors import QueryTooCostly
 from acctgraph.settings import Settings
 
@@ -151,11 +152,13 @@ class LimitCost(SchemaExtension):
 
     Registered after ``ValidationCache``, whose hook validates the document on entering the validation
     phase: this hook then costs only valid documents, and its error is seen by strawberry's check that
-    ends the phase (which runs before the hooks exit).
+    ends the phase (which runs before the hooks exit). The cost of a document with the same operation and
+    variables is computed once (``costs``, shared by the schema's operations).
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, costs: DocumentCache[int | None] | None = None) -> None:
         self.settings = settings
+        self.costs: DocumentCache[int | None] = costs if costs is not None else DocumentCache()
         self.cost: int | None = None
 
     def on_validate(self) -> Iterator[None]:
@@ -164,15 +167,13 @@ class LimitCost(SchemaExtension):
 
     def refuse_if_too_costly(self) -> None:
         context = self.execution_context
-        if context.pre_execution_errors != [] or context.graphql_document is None:
+        document = context.graphql_document
+        if context.pre_execution_errors != [] or document is None:
             return
-        operation = _operation(context.graphql_document, context.operation_name)
-        if operation is None:
+        key = (context.operation_name, repr(context.variables))
+        self.cost = self.costs.get(document, key, lambda: self._cost(context.schema._schema, document))
+        if self.cost is None:
             return
-        self.cost = QueryCost(
-            context.schema._schema, context.graphql_document, context.variables, self.settings
-        ).operation(operation)
-        self.cost = max(self.cost, 1)
         budget = self.settings.max_query_cost
         if self.cost > budget:
             context.pre_execution_errors = [
@@ -181,3 +182,9 @@ class LimitCost(SchemaExtension):
                     "ask for smaller pages (`first`/`last`) or fewer nested lists, and page on with `after`"
                 )
             ]
+
+    def _cost(self, schema: GraphQLSchema, document: DocumentNode) -> int | None:
+        operation = _operation(document, self.execution_context.operation_name)
+        if operation is None:
+            return None
+        return max(QueryCost(schema, document, self.execution_context.variables, self.settings).operation(operation), 1)

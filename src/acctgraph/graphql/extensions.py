@@ -17,6 +17,7 @@ from strawberry.extensions import (
 )
 
 from acctgraph.graphql.cost import LimitCost
+from acctgraph.graphql.document_cache import DocumentCache
 from acctgraph.graphql.error_codes import CodeErrors, MaskInternalErrors
 from acctgraph.graphql.input_checks import RefuseNulCharacters
 from acctgraph.graphql.policy import EnforcePolicy
@@ -47,6 +48,7 @@ def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
 def schema_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Factories, so every operation gets fresh extension instances (sharing what need not be fresh)."""
     rules = limit_rules(settings)
+    costs: DocumentCache[int | None] = DocumentCache()
     extensions: list[Callable[[], SchemaExtension]] = [
         *tracing_extensions(settings),
         NameOperation,
@@ -58,7 +60,7 @@ def schema_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         RefuseNulCharacters,
-        lambda: LimitCost(settings),
+        lambda: LimitCost(settings, costs),
     ]
     if not settings.debug:
         extensions.append(MaskInternalErrors)
