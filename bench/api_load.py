@@ -1,7 +1,7 @@
 """The dashboard query under load: acctgraph against a bare Starlette route and PostGraphile 4.14.1.
 
     python bench/api_load.py [--postgres-url URL | --sqlite] [--workers N] [--accounts 100000]
-                             [--duration S] [--rounds R] [--no-postgraphile]
+                             [--duration S] [--rounds R] [--no-postgraphile] [--compare-workers N]
 
 One command, not run in CI (issue 14). It loads the demo book (plus health and alerts) into a throwaway
 database, starts each server as its own process (one uvicorn worker unless ``--workers``, access logs
@@ -11,6 +11,8 @@ missing) and prints req/s, p50, p99, the ratios between servers and the cost per
 page. PostGraphile runs when ``npx``/``npm`` exist (installed into a temporary folder; its computed
 columns are SQL functions in a schema of their own), on PostgreSQL only. ``--accounts N`` then grows the
 book with ``bench/grow_book.py`` and times the first page of every ordering before and after.
+``--compare-workers N`` adds acctgraph with N worker processes to the same rounds: its req/s against one
+worker's says whether throughput scales with cores.
 """
 
 from __future__ import annotations
@@ -460,6 +462,13 @@ def main() -> None:
     parser.add_argument(
         "--with-resolvers", action="store_true", help="Also acctgraph with ACCTGRAPH_COMPILED_READS=false."
     )
+    parser.add_argument(
+        "--compare-workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="Also acctgraph with N worker processes, in the same interleaved rounds (does it scale with cores?).",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(BENCH))
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; cores: {os.cpu_count()}")
@@ -476,6 +485,10 @@ def main() -> None:
             if args.with_resolvers:
                 resolvers_env = {**env, "ACCTGRAPH_COMPILED_READS": "false"}
                 servers.append(acctgraph_server(resolvers_env, key, args.workers, stack, "resolvers"))
+            if args.compare_workers:
+                servers.append(
+                    acctgraph_server(env, key, args.compare_workers, stack, f"acctgraph x{args.compare_workers}")
+                )
             if make_url(database_url).get_backend_name() == "postgresql" and not args.no_postgraphile:
                 graphile = postgraphile_server(database_url, stack)
                 if graphile is not None:

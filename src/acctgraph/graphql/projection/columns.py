@@ -16,15 +16,16 @@ class PageColumns:
     def __init__(self) -> None:
         self.expressions: list[ColumnElement[Any]] = []
         self.decoders: list[Decoder | None] = []
-        self._indexes: dict[Any, int] = {}
+        self._indexes: dict[tuple[Any, bool], int] = {}
 
-    def add(self, expression: Any) -> int:
-        """The index of ``expression`` in a row, adding it the first time."""
-        index = self._indexes.get(expression)
+    def add(self, expression: Any, raw: bool = False) -> int:
+        """The index of ``expression`` in a row, adding it the first time; ``raw``: as JSON gives it, not
+        decoded (for a reader that maps JSON values itself)."""
+        index = self._indexes.get((expression, raw))
         if index is None:
             if len(self.expressions) >= MAX_COLUMNS:
                 raise NotCovered("too many columns")
-            index = self._indexes[expression] = len(self.expressions)
+            index = self._indexes[(expression, raw)] = len(self.expressions)
             self.expressions.append(expression)
-            self.decoders.append(decoder(expression.type))
+            self.decoders.append(None if raw else decoder(expression.type))
         return index

@@ -116,12 +116,13 @@ class NodeCompiler:
         named = get_named_type(definition.type)
         if not isinstance(named, GraphQLScalarType | GraphQLEnumType):
             raise NotCovered("an object field read as a column")
+        names = _enum_names(named, expression)
+        if names is not None:
+            index = self.columns.add(expression, raw=True)
+            return unless_null(index, f"{self.name(names)}[row[{index}]]")
         index = self.columns.add(expression)
         if isinstance(named, GraphQLScalarType) and named.name in IDENTITY_ON_JSON:
             return f"row[{index}]"
-        names = _enum_names(named, expression)
-        if names is not None:
-            return unless_null(index, f"{self.name(names)}[row[{index}]]")
         return unless_null(index, f"{self.name(named.serialize)}(row[{index}])")
 
     def model_object(
@@ -284,13 +285,14 @@ def _serializer(definition: GraphQLField) -> Callable[[Any], Any]:
 
 
 def _enum_names(named: GraphQLScalarType | GraphQLEnumType, expression: Any) -> dict[Any, Any] | None:
-    """An enum column's members with what the GraphQL enum serializes each to, computed once; None when
-    the column is not an enum, or the GraphQL enum does not serialize every member."""
+    """An enum column's values as JSON gives them (the members' values), each with what the GraphQL enum
+    serializes its member to, computed once; None when the column is not an enum, or the GraphQL enum
+    does not serialize every member."""
     enum_class = getattr(expression.type, "enum_class", None)
     if not isinstance(named, GraphQLEnumType) or enum_class is None:
         return None
     try:
-        return {member: named.serialize(member) for member in enum_class}
+        return {member.value: named.serialize(member) for member in enum_class}
     except GraphQLError:
         return None
 
