@@ -8,13 +8,14 @@ response bodies must be equal; the compiled app must have answered most of them 
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
 import pytest
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, event, update
 
 from acctgraph import models as m
 from acctgraph.settings import Settings
@@ -232,3 +233,53 @@ async def test_summaries_of_another_day_are_answered_by_the_resolvers(
 
     assert b'"amountMinor":12,' not in body
     assert len(graphql.statements) > 1
+
+
+@contextmanager
+def transaction_states() -> Iterator[list[str]]:
+    """The PostgreSQL transaction status after each statement any engine runs (``IDLE``: not in one)."""
+    states: list[str] = []
+
+    def record(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "api_keys" not in statement:  # authentication's own, as in the statement counts
+            states.append(connection.connection.driver_connection.info.transaction_status.name)
+
+    event.listen(Engine, "after_cursor_execute", record)
+    try:
+        yield states
+    finally:
+        event.remove(Engine, "after_cursor_execute", record)
+
+
+async def test_a_compiled_read_runs_outside_a_transaction_and_a_fallback_inside_one(
+    graphql: GraphQLClient, resolved: GraphQLClient, sample: SampleData
+) -> None:
+    if sample.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite's driver begins no transaction for a read: there is no BEGIN to save")
+    varied_book(sample, accounts=10)
+
+    with transaction_states() as compiled:
+        await both(graphql, resolved, DASHBOARD, {})
+    sample.session.execute(update(m.AccountSummary).values(as_of=TODAY - timedelta(days=1)))
+    sample.session.commit()
+    with transaction_states() as fallback:
+        await graphql.post(DASHBOARD)
+
+    assert compiled[0] == "IDLE"  # the compiled app's one statement: no BEGIN before it, no ROLLBACK after
+    assert compiled[1:] == ["INTRANS"] * (len(compiled) - 1)  # the resolvers' app, in a transaction
+    assert fallback[0] == "IDLE" and len(fallback) > 1
+    assert set(fallback[1:]) == {"INTRANS"}  # the resolvers after a fallback run in a transaction
+
+
+async def test_the_same_document_with_other_variables_gets_its_own_statement(
+    graphql: GraphQLClient, resolved: GraphQLClient, sample: SampleData
+) -> None:
+    varied_book(sample, accounts=12)
+    query = "query($n: Int!) { accounts(first: $n) { nodes { name } } }"
+
+    sizes = []
+    for n in (3, 5, 3, 7):
+        body = await both(graphql, resolved, query, {"n": n})
+        sizes.append(len(orjson.loads(body)["data"]["accounts"]["nodes"]))
+
+    assert sizes == [3, 5, 3, 7]

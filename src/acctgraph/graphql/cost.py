@@ -36,7 +36,7 @@ from graphql.type.definition import GraphQLOutputType
 from strawberry.extensions import SchemaExtension
 
 from acctgraph.graphql.date_ranges import DEFAULT_HISTORY_DAYS, MAX_HISTORY_DAYS
-from acctgraph.graphql.document_cache import DocumentCache
+from acctgraph.graphql.document_cache import DocumentCache, variables_key
 from acctgraph.graphql.errors import QueryTooCostly
 from acctgraph.settings import Settings
 
@@ -170,8 +170,12 @@ class LimitCost(SchemaExtension):
         document = context.graphql_document
         if context.pre_execution_errors != [] or document is None:
             return
-        key = (context.operation_name, repr(context.variables))
-        self.cost = self.costs.get(document, key, lambda: self._cost(context.schema._schema, document))
+        variables = variables_key(context.variables)
+        if variables is None:
+            self.cost = self._cost(context.schema._schema, document)
+        else:
+            key = (context.operation_name, variables)
+            self.cost = self.costs.get(document, key, lambda: self._cost(context.schema._schema, document))
         if self.cost is None:
             return
         budget = self.settings.max_query_cost

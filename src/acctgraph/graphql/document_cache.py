@@ -15,6 +15,15 @@ from graphql.language import Node
 from acctgraph.graphql.recent import Recent
 
 T = TypeVar("T")
+LONGEST_VARIABLES_KEY = 2048
+"""Variables longer than this (as ``repr``) are not part of a cache key: they are computed with each time,
+so a cache of a few hundred entries never holds megabytes of variables."""
+
+
+def variables_key(variables: object) -> str | None:
+    """The variables as part of a cache key, or None when too long to keep."""
+    key = repr(variables)
+    return key if len(key) <= LONGEST_VARIABLES_KEY else None
 
 
 class DocumentCache(Generic[T]):

@@ -45,7 +45,7 @@ class CompiledRead:
     nodes: NodeCompiler
     guard: SummaryGuard | None
     bound: Recent[tuple[str, date], Any] = field(default_factory=lambda: Recent(64))
-    """Statements by (arguments, day): ``execution.BoundRead``s."""
+    """Statements by (variables, day): ``execution.BoundRead``s."""
 
 
 def compile_read(

@@ -21,6 +21,7 @@ from strawberry.types.unset import UNSET
 from acctgraph.domain.read_model.account_list import count_of, list_rates_missing
 from acctgraph.graphql.connections import directed_page, sort_columns
 from acctgraph.graphql.context import RequestContext
+from acctgraph.graphql.document_cache import variables_key
 from acctgraph.graphql.keyset import Ordering, PageRequest, encode_cursor
 from acctgraph.graphql.projection.compiled import CompiledRead, SummaryGuard
 from acctgraph.graphql.projection.connection import Page
@@ -110,11 +111,12 @@ async def answer(
     """The operation's ``data``, or NotCovered. The statement of the same variables on the same day is
     built once (``read.bound``): a dashboard reloaded costs no argument coercion, SQL construction, nor
     its cache key."""
-    key = (repr(variables), context.today)
-    bound = read.bound.get(key)
+    variables_seen = variables_key(variables)
+    bound = read.bound.get((variables_seen, context.today)) if variables_seen is not None else None
     if bound is None:
-        raw = raw_arguments(read, schema, variables)
-        bound = read.bound.put(key, bind(read, raw, config, scalars, context))
+        bound = bind(read, raw_arguments(read, schema, variables), config, scalars, context)
+        if variables_seen is not None:
+            read.bound.put((variables_seen, context.today), bound)
     result = (await context.db.one_read(bound.statement))._mapping
     if bound.needs_rates and result["rates_missing"]:
         raise NotCovered("ARR without a rate: the resolvers say which")
