@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from acctgraph.models.accounts import LifecycleStage, Segment
@@ -50,7 +50,15 @@ class AccountSummary(Base):
             Index(f"ix_account_summaries_{name}", column, "account_id", *FILTER_COLUMNS)
             for name, column in ORDER_COLUMNS
         ),
-        Index("ix_account_summaries_rates_missing", "rates_missing"),
+        # Only the rows missing a rate (usually none): "is any rate missing?" reads an empty index, where a
+        # full index of one repeated value looked useless to SQLite's planner (a scan of the whole table).
+        # Each predicate is written as each database's query says it (``exists().where(rates_missing)``).
+        Index(
+            "ix_account_summaries_rates_missing",
+            "account_id",
+            sqlite_where=text("rates_missing = 1"),
+            postgresql_where=text("rates_missing"),
+        ),
         Index("ix_account_summaries_as_of", "as_of"),
     )
 
