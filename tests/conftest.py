@@ -100,6 +100,8 @@ async def serving(settings: Settings, engine: Engine) -> AsyncIterator[GraphQLCl
             statements.append(statement)
 
     event.listen(app.state.engine.sync_engine, "before_cursor_execute", count)
+    if app.state.inline_engine is not None:  # SQLite's single-statement reads (``db.inline_read_engine``)
+        event.listen(app.state.inline_engine, "before_cursor_execute", count)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
         yield GraphQLClient(http, statements, engine).acting_as(role=m.Role.ADMIN)
     await app.state.shutdown()

@@ -11,7 +11,7 @@ import contextlib
 import gc
 from collections.abc import AsyncIterator
 
-from sqlalchemy import make_url, text
+from sqlalchemy import Engine, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from acctgraph.db import async_session_factory, create_async_db_engine
+from acctgraph.db import async_session_factory, create_async_db_engine, inline_read_engine
 from acctgraph.domain.read_model import summary_session_info
 from acctgraph.graphiql import STATIC_DIRECTORY, STATIC_PATH
 from acctgraph.graphql.body_limit import LimitBodySize
@@ -54,6 +54,23 @@ def _engine(settings: Settings, pool_size: int) -> AsyncEngine:
     return engine
 
 
+def _inline_engine(settings: Settings) -> Engine | None:
+    """SQLite's blocking engine for single-statement reads on the execution loop (``db.inline_read_engine``);
+    its connections are opened and used in that loop's thread only."""
+    options = engine_options(settings.database_url, settings.request_timeout_seconds)
+    inline = inline_read_engine(settings.database_url, pool_pre_ping=False, **options)
+    if inline is not None:
+        track_statements(inline)
+    return inline
+
+
+async def _dispose(engine: AsyncEngine, inline: Engine | None) -> None:
+    """Close the execution loop's engines, in its thread (where the inline engine's connections live)."""
+    await engine.dispose()
+    if inline is not None:
+        inline.dispose()
+
+
 def freeze_startup_objects() -> None:
     """Move everything alive after startup (modules, the schema, settings, plugins) out of the collector's
     view, and size its thresholds for a server: full collections stop walking long-lived objects that are
@@ -73,8 +90,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     engine, server_engine = _engine(settings, settings.pool_size), _engine(settings, settings.pool_size)
     execution = ExecutionLoop()
     info = summary_session_info(settings.reporting_currency)  # the read model in the app's currency
+    inline = _inline_engine(settings)
     graphql_view = AcctgraphGraphQL(
-        settings, async_session_factory(engine, info), async_session_factory(server_engine, info), execution
+        settings, async_session_factory(engine, info), async_session_factory(server_engine, info), execution, inline
     )
     plugins = plugin_manager(settings)
 
@@ -91,7 +109,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     async def shutdown() -> None:
         await server_engine.dispose()
-        await execution.stop(engine.dispose())
+        await execution.stop(_dispose(engine, inline))
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -120,8 +138,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(LimitBodySize, max_bytes=settings.max_body_bytes),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
-    instrument_app(app, settings, engine, server_engine)
+    instrument_app(app, settings, engine, server_engine, inline)
     app.state.engine = engine
+    app.state.inline_engine = inline
     app.state.shutdown = shutdown
     app.state.plugins = plugins
     return app

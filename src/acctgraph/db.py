@@ -88,6 +88,17 @@ def create_async_db_engine(url: str, **options: Any) -> AsyncEngine:
     return engine
 
 
+def inline_read_engine(url: str, **options: Any) -> Engine | None:
+    """For a SQLite file, a blocking engine for the API's single-statement reads (``Database.one_read``):
+    SQLite runs in-process, and a read of a page takes a fraction of a millisecond, less than the five
+    thread hops aiosqlite makes for it (cursor, execute, fetch, close, rollback: ~1 ms). None for
+    PostgreSQL and in-memory SQLite (another connection would be another database)."""
+    parsed = sync_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return create_sync_engine(url, **options)
+
+
 def sync_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 

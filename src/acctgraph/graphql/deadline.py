@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -60,7 +60,7 @@ class RunningStatements:
 _running: ContextVar[RunningStatements | None] = ContextVar("acctgraph_running_statements", default=None)
 
 
-def track_statements(engine: AsyncEngine) -> None:
+def track_statements(engine: AsyncEngine | Engine) -> None:
     """Note, for the request running it, the connection of every statement ``engine`` executes."""
 
     def note(connection: Any, *_args: Any) -> None:
@@ -68,7 +68,7 @@ def track_statements(engine: AsyncEngine) -> None:
         if running is not None:
             running.driver_connection = connection.connection.driver_connection
 
-    event.listen(engine.sync_engine, "before_cursor_execute", note)
+    event.listen(engine.sync_engine if isinstance(engine, AsyncEngine) else engine, "before_cursor_execute", note)
 
 
 def engine_options(database_url: str, seconds: float) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -84,9 +85,11 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
         sessions: async_sessionmaker[AsyncSession],
         socket_sessions: async_sessionmaker[AsyncSession],
         execution: ExecutionLoop,
+        inline_reads: Engine | None = None,
     ) -> None:
         """``sessions`` serve HTTP operations, run on ``execution``'s loop; ``socket_sessions`` serve
-        websockets, on the server's loop (an engine's pool belongs to one loop)."""
+        websockets, on the server's loop (an engine's pool belongs to one loop); ``inline_reads`` is
+        SQLite's blocking engine for HTTP operations' single-statement reads."""
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql else None,
@@ -98,6 +101,7 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
         self.sessions = sessions
         self.socket_sessions = socket_sessions
         self.execution = execution
+        self.inline_reads = inline_reads
         self.authenticator = Authenticator(sessions, settings)
         self.socket_authenticator = Authenticator(socket_sessions, settings)
         self.persisted_queries = PersistedQueries(settings.persisted_queries_cache_size)
@@ -159,7 +163,7 @@ class AcctgraphGraphQL(GraphQL[RequestContext, None]):
             request.state.contexts.append(socket_context)
             return socket_context
         context = RequestContext(
-            db=Database(self.sessions()),
+            db=Database(self.sessions(), self.inline_reads),
             settings=self.settings,
             request=request,
             response=response,  # type: ignore[arg-type]

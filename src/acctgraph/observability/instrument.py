@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -19,12 +20,20 @@ from acctgraph.observability.tracing import trace_sql
 from acctgraph.settings import Settings
 
 
-def instrument_app(app: Starlette, settings: Settings, graphql_engine: AsyncEngine, server_engine: AsyncEngine) -> None:
+def instrument_app(
+    app: Starlette,
+    settings: Settings,
+    graphql_engine: AsyncEngine,
+    server_engine: AsyncEngine,
+    inline_engine: Engine | None = None,
+) -> None:
     """``graphql_engine`` serves GraphQL on its execution loop, ``server_engine`` the server loop's routes
-    (``/metrics`` reads through it): both count toward a request's statements and both are traced."""
-    for engine in (graphql_engine, server_engine):
-        count_statements(engine.sync_engine)
-    trace_sql(settings, [graphql_engine.sync_engine, server_engine.sync_engine])
+    (``/metrics`` reads through it), ``inline_engine`` SQLite's single-statement reads: all count toward
+    a request's statements and all are traced."""
+    engines = [graphql_engine.sync_engine, server_engine.sync_engine, *([inline_engine] if inline_engine else [])]
+    for engine in engines:
+        count_statements(engine)
+    trace_sql(settings, engines)
     app.add_middleware(ObserveRequests)
     if settings.metrics:
         app.router.routes.append(Route("/metrics", _metrics_endpoint(server_engine)))
