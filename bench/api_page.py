@@ -40,7 +40,9 @@ query($first: Int!) {
 async def measure(settings: Settings, first: int, repeat: int, headers: dict[str, str]) -> tuple[float, int]:
     app = create_app(settings)
     statements: list[str] = []
-    event.listen(app.state.engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    for engine in (app.state.engine.sync_engine, app.state.inline_engine):
+        if engine is not None:
+            event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     timings = []
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
         for _ in range(repeat):

@@ -84,7 +84,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     """Build the app. It keeps no state between requests, so any number of workers can serve it.
 
     Two engines, one per event loop: ``engine`` (``app.state.engine``) for GraphQL over HTTP, run on
-    the execution loop's thread, and one for the server's own loop (``/healthz`` and websockets).
+    the execution loop's thread, and one for the server's own loop (``/healthz`` and websockets); on a
+    SQLite file a third, blocking one (``app.state.inline_engine``) for single-statement reads in the
+    execution loop's thread.
     """
     settings = settings or get_settings()
     engine, server_engine = _engine(settings, settings.pool_size), _engine(settings, settings.pool_size)

@@ -283,3 +283,25 @@ async def test_the_same_document_with_other_variables_gets_its_own_statement(
         sizes.append(len(orjson.loads(body)["data"]["accounts"]["nodes"]))
 
     assert sizes == [3, 5, 3, 7]
+
+
+async def test_on_sqlite_a_compiled_read_runs_on_the_blocking_engine(
+    graphql: GraphQLClient, resolved: GraphQLClient, sample: SampleData
+) -> None:
+    if sample.session.get_bind().dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's reads all go through the asyncio engine")
+    varied_book(sample, accounts=10)
+    drivers: list[str] = []
+
+    def record(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "api_keys" not in statement:
+            drivers.append(connection.engine.url.drivername)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        await both(graphql, resolved, DASHBOARD, {})
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+    assert drivers[0] == "sqlite+pysqlite"  # the compiled app's one statement, in the execution thread
+    assert set(drivers[1:]) == {"sqlite+aiosqlite"}  # the resolvers' app
