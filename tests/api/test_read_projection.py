@@ -8,8 +8,8 @@ response bodies must be equal; the compiled app must have answered most of them 
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -236,19 +236,25 @@ async def test_summaries_of_another_day_are_answered_by_the_resolvers(
 
 
 @contextmanager
-def transaction_states() -> Iterator[list[str]]:
-    """The PostgreSQL transaction status after each statement any engine runs (``IDLE``: not in one)."""
-    states: list[str] = []
+def each_statement(describe: Callable[[Any], str]) -> Iterator[list[str]]:
+    """``describe(connection)`` for each statement any engine runs but authentication's own (as in the
+    statement counts)."""
+    seen: list[str] = []
 
     def record(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if "api_keys" not in statement:  # authentication's own, as in the statement counts
-            states.append(connection.connection.driver_connection.info.transaction_status.name)
+        if "api_keys" not in statement:
+            seen.append(describe(connection))
 
     event.listen(Engine, "after_cursor_execute", record)
     try:
-        yield states
+        yield seen
     finally:
         event.remove(Engine, "after_cursor_execute", record)
+
+
+def transaction_states() -> AbstractContextManager[list[str]]:
+    """The PostgreSQL transaction status after each statement (``IDLE``: not in one)."""
+    return each_statement(lambda connection: connection.connection.driver_connection.info.transaction_status.name)
 
 
 async def test_a_compiled_read_runs_outside_a_transaction_and_a_fallback_inside_one(
@@ -291,17 +297,9 @@ async def test_on_sqlite_a_compiled_read_runs_on_the_blocking_engine(
     if sample.session.get_bind().dialect.name != "sqlite":
         pytest.skip("PostgreSQL's reads all go through the asyncio engine")
     varied_book(sample, accounts=10)
-    drivers: list[str] = []
 
-    def record(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if "api_keys" not in statement:
-            drivers.append(connection.engine.url.drivername)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
+    with each_statement(lambda connection: connection.engine.url.drivername) as drivers:
         await both(graphql, resolved, DASHBOARD, {})
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
 
     assert drivers[0] == "sqlite+pysqlite"  # the compiled app's one statement, in the execution thread
     assert set(drivers[1:]) == {"sqlite+aiosqlite"}  # the resolvers' app
