@@ -15,7 +15,7 @@ from typing import Any
 from graphql import FieldNode, GraphQLField, get_named_type
 
 from acctgraph.graphql.connections import COUNT_ONLY
-from acctgraph.graphql.projection.nodes import NodeCompiler, Produce, Row, constant
+from acctgraph.graphql.projection.nodes import NodeCompiler, Produce, Row
 from acctgraph.graphql.projection.selection import NotCovered, Selected
 
 
@@ -32,6 +32,11 @@ class Page:
 
 PageProduce = Callable[[Page], Any]
 PageFields = list[tuple[str, PageProduce]]
+
+
+def constant(value: Any) -> PageProduce:
+    """A produce of one value, whatever the page."""
+    return lambda _page: value
 
 
 @dataclass(frozen=True)

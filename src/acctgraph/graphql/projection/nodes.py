@@ -113,9 +113,7 @@ class NodeCompiler:
 
     def leaf(self, definition: GraphQLField, expression: Any) -> Source:
         """The field's value from its column, serialized by its own scalar or enum."""
-        named = get_named_type(definition.type)
-        if not isinstance(named, GraphQLScalarType | GraphQLEnumType):
-            raise NotCovered("an object field read as a column")
+        named = _leaf_type(definition)
         names = _enum_names(named, expression)
         if names is not None:
             index = self.columns.add(expression, raw=True)
@@ -208,7 +206,7 @@ class NodeCompiler:
             if child.name == "__typename":
                 fields.append((child.key, repr("Money")))
             elif child.name == "amountMinor":
-                fields.append((child.key, f"{self.name(_serializer(definition))}({amount})"))
+                fields.append((child.key, f"{self.name(_leaf_type(definition).serialize)}({amount})"))
             elif child.name == "currency":
                 fields.append((child.key, repr(currency)))
             elif child.name == "formatted":
@@ -276,12 +274,12 @@ class NodeCompiler:
 COMPUTED_ACCOUNT_FIELDS = frozenset({"owner", "nextRenewal", "health", "arr", "mrr", "isStrategic", "alerts"})
 
 
-def _serializer(definition: GraphQLField) -> Callable[[Any], Any]:
-    """How the executor serializes the field's values: its scalar's or enum's own ``serialize``."""
+def _leaf_type(definition: GraphQLField) -> GraphQLScalarType | GraphQLEnumType:
+    """The field's scalar or enum, whose ``serialize`` the executor uses for its values."""
     named = get_named_type(definition.type)
     if not isinstance(named, GraphQLScalarType | GraphQLEnumType):
         raise NotCovered("an object field read as a column")
-    return named.serialize
+    return named
 
 
 def _enum_names(named: GraphQLScalarType | GraphQLEnumType, expression: Any) -> dict[Any, Any] | None:
@@ -295,11 +293,6 @@ def _enum_names(named: GraphQLScalarType | GraphQLEnumType, expression: Any) -> 
         return {member.value: named.serialize(member) for member in enum_class}
     except GraphQLError:
         return None
-
-
-def constant(value: Any) -> Callable[[Any], Any]:
-    """A produce of one value, whatever it is given (a page)."""
-    return lambda _page: value
 
 
 class _Variables(Visitor):
