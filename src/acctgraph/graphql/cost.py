@@ -156,9 +156,9 @@ class LimitCost(SchemaExtension):
     variables is computed once (``costs``, shared by the schema's operations).
     """
 
-    def __init__(self, settings: Settings, costs: DocumentCache[int | None] | None = None) -> None:
+    def __init__(self, settings: Settings, costs: DocumentCache[int | None]) -> None:
         self.settings = settings
-        self.costs: DocumentCache[int | None] = costs if costs is not None else DocumentCache()
+        self.costs = costs
         self.cost: int | None = None
 
     def on_validate(self) -> Iterator[None]:
@@ -171,11 +171,11 @@ class LimitCost(SchemaExtension):
         if context.pre_execution_errors != [] or document is None:
             return
         variables = variables_key(context.variables)
-        if variables is None:
-            self.cost = self._cost(context.schema._schema, document)
-        else:
-            key = (context.operation_name, variables)
-            self.cost = self.costs.get(document, key, lambda: self._cost(context.schema._schema, document))
+
+        def cost() -> int | None:
+            return self._cost(context.schema._schema, document)
+
+        self.cost = cost() if variables is None else self.costs.get(document, (context.operation_name, variables), cost)
         if self.cost is None:
             return
         budget = self.settings.max_query_cost
