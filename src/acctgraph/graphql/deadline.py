@@ -41,12 +41,15 @@ class RunningStatements:
 
     def __init__(self) -> None:
         self.driver_connection: Any = None
+        self.stopped = False
+        """Whether the time limit stopped a statement (its driver error then means the time was up)."""
 
     def cancel(self) -> None:
         """Stop the statement running on the connection, if any (a no-op on an idle one)."""
         connection = self.driver_connection
         if connection is None:
             return
+        self.stopped = True
         try:
             sqlite = getattr(connection, "_conn", None)  # aiosqlite keeps the sqlite3 connection there
             if sqlite is not None:
@@ -91,6 +94,12 @@ async def time_limit(seconds: float) -> AsyncIterator[None]:
             yield
     except TimeoutError:
         raise RequestTimedOut(seconds) from None
+    except Exception:
+        # The stopped statement's own error ("interrupted", "canceling statement") can reach the block
+        # before the timeout does: it is the time limit all the same.
+        if running.stopped:
+            raise RequestTimedOut(seconds) from None
+        raise
     finally:
         stop_statement.cancel()
         _running.reset(token)
